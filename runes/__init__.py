@@ -1,0 +1,15 @@
+"""Rune Reader: recognise hand-drawn Younger Futhark runes.
+
+    from runes import Recognizer
+    prediction = Recognizer.load().predict(image)   # numpy array or PIL image
+    prediction.rune, prediction.confidence, prediction.top(3)
+"""
+
+__version__ = "0.1.0"
+
+from runes.alphabet import NUM_RUNES, RUNE_IDS, RUNES, Rune, get_rune  # noqa: E402
+from runes.model import ModelLoadError, Prediction, Recognizer, build_model  # noqa: E402
+from runes.preprocess import EmptySketchError, preprocess  # noqa: E402
+
+__all__ = ["Recognizer", "Prediction", "EmptySketchError", "ModelLoadError", "RUNES", "RUNE_IDS", "NUM_RUNES",
+           "Rune", "get_rune", "preprocess", "build_model", "__version__"]

@@ -1,0 +1,127 @@
+"""The 16 runes of the Younger Futhark: the single source of label order.
+
+Every rune has an id (used for folder names and labels), its Old Norse name, the
+Unicode glyph of its long-branch form and, where it differs, of its short-twig form,
+a Latin transliteration, a one-line meaning, and stroke templates: polylines in a unit
+box (x to the right, y downwards, both in [0, 1]) that `runes.sketches` draws by hand.
+
+Two short-twig forms, ᛌ (sol) and ᛧ (yr), are a single short stroke: once a lone sketch
+is cropped to its ink they look exactly like ᛁ (isa), so they carry no templates and a
+lone sketch of them reads as isa. Everything else, in both forms, is recognised.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["Rune", "RUNES", "RUNE_IDS", "NUM_RUNES", "Point", "Stroke", "Template", "get_rune"]
+
+Point = tuple[float, float]
+Stroke = tuple[Point, ...]
+Template = tuple[Stroke, ...]
+
+
+@dataclass(frozen=True)
+class Rune:
+    id: str
+    name: str  # Old Norse name
+    glyph: str  # long-branch form
+    short_twig_glyph: str | None  # short-twig form where it differs, else None
+    transliteration: str
+    meaning: str
+    long_branch_templates: tuple[Template, ...]
+    short_twig_templates: tuple[Template, ...] = ()
+
+    @property
+    def glyphs(self) -> str:
+        """Both forms, e.g. "ᚼ ᚽ", or just the one glyph."""
+        return self.glyph if self.short_twig_glyph is None else f"{self.glyph} {self.short_twig_glyph}"
+
+    @property
+    def templates(self) -> tuple[Template, ...]:
+        return self.long_branch_templates + self.short_twig_templates
+
+    @property
+    def label(self) -> str:
+        """Glyph and name, as shown to people: "ᛏ týr"."""
+        return f"{self.glyph} {self.name}"
+
+
+def _line(*points: Point) -> Stroke:
+    return tuple((float(x), float(y)) for x, y in points)
+
+
+def _arc(cx: float, cy: float, rx: float, ry: float, start_deg: float, end_deg: float, n: int = 9) -> Stroke:
+    """Points on an elliptical arc; angles in degrees, 0 = right, 90 = down."""
+    angles = [math.radians(start_deg + (end_deg - start_deg) * i / (n - 1)) for i in range(n)]
+    return tuple((cx + rx * math.cos(a), cy + ry * math.sin(a)) for a in angles)
+
+
+STEM = _line((0.5, 0.0), (0.5, 1.0))
+LEFT_STEM = _line((0.3, 0.0), (0.3, 1.0))
+
+RUNES: tuple[Rune, ...] = (
+    Rune("fe", "fé", "ᚠ", None, "f", "wealth, cattle",
+         ((LEFT_STEM, _line((0.3, 0.3), (0.75, 0.02)), _line((0.3, 0.55), (0.75, 0.27))),
+          (LEFT_STEM, _arc(0.3, 0.0, 0.45, 0.3, 90, 0), _arc(0.3, 0.22, 0.45, 0.32, 90, 0)))),
+    Rune("ur", "úr", "ᚢ", None, "u", "drizzle, slag",
+         ((_line((0.2, 1.0), (0.2, 0.0), (0.8, 0.3), (0.8, 1.0)),),
+          (_line((0.2, 1.0), (0.2, 0.0), (0.8, 0.0), (0.8, 1.0)),),
+          ((*_line((0.2, 1.0)), *_arc(0.5, 0.3, 0.3, 0.3, 180, 360), *_line((0.8, 1.0))),))),
+    Rune("thurs", "þurs", "ᚦ", None, "þ", "giant",
+         ((LEFT_STEM, _line((0.3, 0.3), (0.72, 0.5), (0.3, 0.7))),
+          (LEFT_STEM, _arc(0.3, 0.5, 0.42, 0.22, 270, 450)))),
+    Rune("as", "áss", "ᚬ", "ᚭ", "ą", "god (one of the Æsir)",
+         ((STEM, _line((0.15, 0.2), (0.85, 0.45)), _line((0.15, 0.5), (0.85, 0.75))),),
+         ((STEM, _line((0.5, 0.3), (0.85, 0.45)), _line((0.5, 0.55), (0.85, 0.7))),)),
+    Rune("reith", "reið", "ᚱ", None, "r", "ride, journey",
+         ((LEFT_STEM, _line((0.3, 0.0), (0.75, 0.22), (0.3, 0.45), (0.75, 1.0))),
+          (LEFT_STEM, (*_arc(0.3, 0.23, 0.4, 0.23, 270, 450), (0.75, 1.0)))),),
+    Rune("kaun", "kaun", "ᚴ", None, "k", "ulcer, sore",
+         ((LEFT_STEM, _line((0.3, 0.5), (0.8, 0.0))),
+          (LEFT_STEM, _arc(0.3, 0.05, 0.45, 0.45, 90, 0)))),
+    Rune("hagall", "hagall", "ᚼ", "ᚽ", "h", "hail",
+         ((STEM, _line((0.15, 0.3), (0.85, 0.7)), _line((0.85, 0.3), (0.15, 0.7))),),
+         ((STEM, _arc(0.5, 0.5, 0.1, 0.12, 0, 360, n=13)),
+          (STEM, _line((0.38, 0.44), (0.62, 0.56))))),
+    Rune("nauthr", "nauðr", "ᚾ", "ᚿ", "n", "need, distress",
+         ((STEM, _line((0.15, 0.35), (0.85, 0.65))),),
+         ((STEM, _line((0.5, 0.45), (0.85, 0.65))),)),
+    Rune("isa", "íss", "ᛁ", None, "i", "ice",
+         ((STEM,),)),
+    Rune("ar", "ár", "ᛅ", "ᛆ", "a", "plenty, good year",
+         ((STEM, _line((0.15, 0.65), (0.85, 0.35))),),
+         ((STEM, _line((0.5, 0.45), (0.15, 0.65))),)),
+    Rune("sol", "sól", "ᛋ", "ᛌ", "s", "sun",
+         ((_line((0.2, 0.0), (0.2, 0.7), (0.8, 0.3), (0.8, 1.0)),),
+          (_line((0.2, 0.0), (0.2, 0.55), (0.8, 0.45), (0.8, 1.0)),))),
+    Rune("tyr", "týr", "ᛏ", "ᛐ", "t", "the god Týr",
+         ((STEM, _line((0.15, 0.3), (0.5, 0.0), (0.85, 0.3))),),
+         ((STEM, _line((0.5, 0.0), (0.15, 0.3))),)),
+    Rune("bjork", "bjarkan", "ᛒ", "ᛓ", "b", "birch",
+         ((LEFT_STEM, _line((0.3, 0.0), (0.75, 0.25), (0.3, 0.5), (0.75, 0.75), (0.3, 1.0))),
+          (LEFT_STEM, (*_arc(0.3, 0.25, 0.4, 0.25, 270, 450), *_arc(0.3, 0.75, 0.42, 0.25, 270, 450)))),
+         ((STEM, _line((0.5, 0.3), (0.8, 0.15)), _line((0.5, 0.52), (0.8, 0.37))),)),
+    Rune("mathr", "maðr", "ᛘ", "ᛙ", "m", "man",
+         ((STEM, _line((0.1, 0.0), (0.5, 0.4), (0.9, 0.0))),
+          (STEM, _arc(0.5, 0.0, 0.38, 0.4, 180, 0))),
+         ((_line((0.5, 0.14), (0.5, 1.0)), _arc(0.5, 0.06, 0.09, 0.08, 90, 450, n=13)),)),
+    Rune("logr", "lögr", "ᛚ", None, "l", "water, sea",
+         ((STEM, _line((0.5, 0.0), (0.85, 0.3))),)),
+    Rune("yr", "yr", "ᛦ", "ᛧ", "ʀ", "yew",
+         ((STEM, _line((0.1, 1.0), (0.5, 0.6), (0.9, 1.0))),
+          (STEM, _arc(0.5, 1.0, 0.38, 0.4, 180, 360))),),
+)
+
+RUNE_IDS: tuple[str, ...] = tuple(rune.id for rune in RUNES)
+NUM_RUNES = len(RUNES)
+_BY_ID = {rune.id: rune for rune in RUNES}
+
+
+def get_rune(rune_id: str) -> Rune:
+    """The rune with this id; a KeyError that lists the valid ids otherwise."""
+    try:
+        return _BY_ID[rune_id]
+    except (KeyError, TypeError):
+        raise KeyError(f"Unknown rune id {rune_id!r}; expected one of: {', '.join(RUNE_IDS)}") from None

@@ -1,0 +1,122 @@
+"""Measure a model on a labelled folder: `python -m runes.evaluate DIR [--model SOURCE]`.
+
+DIR holds DIR/<rune id>/*.png. Prints per-rune precision and recall, the most confused
+pairs, top-1 and top-3 accuracy, and as its last line `accuracy: 0.XXXX (n=N)`.
+Images with no ink are counted (as misses) and reported, never crashed on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from runes.preprocess import EmptySketchError, preprocess
+
+__all__ = ["EvaluationReport", "evaluate_folder", "main"]
+
+
+@dataclass
+class EvaluationReport:
+    labels: list[str]
+    true: list[int] = field(default_factory=list)  # label index per evaluated image
+    ranked: list[list[int]] = field(default_factory=list)  # label indices by falling probability
+    empty: list[str] = field(default_factory=list)  # files with no ink (counted as misses)
+    unreadable: list[str] = field(default_factory=list)  # files that are not images (not counted)
+
+    @property
+    def total(self) -> int:
+        return len(self.true) + len(self.empty)
+
+    def _top_k(self, k: int) -> float:
+        hits = sum(t in r[:k] for t, r in zip(self.true, self.ranked))
+        return hits / self.total if self.total else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        return self._top_k(1)
+
+    @property
+    def top3_accuracy(self) -> float:
+        return self._top_k(3)
+
+    def per_label(self) -> list[tuple[str, float, float, int]]:
+        """(label, precision, recall, support) for every label with support or predictions."""
+        predicted = [r[0] for r in self.ranked]
+        rows = []
+        for index, label in enumerate(self.labels):
+            support = self.true.count(index) + sum(1 for name in self.empty if name.split("/")[0] == label)
+            guessed = predicted.count(index)
+            correct = sum(1 for t, p in zip(self.true, predicted) if t == p == index)
+            if support or guessed:
+                rows.append((label, correct / guessed if guessed else 0.0, correct / support if support else 0.0,
+                             support))
+        return rows
+
+    def confused_pairs(self, most: int = 5) -> list[tuple[str, str, int]]:
+        """(true label, predicted label, count) for the most frequent mistakes."""
+        mistakes = Counter((t, r[0]) for t, r in zip(self.true, self.ranked) if t != r[0])
+        return [(self.labels[t], self.labels[p], n) for (t, p), n in mistakes.most_common(most)]
+
+
+def evaluate_folder(folder: str | os.PathLike, recognizer) -> EvaluationReport:
+    """Run the recognizer on every DIR/<label>/*.png for the labels it knows."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise FileNotFoundError(f"Evaluation folder {str(root)!r} does not exist (expected DIR/<rune id>/*.png).")
+    report = EvaluationReport(labels=list(recognizer.labels))
+    tensors, targets = [], []
+    for index, label in enumerate(report.labels):
+        for path in sorted((root / label).glob("*.png")):
+            name = f"{label}/{path.name}"
+            try:
+                with Image.open(path) as image:
+                    tensors.append(preprocess(image))
+                targets.append(index)
+            except EmptySketchError:
+                report.empty.append(name)
+            except (UnidentifiedImageError, OSError, ValueError):
+                report.unreadable.append(name)
+    if tensors:
+        probabilities = recognizer.predict_tensors(np.stack(tensors))
+        report.true = targets
+        report.ranked = [list(np.argsort(-row)) for row in probabilities]
+    return report
+
+
+def format_report(report: EvaluationReport) -> str:
+    lines = [f"{'rune':<8} {'precision':>9} {'recall':>7} {'n':>4}"]
+    lines += [f"{label:<8} {precision:>9.3f} {recall:>7.3f} {support:>4}"
+              for label, precision, recall, support in report.per_label()]
+    pairs = report.confused_pairs()
+    lines.append("most confused (true -> predicted): " +
+                 (", ".join(f"{t} -> {p} x{n}" for t, p, n in pairs) if pairs else "none"))
+    if report.empty:
+        lines.append(f"no ink in {len(report.empty)} image(s), counted as misses: {', '.join(report.empty[:10])}")
+    if report.unreadable:
+        lines.append(f"skipped {len(report.unreadable)} unreadable file(s): {', '.join(report.unreadable[:10])}")
+    lines.append(f"top-3 accuracy: {report.top3_accuracy:.4f}")
+    lines.append(f"accuracy: {report.accuracy:.4f} (n={report.total})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Evaluate a rune model on a labelled folder DIR/<rune id>/*.png.")
+    parser.add_argument("folder", help="labelled folder, e.g. ../shared/real-runes/dev")
+    parser.add_argument("--model", default=os.environ.get("RUNES_MODEL") or None,
+                        help="model folder (default: $RUNES_MODEL, else the bundled model)")
+    args = parser.parse_args(argv)
+    from runes.model import Recognizer
+
+    recognizer = Recognizer.load(args.model)
+    print(f"model: {recognizer.source}")
+    print(format_report(evaluate_folder(args.folder, recognizer)))
+
+
+if __name__ == "__main__":
+    main()

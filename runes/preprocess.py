@@ -1,0 +1,140 @@
+"""Any image -> the model's input tensor. One function, used by training and inference.
+
+`preprocess(image)` accepts a numpy array or a PIL image of any size and mode (L, LA,
+RGB, RGBA, I, F, 1 ...), with dark ink on a light ground, light ink on a dark ground,
+or ink only in the alpha channel. It finds the ink, crops to it, scales the longer side
+to fit, keeps the aspect ratio, centres it and pads, and returns a float32 array of shape
+(INPUT_SIZE, INPUT_SIZE, 1) in [0, 1] with the ink bright (1) on black (0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+__all__ = ["preprocess", "to_ink", "ink_box", "EmptySketchError", "INPUT_SIZE", "PREPROCESSING_VERSION"]
+
+INPUT_SIZE = 32  # side of the square tensor the model sees
+GLYPH_SIZE = 26  # the longer side of the ink is scaled to this many pixels, leaving a margin
+PREPROCESSING_VERSION = 1  # bump when the output of preprocess() changes for the same input
+INK_THRESHOLD = 0.25  # a pixel with at least this much ink counts when finding the ink's box...
+FAINT_INK = 0.1  # ...or half the strongest ink for faint drawings; an image whose ink never reaches this is empty
+MAX_WORKING_SIDE = 1024  # larger images are first shrunk to this, so a huge upload stays cheap
+
+ImageLike = "np.ndarray | Image.Image"
+
+
+class EmptySketchError(ValueError):
+    """The image holds no ink: nothing was drawn."""
+
+    def __init__(self, message: str = "The canvas is empty: draw a rune first.") -> None:
+        super().__init__(message)
+
+
+def _as_float_channels(image: np.ndarray | Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return (luminance in [0, 1] as HxW float32, alpha in [0, 1] or None)."""
+    if isinstance(image, Image.Image):
+        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+            rgba = np.asarray(image.convert("RGBA"), dtype=np.float32) / 255.0
+            luma = rgba[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+            return luma, rgba[..., 3]
+        if image.mode in ("I", "I;16", "F"):
+            image = np.asarray(image, dtype=np.float32)
+        else:
+            return np.asarray(image.convert("L"), dtype=np.float32) / 255.0, None
+
+    array = np.asarray(image)
+    if array.dtype == bool:
+        array = array.astype(np.float32)
+    elif not np.issubdtype(array.dtype, np.number):
+        raise TypeError(f"Expected a numeric image array, got dtype {array.dtype}.")
+    array = array.astype(np.float32)
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] not in (2, 3, 4)):
+        raise ValueError(
+            f"Expected an image of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), got {array.shape}."
+        )
+    if array.size == 0:
+        raise EmptySketchError("The image is empty (zero pixels): draw a rune first.")
+    # uint8-style ranges are scaled to [0, 1]; images already in [0, 1] are kept.
+    if np.nanmax(array) > 1.0:
+        array = array / (65535.0 if np.nanmax(array) > 255.0 else 255.0)
+    array = np.nan_to_num(np.clip(array, 0.0, 1.0))
+    if array.ndim == 2:
+        return array, None
+    if array.shape[-1] == 2:
+        return array[..., 0], array[..., 1]
+    luma = array[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    return luma, (array[..., 3] if array.shape[-1] == 4 else None)
+
+
+def _shrink(channel: np.ndarray) -> np.ndarray:
+    height, width = channel.shape
+    factor = int(np.ceil(max(height, width) / MAX_WORKING_SIDE))
+    if factor <= 1:
+        return channel
+    height, width = height // factor * factor, width // factor * factor
+    return channel[:height, :width].reshape(height // factor, factor, width // factor, factor).mean(axis=(1, 3))
+
+
+def to_ink(image: np.ndarray | Image.Image) -> np.ndarray:
+    """Ink map of an image: HxW float32 in [0, 1], 1 where there is ink, whatever the polarity."""
+    luma, alpha = _as_float_channels(image)
+    if alpha is not None and alpha.min() < 0.98:
+        # Transparency present: what is drawn is what is opaque. Ink drawn on an opaque
+        # ground inside a transparent image still shows as a luminance difference.
+        opaque = alpha > 0.5
+        if opaque.mean() > 0.5:  # mostly opaque ground: read the colours where opaque
+            ground = float(np.median(luma[opaque]))
+            return _shrink(np.abs(luma - ground) * alpha)
+        return _shrink(alpha)
+    # The ground is the typical border colour; ink is whatever differs from it.
+    border = np.concatenate([luma[0], luma[-1], luma[:, 0], luma[:, -1]])
+    ground = float(np.median(border))
+    if ground >= 0.5:
+        ink = (ground - luma) / max(ground, 1e-6)
+    else:
+        ink = (luma - ground) / max(1.0 - ground, 1e-6)
+    return _shrink(np.clip(ink, 0.0, 1.0))
+
+
+def ink_box(ink: np.ndarray, threshold: float = INK_THRESHOLD) -> tuple[int, int, int, int] | None:
+    """(top, left, bottom, right) of the pixels with ink >= threshold (bottom/right exclusive), or None."""
+    mask = ink >= threshold
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(mask.any(axis=0))
+    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
+
+
+def preprocess(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> np.ndarray:
+    """Turn any image of a sketch into the model's input: float32 (size, size, 1), ink bright.
+
+    Raises EmptySketchError when the image holds no ink.
+    """
+    ink = to_ink(image)
+    strongest = float(ink.max()) if ink.size else 0.0
+    box = ink_box(ink, min(INK_THRESHOLD, strongest / 2)) if strongest >= FAINT_INK else None
+    if box is None:
+        raise EmptySketchError()
+    top, left, bottom, right = box
+    crop = ink[top:bottom, left:right]
+    height, width = crop.shape
+    glyph = GLYPH_SIZE * size / INPUT_SIZE
+    scale = glyph / max(height, width)
+    new_height = max(1, round(height * scale))
+    new_width = max(1, round(width * scale))
+    resized = np.asarray(
+        Image.fromarray(crop.astype(np.float32), mode="F").resize((new_width, new_height), Image.BILINEAR
+                                                                  if scale > 1 else Image.BOX),
+        dtype=np.float32,
+    )
+    # Thin strokes on a big canvas average out to faint grey: bring the strongest ink back to 1.
+    resized = np.clip(resized / max(float(resized.max()), 1e-6), 0.0, 1.0)
+    out = np.zeros((size, size), dtype=np.float32)
+    y0 = (size - new_height) // 2
+    x0 = (size - new_width) // 2
+    out[y0:y0 + new_height, x0:x0 + new_width] = resized
+    return out[..., None]

@@ -1,0 +1,191 @@
+"""Synthetic hand-drawn sketches of runes, drawn from the stroke templates in `runes.alphabet`.
+
+Every sketch is a deterministic function of its seed: the same seed gives the same image.
+A hand is imitated with template-point jitter, smooth wobble along each stroke, slant,
+rotation, scale and aspect changes, varied stroke width, overshoot and small gaps where
+strokes join, and a random position on the canvas. Sketches are never mirrored or flipped:
+several runes are mirror images of each other (ᚾ/ᛅ, ᛘ/ᛦ, ᛚ/ᛐ).
+
+    python -m runes.sketches --preview sketches.png
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from runes.alphabet import RUNES, Stroke, Template, get_rune
+from runes.preprocess import INPUT_SIZE, preprocess
+
+__all__ = ["SketchStyle", "draw_sketch", "render_template", "generate_rune_sketches", "generate_dataset",
+           "preview_grid"]
+
+
+@dataclass(frozen=True)
+class SketchStyle:
+    """How wild the hand is. Distances are fractions of the glyph's height."""
+
+    canvas_size: int = 96  # side of the square canvas, in pixels
+    point_jitter: float = 0.05  # random shift of each template point (moves branch ends and joins)
+    wobble: float = 0.025  # amplitude of the smooth sideways wobble along a stroke
+    max_rotation_deg: float = 10.0
+    max_slant: float = 0.25  # horizontal shear, x += slant * y
+    aspect_range: tuple[float, float] = (0.65, 1.4)  # width multiplier of the glyph
+    height_range: tuple[float, float] = (0.35, 0.9)  # glyph height as a fraction of the canvas
+    stroke_width_range: tuple[float, float] = (0.02, 0.14)  # stroke width, fraction of glyph height
+    overshoot: float = 0.07  # strokes may run on past their ends by up to this much...
+    gap: float = 0.05  # ...or stop short of them by up to this much
+    low_resolution_probability: float = 0.3  # chance of shrinking the canvas to 20-40 px, like small datasets
+
+
+def _resample(points: np.ndarray, spacing: float) -> np.ndarray:
+    """Points evenly spaced along a polyline (keeps both ends)."""
+    segments = np.diff(points, axis=0)
+    lengths = np.hypot(segments[:, 0], segments[:, 1])
+    total = float(lengths.sum())
+    if total < 1e-9:
+        return points[:1]
+    cumulative = np.concatenate([[0.0], np.cumsum(lengths)])
+    count = max(2, int(math.ceil(total / spacing)) + 1)
+    distances = np.linspace(0.0, total, count)
+    return np.stack([np.interp(distances, cumulative, points[:, 0]),
+                     np.interp(distances, cumulative, points[:, 1])], axis=1)
+
+
+def _smooth_noise(rng: np.random.Generator, count: int, amplitude: float) -> np.ndarray:
+    """A slowly varying random signal of `count` samples (sum of two random sinusoids)."""
+    t = np.linspace(0.0, 1.0, count)
+    signal = np.zeros(count)
+    for _ in range(2):
+        frequency = rng.uniform(0.3, 2.0)
+        signal += rng.uniform(-1, 1) * np.sin(2 * math.pi * (frequency * t + rng.uniform()))
+    return amplitude * signal / 2.0
+
+
+def _hand_stroke(stroke: np.ndarray, rng: np.random.Generator, style: SketchStyle) -> np.ndarray:
+    """One template stroke as a hand would draw it, still in glyph units."""
+    points = _resample(stroke, spacing=0.02)
+    if len(points) < 2:
+        return points
+    # Overshoot or stop short at each end.
+    for end, neighbour in ((0, 1), (-1, -2)):
+        direction = points[end] - points[neighbour]
+        direction /= max(float(np.hypot(*direction)), 1e-9)
+        change = rng.uniform(-style.gap, style.overshoot) if rng.random() < 0.6 else 0.0
+        if change > 0:
+            points = np.concatenate([points, [points[-1] + direction * change]]) if end == -1 else \
+                np.concatenate([[points[0] + direction * change], points])
+        elif change < 0 and len(points) > 4:
+            cut = min(len(points) - 3, int(-change / 0.02))
+            points = points[cut:] if end == 0 else points[:len(points) - cut]
+    tangent = np.gradient(points, axis=0)
+    normal = np.stack([-tangent[:, 1], tangent[:, 0]], axis=1)
+    normal /= np.maximum(np.hypot(normal[:, 0], normal[:, 1]), 1e-9)[:, None]
+    wobble = _smooth_noise(rng, len(points), style.wobble * rng.uniform(0.3, 1.5))
+    points = points + normal * wobble[:, None] + rng.normal(0.0, 0.003, points.shape)
+    return points
+
+
+def render_template(template: Template, rng: np.random.Generator, style: SketchStyle = SketchStyle()) -> np.ndarray:
+    """Draw one template by hand: a uint8 canvas, black ink (0) on white (255)."""
+    strokes = [np.array(stroke, dtype=np.float64) for stroke in template]
+    # Jitter template points: one shared offset per distinct point, so joins stay joined.
+    unique = {tuple(p) for stroke in strokes for p in stroke}
+    offsets = {p: rng.normal(0.0, style.point_jitter / 2, 2) for p in unique}
+    strokes = [stroke + np.array([offsets[tuple(p)] for p in stroke]) for stroke in strokes]
+    strokes = [_hand_stroke(stroke, rng, style) for stroke in strokes]
+
+    # Global shape: aspect, slant, rotation (never a mirror).
+    aspect = rng.uniform(*style.aspect_range)
+    slant = rng.uniform(-style.max_slant, style.max_slant)
+    angle = math.radians(rng.uniform(-style.max_rotation_deg, style.max_rotation_deg))
+    cos, sin = math.cos(angle), math.sin(angle)
+    transform = np.array([[cos, -sin], [sin, cos]]) @ np.array([[aspect, slant], [0.0, 1.0]])
+    strokes = [(stroke - 0.5) @ transform.T for stroke in strokes]
+
+    # Place on the canvas.
+    size = style.canvas_size
+    height = rng.uniform(*style.height_range) * size
+    all_points = np.concatenate(strokes)
+    low, high = all_points.min(axis=0), all_points.max(axis=0)
+    extent = max(float((high - low).max()), 1e-6)
+    scale = min(height, 0.92 * size / extent)
+    stroke_width = max(1.0, rng.uniform(*style.stroke_width_range) * scale)
+    margin = stroke_width / 2 + 1
+    span = (high - low) * scale
+    origin = np.array([rng.uniform(margin, max(margin, size - margin - span[0])),
+                       rng.uniform(margin, max(margin, size - margin - span[1]))])
+    image = Image.new("L", (size, size), 255)
+    draw = ImageDraw.Draw(image)
+    ink = int(rng.integers(0, 60))
+    radius = stroke_width / 2
+    for stroke in strokes:
+        pixels = (stroke - low) * scale + origin
+        draw.line([tuple(p) for p in pixels], fill=ink, width=int(round(stroke_width)), joint="curve")
+        for x, y in (pixels[0], pixels[-1]):
+            draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=ink)
+    small = int(rng.integers(20, 41))
+    if rng.random() < style.low_resolution_probability and stroke_width * small / size >= 0.7:
+        image = image.resize((small, small), Image.BOX)
+    return np.asarray(image, dtype=np.uint8)
+
+
+def draw_sketch(rune_id: str, seed: int, style: SketchStyle = SketchStyle()) -> np.ndarray:
+    """A hand-drawn-looking sketch of one rune (any of its forms): uint8, black ink on white."""
+    rng = np.random.default_rng(seed)
+    rune = get_rune(rune_id)
+    template = rune.templates[int(rng.integers(len(rune.templates)))]
+    return render_template(template, rng, style)
+
+
+def generate_rune_sketches(label: int, seed: int, start: int, count: int, style: SketchStyle = SketchStyle(),
+                           size: int = INPUT_SIZE) -> np.ndarray:
+    """Preprocessed sketches start..start+count-1 of the rune with index `label`: float32 (count, size, size, 1).
+
+    Sketch i of rune r uses the seed (seed, r, i): reproducible, and a larger dataset starts
+    with the sketches of a smaller one.
+    """
+    rune = RUNES[label]
+    images = []
+    for index in range(start, start + count):
+        rng = np.random.default_rng([seed, label, index])
+        template = rune.templates[int(rng.integers(len(rune.templates)))]
+        images.append(preprocess(render_template(template, rng, style), size))
+    return np.stack(images) if images else np.zeros((0, size, size, 1), np.float32)
+
+
+def generate_dataset(samples_per_rune: int, seed: int, style: SketchStyle = SketchStyle(),
+                     size: int = INPUT_SIZE) -> tuple[np.ndarray, np.ndarray]:
+    """Preprocessed sketches and labels: x float32 (N, size, size, 1), y int32 (N,), in futhark order."""
+    images = [generate_rune_sketches(label, seed, 0, samples_per_rune, style, size) for label in range(len(RUNES))]
+    labels = np.repeat(np.arange(len(RUNES), dtype=np.int32), samples_per_rune)
+    return np.concatenate(images), labels
+
+
+def preview_grid(samples_per_rune: int = 10, seed: int = 0, style: SketchStyle = SketchStyle()) -> Image.Image:
+    """A grid image: one row per rune, `samples_per_rune` raw sketches across."""
+    cell = style.canvas_size
+    grid = Image.new("L", (cell * samples_per_rune, cell * len(RUNES)), 200)
+    for row, rune in enumerate(RUNES):
+        for column in range(samples_per_rune):
+            sketch = Image.fromarray(draw_sketch(rune.id, seed * 1_000_003 + row * 1000 + column, style))
+            grid.paste(sketch.resize((cell - 2, cell - 2), Image.NEAREST), (column * cell + 1, row * cell + 1))
+    return grid
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Draw synthetic rune sketches.")
+    parser.add_argument("--preview", metavar="OUT.png", required=True, help="write a grid of samples here")
+    parser.add_argument("--per-rune", type=int, default=10, help="samples per rune (columns)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed")
+    args = parser.parse_args(argv)
+    preview_grid(args.per_rune, args.seed).save(args.preview)
+    print(f"wrote {args.preview}")
+
+
+if __name__ == "__main__":
+    main()
