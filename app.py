@@ -236,10 +236,12 @@ with gr.Blocks(title="Rune Reader") as demo:
             "Runic font: Noto Sans Runic (SIL OFL 1.1)</p>", elem_id="model-source")
 
     _safe_preprocess(sketchpad)
-    sketchpad.change(predict, inputs=sketchpad, outputs=[top5, card], api_name="predict",
-                     trigger_mode="always_last", show_progress="hidden", queue=True)
-    clear_button.click(clear, outputs=[sketchpad, top5, card], api_name=False,
-                       show_progress="hidden", queue=False)
+    # `input` fires once per finished stroke (user edits only), so resetting the canvas from Python
+    # below does not send the stale drawing back for another prediction.
+    sketchpad.input(predict, inputs=sketchpad, outputs=[top5, card], api_name="predict",
+                    trigger_mode="always_last", show_progress="hidden")
+    sketchpad.clear(clear, outputs=[sketchpad, top5, card], api_name=False, show_progress="hidden")
+    clear_button.click(clear, outputs=[sketchpad, top5, card], api_name=False, show_progress="hidden")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ def page(browser, app_url: str) -> Page:
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(app_url)
     page.locator(".pixi-target canvas").first.wait_for(state="visible")
-    page.get_by_role("button", name="Brush", exact=True).click()
     yield page
     context.close()
 
@@ -43,6 +42,8 @@ def top_label(page: Page):
 
 
 def draw_rune(page: Page, rune_id: str) -> None:
+    # Pick the brush (a cleared canvas starts with no tool selected).
+    page.get_by_role("button", name="Brush", exact=True).click()
     canvas = page.locator(".pixi-target canvas").first
     box = canvas.bounding_box()
     assert box is not None
