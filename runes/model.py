@@ -31,20 +31,22 @@ class ModelLoadError(RuntimeError):
 
 
 def build_model(input_shape: tuple[int, int, int] = (INPUT_SIZE, INPUT_SIZE, 1), num_classes: int = 16,
-                filters: int = 32, dropout: float = 0.3):
-    """A small VGG-style CNN as a functional Keras model (softmax output)."""
+                filters: int = 16, dropout: float = 0.3):
+    """A small VGG-style CNN as a functional Keras model (softmax output).
+
+    One conv at full resolution, then two blocks of two convs; each block halves the
+    resolution and doubles the width. Small enough to train in minutes on two CPU cores.
+    """
     import keras
     from keras import layers
 
     inputs = keras.Input(shape=input_shape, name="sketch")
     x = inputs
-    for block, width in enumerate((filters, filters * 2, filters * 4)):
-        x = layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"conv{block}a")(x)
-        x = layers.BatchNormalization(name=f"bn{block}a")(x)
-        x = layers.Activation("relu")(x)
-        x = layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"conv{block}b")(x)
-        x = layers.BatchNormalization(name=f"bn{block}b")(x)
-        x = layers.Activation("relu")(x)
+    for block, (width, convs) in enumerate(((filters, 1), (filters * 2, 2), (filters * 4, 2))):
+        for index in range(convs):
+            x = layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"conv{block}{'ab'[index]}")(x)
+            x = layers.BatchNormalization(name=f"bn{block}{'ab'[index]}")(x)
+            x = layers.Activation("relu")(x)
         x = layers.MaxPooling2D(name=f"pool{block}")(x)
     x = layers.Flatten()(x)
     x = layers.Dropout(dropout)(x)

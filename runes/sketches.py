@@ -34,12 +34,12 @@ class SketchStyle:
     wobble: float = 0.025  # amplitude of the smooth sideways wobble along a stroke
     max_rotation_deg: float = 10.0
     max_slant: float = 0.25  # horizontal shear, x += slant * y
-    aspect_range: tuple[float, float] = (0.65, 1.4)  # width multiplier of the glyph
+    aspect_range: tuple[float, float] = (0.65, 1.3)  # width multiplier of the glyph
     height_range: tuple[float, float] = (0.35, 0.9)  # glyph height as a fraction of the canvas
     stroke_width_range: tuple[float, float] = (0.02, 0.14)  # stroke width, fraction of glyph height
     overshoot: float = 0.07  # strokes may run on past their ends by up to this much...
     gap: float = 0.05  # ...or stop short of them by up to this much
-    low_resolution_probability: float = 0.3  # chance of shrinking the canvas to 20-40 px, like small datasets
+    low_resolution_probability: float = 0.45  # chance of shrinking the canvas to 20-40 px, like small datasets
 
 
 def _resample(points: np.ndarray, spacing: float) -> np.ndarray:

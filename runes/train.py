@@ -30,12 +30,12 @@ __all__ = ["TrainConfig", "train", "load_labelled_folder", "main"]
 @dataclass
 class TrainConfig:
     out: str = "models"  # model folder to write (the bundled model lives in models/)
-    samples_per_rune: int = 1600  # generated training sketches per rune
+    samples_per_rune: int = 1000  # generated training sketches per rune
     val_samples_per_rune: int = 150  # generated validation sketches per rune (different seeds)
-    epochs: int = 14  # upper bound; early stopping usually ends sooner
+    epochs: int = 12  # upper bound; early stopping usually ends sooner
     batch_size: int = 128
     learning_rate: float = 2e-3
-    filters: int = 24  # width of the first conv block; later blocks double it
+    filters: int = 16  # width of the first conv block; later blocks double it
     dropout: float = 0.3
     patience: int = 3  # epochs without val_loss improvement before early stopping
     seed: int = 1234  # seeds data generation, weight initialisation and shuffling

@@ -1,0 +1,73 @@
+"""A tiny training run learns, writes a loadable model folder, and the CLIs work."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from runes import Recognizer
+from runes.sketches import draw_sketch
+from runes.train import TrainConfig, load_labelled_folder, train
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_tiny_training_run_learns_and_round_trips(tmp_path):
+    extra = tmp_path / "extra"
+    (extra / "isa").mkdir(parents=True)
+    Image.fromarray(draw_sketch("isa", seed=1)).save(extra / "isa" / "a.png")
+    Image.new("L", (30, 30), 255).save(extra / "isa" / "empty.png")
+    (extra / "isa" / "broken.png").write_bytes(b"not a png")
+    config = TrainConfig(out=str(tmp_path / "model"), samples_per_rune=40, val_samples_per_rune=5, epochs=3,
+                         batch_size=32, filters=8, workers=1, data=str(extra))
+    metrics = train(config, verbose=0)
+    losses = metrics["loss_history"]
+    assert losses[-1] < losses[0]
+    assert metrics["extra_samples"] == 1 and metrics["extra_skipped"] == {"unreadable": 1, "empty": 1}
+    folder = Path(config.out)
+    assert {p.name for p in folder.iterdir()} >= {"model.keras", "config.json", "metrics.json", "README.md"}
+    assert json.loads((folder / "config.json").read_text())["train_config"]["samples_per_rune"] == 40
+    recognizer = Recognizer.load(folder)
+    probabilities = recognizer.predict(draw_sketch("ur", seed=9)).probabilities
+    assert abs(sum(probabilities.values()) - 1) < 1e-5
+
+
+def test_load_labelled_folder_skips_bad_files(tmp_path):
+    (tmp_path / "tyr").mkdir()
+    (tmp_path / "not-a-rune").mkdir()
+    Image.fromarray(draw_sketch("tyr", seed=2)).save(tmp_path / "tyr" / "1.png")
+    Image.fromarray(draw_sketch("tyr", seed=2)).save(tmp_path / "not-a-rune" / "1.png")
+    (tmp_path / "tyr" / "2.png").write_text("junk")
+    x, y, skipped = load_labelled_folder(tmp_path)
+    assert x.shape == (1, 32, 32, 1) and list(y) == [11] and skipped == {"unreadable": 1, "empty": 0}
+
+
+def test_train_help_lists_every_field():
+    result = subprocess.run([sys.executable, "-m", "runes.train", "--help"], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    for flag in ("--samples-per-rune", "--epochs", "--seed", "--data", "--out", "--filters"):
+        assert flag in result.stdout
+
+
+def test_evaluate_cli_last_line_and_empty_images(tmp_path):
+    for rune, seed in (("isa", 1), ("tyr", 2), ("hagall", 3)):
+        (tmp_path / rune).mkdir()
+        Image.fromarray(draw_sketch(rune, seed=seed)).save(tmp_path / rune / "a.png")
+    Image.new("L", (24, 24), 0).save(tmp_path / "isa" / "blank.png")
+    result = subprocess.run([sys.executable, "-m", "runes.evaluate", str(tmp_path)], capture_output=True,
+                            text=True, cwd=ROOT, check=True)
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == "accuracy: 0.7500 (n=4)"
+    assert any("no ink in 1 image" in line for line in lines)
+    assert any(line.startswith("isa") for line in lines)
+
+
+def test_sketch_preview_cli(tmp_path):
+    out = tmp_path / "grid.png"
+    subprocess.run([sys.executable, "-m", "runes.sketches", "--preview", str(out), "--per-rune", "3"],
+                   cwd=ROOT, check=True, capture_output=True)
+    with Image.open(out) as image:
+        assert image.size == (3 * 96, 16 * 96) and np.asarray(image).min() < 100
