@@ -185,8 +185,15 @@ def predict(value: Any) -> tuple[dict[str, float] | str, str]:
         return ERROR_LABEL, error_card("Something went wrong reading that drawing. Please try again.")
 
 
-def clear() -> tuple[None, str, str]:
-    return None, DRAW_PROMPT, empty_card()
+def clear_outputs() -> tuple[str, str]:
+    return DRAW_PROMPT, empty_card()
+
+
+CLICK_CANVAS_CLEAR = """() => {
+    const button = document.querySelector('#sketchpad button[aria-label="Clear canvas"]');
+    if (button) { button.click(); }
+    return [];
+}"""
 
 
 def _safe_preprocess(component: gr.Sketchpad):
@@ -236,13 +243,13 @@ with gr.Blocks(title="Rune Reader") as demo:
             "Runic font: Noto Sans Runic (SIL OFL 1.1)</p>", elem_id="model-source")
 
     _safe_preprocess(sketchpad)
-    # `input` fires once per finished stroke (user edits only), so resetting the canvas from Python
-    # below does not send the stale drawing back for another prediction.
-    sketchpad.input(predict, inputs=sketchpad, outputs=[top5, card], api_name="predict",
-                    trigger_mode="always_last", show_progress="hidden")
-    sketchpad.clear(clear, outputs=[sketchpad, top5, card], api_name=False, show_progress="hidden")
-    clear_button.click(clear, outputs=[sketchpad, top5, card], api_name=False, show_progress="hidden")
-
+    # `change` fires after each finished stroke. Clearing goes through the sketchpad's own "Clear canvas"
+    # tool (also for the Clear button), so the editor's state and the shown answer are reset together.
+    sketchpad.change(predict, inputs=sketchpad, outputs=[top5, card], api_name="predict",
+                     trigger_mode="always_last", show_progress="hidden")
+    sketchpad.clear(clear_outputs, outputs=[top5, card], api_name=False, show_progress="hidden")
+    clear_button.click(clear_outputs, outputs=[top5, card], api_name=False, show_progress="hidden",
+                       js=CLICK_CANVAS_CLEAR)
 
 if __name__ == "__main__":
     demo.launch(css=CSS)
