@@ -1,7 +1,7 @@
 """Rune Reader: sketch one of the 16 Younger Futhark runes and watch it be recognised.
 
     python app.py                        # http://127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT honoured)
-    RUNES_MODEL=path/to/model python app.py   # use another model folder instead of the bundled one
+    RUNES_MODEL=path/to/model python app.py   # another model folder, or hf://owner/name[@rev] from the Hub
 
 All UI code lives here; recognition is `runes.Recognizer`. The API endpoint is `/predict`:
 
@@ -38,18 +38,19 @@ log = logging.getLogger("rune_reader")
 # --------------------------------------------------------------------------- model
 
 
-def _load_recognizer() -> Recognizer:
-    source = os.environ.get("RUNES_MODEL") or None
-    recognizer = Recognizer.load(source)
+def _load_recognizer() -> tuple[Recognizer, str]:
+    source = os.environ.get("RUNES_MODEL") or None  # a folder, or hf://owner/name[@revision]
+    recognizer, note = Recognizer.load_with_fallback(source)
+    log.warning("%s", note)
     # Warm up: the first prediction builds the graph; do it now, not on the first visitor's stroke.
     warmup = np.full((96, 96), 255, dtype=np.uint8)
     warmup[10:86, 46:50] = 0
     recognizer.predict(warmup)
-    return recognizer
+    return recognizer, note
 
 
 _started = time.perf_counter()
-RECOGNIZER = _load_recognizer()
+RECOGNIZER, MODEL_NOTE = _load_recognizer()
 LOAD_SECONDS = time.perf_counter() - _started
 
 # --------------------------------------------------------------------------- HTML pieces
@@ -240,7 +241,8 @@ with gr.Blocks(title="Rune Reader") as demo:
     gr.Markdown("### The 16 runes")
     gr.HTML(reference_strip(), elem_id="reference")
     gr.HTML(f'<p class="rune-footer">Model: {_esc(RECOGNIZER.source)} · loaded in {LOAD_SECONDS:.1f} s · '
-            "Runic font: Noto Sans Runic (SIL OFL 1.1)</p>", elem_id="model-source")
+            "Runic font: Noto Sans Runic (SIL OFL 1.1)<br>"
+            f'<span class="rune-model-note">{_esc(MODEL_NOTE)}</span></p>', elem_id="model-source")
 
     _safe_preprocess(sketchpad)
     # `change` fires after each finished stroke. Clearing goes through the sketchpad's own "Clear canvas"

@@ -120,7 +120,11 @@ class Recognizer:
 
     @classmethod
     def load(cls, source: str | os.PathLike | None = None) -> "Recognizer":
-        """Load a model folder: None for the bundled model, or a local folder path."""
+        """Load a model folder: None for the bundled model, a local folder path, or "hf://owner/name[@rev]"."""
+        if isinstance(source, str) and source.startswith("hf://"):
+            from runes import hub  # downloads (or reuses the cache), then loads that folder like a local one
+
+            return hub.load_recognizer(cls, source)
         folder = BUNDLED_MODEL_DIR if source is None else Path(source).expanduser()
         if not folder.is_dir():
             raise ModelLoadError(f"Model folder {str(folder)!r} does not exist.")
@@ -136,6 +140,25 @@ class Recognizer:
             raise ModelLoadError(f"Could not load {model_path}: {type(error).__name__}: {error}") from None
         name = "bundled model" if source is None else str(folder)
         return cls(model, config["labels"], source=name, config=config)
+
+    @classmethod
+    def load_with_fallback(cls, source: str | os.PathLike | None = None) -> tuple["Recognizer", str]:
+        """Like `load`, but an unreachable Hub (offline, nothing cached) falls back to the bundled model.
+
+        Returns (recognizer, note): the note says in words which model runs and why. Other errors
+        (repo not found, gated, bad files...) still raise, with their message.
+        """
+        from runes.hub import HubUnavailableError  # no huggingface_hub import until a download is needed
+
+        try:
+            recognizer = cls.load(source)
+        except HubUnavailableError as error:
+            recognizer = cls.load(None)
+            return recognizer, f"Using the bundled model because {error}"
+        if isinstance(source, str) and source.startswith("hf://"):
+            commit = getattr(recognizer, "hub_commit", "")
+            return recognizer, f"Using {recognizer.source} from the Hugging Face Hub (commit {commit[:10]})."
+        return recognizer, f"Using the {recognizer.source}." if source is None else f"Using {recognizer.source}."
 
     def predict_tensors(self, batch: np.ndarray) -> np.ndarray:
         """Probabilities for already preprocessed inputs, shape (N, num_labels)."""
