@@ -111,9 +111,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default=os.environ.get("RUNES_MODEL") or None,
                         help="model folder (default: $RUNES_MODEL, else the bundled model)")
     args = parser.parse_args(argv)
-    from runes.model import Recognizer
+    from runes.model import ModelLoadError, Recognizer
 
-    recognizer = Recognizer.load(args.model)
+    try:
+        recognizer = Recognizer.load(args.model)
+    except ModelLoadError as error:
+        raise SystemExit(f"error: {error}") from None
     print(f"model: {recognizer.source}")
     print(format_report(evaluate_folder(args.folder, recognizer)))
 

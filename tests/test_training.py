@@ -71,3 +71,11 @@ def test_sketch_preview_cli(tmp_path):
                    cwd=ROOT, check=True, capture_output=True)
     with Image.open(out) as image:
         assert image.size == (3 * 96, 16 * 96) and np.asarray(image).min() < 100
+
+
+def test_evaluate_cli_bad_model_is_one_clear_line(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "runes.evaluate", str(tmp_path), "--model", str(tmp_path / "nope")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == f"error: Model folder '{tmp_path / 'nope'}' does not exist."
+    assert "Traceback" not in result.stderr
