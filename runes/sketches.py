@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from runes.alphabet import RUNES, Rune, Template, get_rune
+from runes.alphabet import RUNES, Stroke, Template, get_rune
 from runes.preprocess import INPUT_SIZE, preprocess
 
 __all__ = ["SketchStyle", "draw_sketch", "render_template", "generate_rune_sketches", "generate_dataset",
@@ -134,19 +134,12 @@ def render_template(template: Template, rng: np.random.Generator, style: SketchS
     return np.asarray(image, dtype=np.uint8)
 
 
-def pick_template(rune: Rune, rng: np.random.Generator, short_twig_probability: float = 0.3) -> Template:
-    """A random template of the rune: a short-twig form with the given probability, where it has one."""
-    forms = rune.long_branch_templates
-    if rune.short_twig_templates and rng.random() < short_twig_probability:
-        forms = rune.short_twig_templates
-    return forms[int(rng.integers(len(forms)))]
-
-
 def draw_sketch(rune_id: str, seed: int, style: SketchStyle = SketchStyle()) -> np.ndarray:
     """A hand-drawn-looking sketch of one rune (any of its forms): uint8, black ink on white."""
     rng = np.random.default_rng(seed)
     rune = get_rune(rune_id)
-    return render_template(pick_template(rune, rng), rng, style)
+    template = rune.templates[int(rng.integers(len(rune.templates)))]
+    return render_template(template, rng, style)
 
 
 def generate_rune_sketches(label: int, seed: int, start: int, count: int, style: SketchStyle = SketchStyle(),
@@ -160,7 +153,8 @@ def generate_rune_sketches(label: int, seed: int, start: int, count: int, style:
     images = []
     for index in range(start, start + count):
         rng = np.random.default_rng([seed, label, index])
-        images.append(preprocess(render_template(pick_template(rune, rng), rng, style), size))
+        template = rune.templates[int(rng.integers(len(rune.templates)))]
+        images.append(preprocess(render_template(template, rng, style), size))
     return np.stack(images) if images else np.zeros((0, size, size, 1), np.float32)
 
 
