@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from runes import __version__
-from runes.alphabet import RUNES, get_rune
+from runes.alphabet import get_rune
 from runes.model import CONFIG_FILENAME, MODEL_FILENAME, ModelLoadError, _read_config
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION
 

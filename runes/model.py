@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 
-from runes import __version__
 from runes.alphabet import get_rune
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION, preprocess
 

@@ -21,7 +21,6 @@ INK_THRESHOLD = 0.25  # a pixel with at least this much ink counts when finding 
 FAINT_INK = 0.1  # ...or half the strongest ink for faint drawings; an image whose ink never reaches this is empty
 MAX_WORKING_SIDE = 1024  # larger images are first shrunk to this, so a huge upload stays cheap
 
-ImageLike = "np.ndarray | Image.Image"
 
 
 class EmptySketchError(ValueError):

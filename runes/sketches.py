@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from runes.alphabet import RUNES, Stroke, Template, get_rune
+from runes.alphabet import RUNES, Template, get_rune
 from runes.preprocess import INPUT_SIZE, preprocess
 
 __all__ = ["SketchStyle", "draw_sketch", "render_template", "generate_rune_sketches", "generate_dataset",
