@@ -6,6 +6,7 @@ RUNES_MODEL the test run has (unset = the bundled model). Its output goes to tes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -41,13 +42,13 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def app_url(artifacts_dir: Path):
-    """URL of a running `python app.py`; the process is stopped after the session."""
+@contextlib.contextmanager
+def running_app(env_overrides: dict[str, str], log_path: Path, base_env: dict[str, str] | None = None):
+    """Start `python app.py` on a free port with these env vars, wait until it answers, yield its URL, stop it."""
     port = _free_port()
-    env = dict(os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port),
-               GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2")
-    log_path = artifacts_dir / "app_server.log"
+    env = dict(os.environ if base_env is None else base_env, GRADIO_SERVER_NAME="127.0.0.1",
+               GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1",
+               TF_CPP_MIN_LOG_LEVEL="2", **env_overrides)
     with open(log_path, "wb") as log:
         process = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env,
                                    stdout=log, stderr=subprocess.STDOUT)
@@ -69,6 +70,13 @@ def app_url(artifacts_dir: Path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(artifacts_dir: Path):
+    """URL of a running `python app.py`; the process is stopped after the session."""
+    with running_app({}, artifacts_dir / "app_server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

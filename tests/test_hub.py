@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from pathlib import Path
 
@@ -296,33 +295,11 @@ def test_pull_cli_writes_a_loadable_folder(hub_cache, tmp_path):
 
 
 def test_app_runs_hub_model_and_shows_it(hub_cache, tmp_path):
-    import socket
+    from conftest_app import running_app
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = _clean_env(tmp_path, HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(hub_cache), RUNES_MODEL="hf://alice/pinned@v1",
-                     GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False",
-                     PYTHONUNBUFFERED="1")
-    log_path = tmp_path / "app.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline, config = time.monotonic() + 90, None
-        while config is None:
-            assert process.poll() is None, log_path.read_text()[-3000:]
-            assert time.monotonic() < deadline, log_path.read_text()[-3000:]
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=2) as response:
-                    config = response.read().decode("utf-8")
-            except OSError:
-                time.sleep(0.5)
-        assert "Model: hf://alice/pinned@v1" in config
-        assert "from the Hugging Face Hub" in config
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    env = _clean_env(tmp_path, HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(hub_cache), RUNES_MODEL="hf://alice/pinned@v1")
+    with running_app({}, tmp_path / "app.log", base_env=env) as url:
+        with urllib.request.urlopen(f"{url}config", timeout=5) as response:
+            config = response.read().decode("utf-8")
+    assert "Model: hf://alice/pinned@v1" in config
+    assert "from the Hugging Face Hub" in config
