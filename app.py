@@ -42,10 +42,7 @@ def _load_recognizer() -> tuple[Recognizer, str]:
     source = os.environ.get("RUNES_MODEL") or None  # a folder, or hf://owner/name[@revision]
     recognizer, note = Recognizer.load_with_fallback(source)
     log.warning("%s", note)
-    # Warm up: the first prediction builds the graph; do it now, not on the first visitor's stroke.
-    warmup = np.full((96, 96), 255, dtype=np.uint8)
-    warmup[10:86, 46:50] = 0
-    recognizer.predict(warmup)
+    recognizer.warm_up()  # trace the graph now, not on the first visitor's stroke
     return recognizer, note
 
 
