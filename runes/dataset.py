@@ -1,0 +1,318 @@
+"""Contributed drawings: a Hugging Face `imagefolder` data set that many visitors write to at once.
+
+    store = DrawingStore(default_data_dir())           # $RUNES_DATA_DIR, else data/contributed
+    store.save(array, "tyr", "prompted", guess="isa")  # -> DATA_DIR/tyr/<uuid>.png
+    store.counts(), store.next_prompt(random.Random())
+    python -m runes.dataset import-json SRC_DIR --to DATA_DIR     # the classic demo's JSON drawings
+    python -m runes.dataset push DATA_DIR --repo owner/name       # a Hub dataset repo with a card
+
+Layout: DATA_DIR/<rune id>/<uuid>.png (the drawing as drawn, grayscale) plus DATA_DIR/metadata.jsonl,
+one JSON line per drawing (file_name relative to DATA_DIR, label, source, UTC time, size, versions, guess).
+
+Consistency: the metadata line is the commit point. A save runs under a thread lock and an flock on
+DATA_DIR/.lock: it writes the PNG to a hidden `.<uuid>.png.tmp`, fsyncs it, renames it into place, then
+appends its line in one write and fsyncs. A crash can therefore leave only (a) a temp file, never read
+as a drawing, (b) a complete PNG without a line (an "orphan", still a valid labelled drawing for
+`runes.train --data`), or (c) a torn last line, which readers skip and the next append fences off.
+Each PNG carries its own metadata line in a text chunk, so `repair()` restores (a)-(c) exactly.
+Library code only: never imports gradio; never prints or logs a token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import io
+import json
+import os
+import re
+import sys
+import threading
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, PngImagePlugin, UnidentifiedImageError
+
+from runes import __version__
+from runes.alphabet import RUNE_IDS, get_rune
+from runes.preprocess import EmptySketchError, preprocess
+
+__all__ = ["MAX_SIDE", "METADATA_FILENAME", "MIN_SIDE", "SOURCES", "DrawingStore", "InvalidDrawingError",
+           "StoreReport", "default_data_dir", "import_json", "main"]
+
+METADATA_FILENAME = "metadata.jsonl"
+LOCK_FILENAME = ".lock"
+PNG_KEY = "rune-reader"  # PNG text chunk holding the drawing's own metadata line
+SOURCES = ("prompted", "correction", "import")
+MAX_SIDE = 4096  # refuse larger drawings (the app's canvas is 384 px)
+MIN_SIDE = 8
+
+
+class InvalidDrawingError(ValueError):
+    """A drawing or label the store refuses; the message is meant for the person who drew it."""
+
+
+@dataclass
+class StoreReport:
+    """What `verify()` found (or `repair()` fixed): committed drawings and the traces of crashes."""
+    drawings: int = 0
+    orphans: list[str] = field(default_factory=list)  # PNGs without a metadata line
+    temp_files: list[str] = field(default_factory=list)  # unfinished writes
+    missing: list[str] = field(default_factory=list)  # metadata lines whose PNG is gone
+    bad_lines: int = 0  # torn or unparsable metadata lines
+
+    @property
+    def ok(self) -> bool:
+        return not (self.orphans or self.temp_files or self.missing or self.bad_lines)
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("RUNES_DATA_DIR") or "data/contributed")
+
+
+def _check_label(label: Any, what: str = "rune") -> str:
+    if not isinstance(label, str) or label not in RUNE_IDS:
+        raise InvalidDrawingError(f"Unknown {what} {str(label)[:40]!r}: expected one of {', '.join(RUNE_IDS)}.")
+    return label
+
+
+def _check_size(width: int, height: int) -> None:
+    if max(width, height) > MAX_SIDE:
+        raise InvalidDrawingError(f"That drawing is {width}x{height} pixels; at most {MAX_SIDE}x{MAX_SIDE} is stored.")
+    if min(width, height) < MIN_SIDE:
+        raise InvalidDrawingError(f"That drawing is only {width}x{height} pixels; draw on the canvas.")
+
+
+def _to_gray(image: Any) -> np.ndarray:
+    """bytes, PIL image or numpy array -> uint8 HxW grayscale (transparency composited onto white)."""
+    if isinstance(image, (bytes, bytearray)):
+        try:
+            image = Image.open(io.BytesIO(image))
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+            raise InvalidDrawingError("That file is not an image I can read; send a PNG or JPEG drawing.") from None
+    if isinstance(image, Image.Image):
+        _check_size(*image.size)  # from the header, before decoding any pixels
+        try:
+            rgba = image.convert("RGBA")
+        except (OSError, ValueError, Image.DecompressionBombError):
+            raise InvalidDrawingError("That image is damaged or truncated; it could not be read.") from None
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return np.asarray(Image.alpha_composite(white, rgba).convert("L"))
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool) or array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] not in (3, 4)):
+        raise InvalidDrawingError(f"Expected a grayscale, RGB or RGBA image, got an array of shape {array.shape}.")
+    _check_size(array.shape[1], array.shape[0])
+    array = np.nan_to_num(array.astype(np.float32))
+    if array.max(initial=0) <= 1.0:
+        array = array * 255.0
+    array = np.clip(array, 0, 255).astype(np.uint8)
+    return _to_gray(Image.fromarray(array)) if array.ndim == 3 else array
+
+
+class DrawingStore:
+    """Labelled drawings in DATA_DIR/<rune id>/<uuid>.png + DATA_DIR/metadata.jsonl; thread- and process-safe."""
+
+    def __init__(self, data_dir: str | os.PathLike, lock: Any = None) -> None:
+        self.root = Path(data_dir)
+        self.metadata_path = self.root / METADATA_FILENAME
+        self._lock = lock if lock is not None else threading.Lock()  # e.g. a CommitScheduler's lock
+
+    @contextlib.contextmanager
+    def locked(self):
+        """Exclusive access for this thread and every other process using the same folder."""
+        with self._lock:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with open(self.root / LOCK_FILENAME, "a") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def save(self, image: Any, label: str, source: str, *, guess: str | None = None,
+             app_version: str = __version__, model_version: str | None = None) -> Path:
+        """Validate and store one drawing; returns its path. Raises InvalidDrawingError; writes nothing then."""
+        _check_label(label)
+        if source not in SOURCES:
+            raise InvalidDrawingError(f"Unknown source {str(source)[:40]!r}: expected one of {', '.join(SOURCES)}.")
+        if guess is not None and not (isinstance(guess, str) and re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", guess)):
+            raise InvalidDrawingError(f"Unknown guess {str(guess)[:40]!r}: expected a model label such as 'tyr'.")
+        gray = _to_gray(image)
+        try:
+            preprocess(gray)
+        except EmptySketchError:
+            raise InvalidDrawingError(f"The canvas is empty: draw {get_rune(label).label} first.") from None
+        uid = uuid.uuid4().hex
+        record = {"file_name": f"{label}/{uid}.png", "label": label, "source": source,
+                  "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                  "width": int(gray.shape[1]), "height": int(gray.shape[0]), "app_version": app_version,
+                  "model_version": model_version, "guess": guess}
+        line = json.dumps(record, ensure_ascii=False)
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt(PNG_KEY, line)
+        buffer = io.BytesIO()
+        Image.fromarray(gray, mode="L").save(buffer, format="PNG", pnginfo=info)
+        path = self.root / record["file_name"]
+        with self.locked():
+            self._write_atomic(path, buffer.getvalue())
+            try:
+                self._append(line)
+            except BaseException:
+                path.unlink(missing_ok=True)  # not committed: roll back (a hard crash leaves an orphan instead)
+                raise
+        return path
+
+    def _write_atomic(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.tmp")
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+
+    def _append(self, line: str) -> None:
+        with open(self.metadata_path, "a+b") as handle:
+            torn = False
+            if handle.seek(0, os.SEEK_END) > 0:
+                handle.seek(-1, os.SEEK_END)
+                torn = handle.read(1) != b"\n"
+            handle.write((b"\n" if torn else b"") + line.encode("utf-8") + b"\n")  # fence off a torn line
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def _read(self) -> tuple[list[dict], int]:
+        if not self.metadata_path.is_file():
+            return [], 0
+        records, bad = [], 0
+        for raw in self.metadata_path.read_bytes().split(b"\n"):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+                _check_label(record.get("label"))
+                if record.get("file_name") != f"{record['label']}/{Path(record['file_name']).name}":
+                    raise ValueError
+                records.append(record)
+            except (ValueError, TypeError, AttributeError, KeyError):
+                bad += 1
+        return records, bad
+
+    def records(self) -> list[dict]:
+        """The committed metadata records, in the order they were saved (torn lines skipped)."""
+        return self._read()[0]
+
+    def counts(self) -> dict[str, int]:
+        """Committed drawings per rune id, every rune present (0 when none)."""
+        counted = Counter(record["label"] for record in self.records())
+        return {rune_id: counted.get(rune_id, 0) for rune_id in RUNE_IDS}
+
+    def next_prompt(self, rng: Any) -> str:
+        """The rune to ask for next: the least collected, random among ties (rng: random.Random or numpy)."""
+        counts = self.counts()
+        fewest = min(counts.values())
+        return str(rng.choice([rune_id for rune_id, n in counts.items() if n == fewest]))
+
+    def verify(self) -> StoreReport:
+        records, bad = self._read()
+        named = {record["file_name"] for record in records}
+        on_disk = {p.relative_to(self.root).as_posix() for r in RUNE_IDS for p in (self.root / r).glob("*.png")}
+        temps = sorted(p.relative_to(self.root).as_posix() for r in RUNE_IDS for p in (self.root / r).glob(".*.tmp"))
+        return StoreReport(drawings=len(records), orphans=sorted(on_disk - named), temp_files=temps,
+                           missing=sorted(named - on_disk), bad_lines=bad)
+
+    def repair(self) -> StoreReport:
+        """Make the folder consistent after a crash; returns what was found. Never deletes a finished drawing."""
+        with self.locked():
+            report = self.verify()
+            for name in report.temp_files:
+                (self.root / name).unlink(missing_ok=True)
+            records = [r for r in self.records() if r["file_name"] not in set(report.missing)]
+            for name in report.orphans:
+                with contextlib.suppress(OSError, ValueError, SyntaxError):
+                    with Image.open(self.root / name) as image:
+                        record = json.loads(image.text.get(PNG_KEY, "{}"))
+                    if record.get("file_name") != name:  # not written by a store: label it by its folder
+                        with Image.open(self.root / name) as image:
+                            width, height = image.size
+                        record = {"file_name": name, "label": name.split("/")[0], "source": "import",
+                                  "width": width, "height": height}
+                    records.append(record)
+            if report.missing or report.orphans or report.bad_lines:
+                data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+                self._write_atomic(self.metadata_path, data)  # same temp-file + rename, for the metadata file
+            return report
+
+
+def import_json(src_dir: str | os.PathLike, store: DrawingStore) -> tuple[int, dict[str, int]]:
+    """Import the classic demo's `{"rune": id, "data": [[0..255]*24]*24}` files (white ink on black).
+
+    Stored like the app's drawings: dark ink on white. Returns (imported, skipped counts by reason).
+    """
+    imported, skipped = 0, Counter()
+    for path in sorted(Path(src_dir).rglob("*.json")):
+        try:
+            item = json.loads(path.read_text(encoding="utf-8"))
+            array = np.array(item["data"], dtype=np.float64)
+            if array.ndim != 2 or not np.all((array >= 0) & (array <= 255)):
+                raise ValueError
+        except (ValueError, TypeError, KeyError, OSError, UnicodeDecodeError):
+            skipped["unreadable"] += 1
+            continue
+        gray = array.astype(np.uint8)
+        border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+        if np.median(border) < 128:  # light ink on a dark ground: flip to the app's dark ink on white
+            gray = 255 - gray
+        try:
+            store.save(gray, item.get("rune"), "import")
+            imported += 1
+        except InvalidDrawingError as error:
+            skipped["empty" if "empty" in str(error) else "unknown rune" if "Unknown" in str(error) else "bad size"] += 1
+    return imported, dict(sorted(skipped.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m runes.dataset", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    imp = commands.add_parser("import-json", help="import the classic demo's JSON drawings")
+    imp.add_argument("src_dir")
+    imp.add_argument("--to", default=str(default_data_dir()), help="data folder (default: $RUNES_DATA_DIR)")
+    push = commands.add_parser("push", help="upload a data folder as a Hub dataset repo with a card")
+    push.add_argument("data_dir")
+    push.add_argument("--repo", required=True, help="owner/name")
+    push.add_argument("--private", action="store_true")
+    verify = commands.add_parser("verify", help="check a data folder after a crash (--repair fixes it)")
+    verify.add_argument("data_dir")
+    verify.add_argument("--repair", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "import-json":
+            imported, skipped = import_json(args.src_dir, DrawingStore(args.to))
+            print(f"imported {imported} drawings into {args.to} (skipped: {skipped or 'none'})")
+        elif args.command == "push":
+            from runes.dataset_hub import push_dataset
+
+            info = push_dataset(args.data_dir, args.repo, private=args.private)
+            print(f"pushed {args.data_dir} to dataset {args.repo}: {getattr(info, 'commit_url', info)}")
+        else:
+            store = DrawingStore(args.data_dir)
+            report = store.repair() if args.repair else store.verify()
+            print(f"{'repaired: ' if args.repair else ''}{report.drawings} drawings; orphans {len(report.orphans)}, temp files {len(report.temp_files)}, "
+                  f"missing {len(report.missing)}, torn lines {report.bad_lines}")
+            return 0 if report.ok or args.repair else 1
+    except Exception as error:  # noqa: BLE001  (CLI boundary: one line, never a traceback or a token)
+        print(f"error: {type(error).__name__}: {(str(error).splitlines() or [''])[0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

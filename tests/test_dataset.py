@@ -1,0 +1,488 @@
+"""runes.dataset: the contributed-drawings store, its crash consistency, import, retraining on it, Hub push/sync."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PIL import Image
+from test_hub import _clean_env
+
+from runes import RUNE_IDS
+from runes.dataset import (
+    METADATA_FILENAME,
+    DrawingStore,
+    InvalidDrawingError,
+    import_json,
+)
+from runes.preprocess import preprocess
+from runes.sketches import draw_sketch
+from runes.train import load_labelled_folder
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def files_in(root: Path) -> list[str]:
+    """Every file under root except the lock file, as relative posix paths."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.name != ".lock")
+
+
+def metadata_lines(root: Path) -> list[str]:
+    path = root / METADATA_FILENAME
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def test_save_stores_the_raw_drawing_and_one_metadata_line(tmp_path):
+    store = DrawingStore(tmp_path)
+    drawing = draw_sketch("tyr", seed=1)
+    path = store.save(drawing, "tyr", "correction", guess="isa", app_version="9.9", model_version="bundled model")
+    assert path.parent == tmp_path / "tyr" and path.suffix == ".png" and len(path.stem) == 32
+    with Image.open(path) as image:
+        assert image.mode == "L" and image.size == drawing.shape[::-1]
+        np.testing.assert_array_equal(np.asarray(image), drawing)
+    (line,) = metadata_lines(tmp_path)
+    record = json.loads(line)
+    assert record["file_name"] == f"tyr/{path.name}" and record["label"] == "tyr"
+    assert record["source"] == "correction" and record["guess"] == "isa"
+    assert record["app_version"] == "9.9" and record["model_version"] == "bundled model"
+    assert (record["height"], record["width"]) == drawing.shape and record["created_at"].endswith("+00:00")
+    assert store.records() == [record]
+    assert store.counts() == {rune_id: int(rune_id == "tyr") for rune_id in RUNE_IDS}
+    assert files_in(tmp_path) == [METADATA_FILENAME, f"tyr/{path.name}"]
+    assert store.verify().ok
+
+
+def test_colour_transparent_and_float_drawings_are_stored_grayscale(tmp_path):
+    store = DrawingStore(tmp_path)
+    ink = draw_sketch("hagall", seed=2) < 128
+    rgba = np.zeros((*ink.shape, 4), np.uint8)
+    rgba[ink] = (200, 0, 0, 255)  # red ink on a transparent ground
+    floats = np.where(ink, 0.0, 1.0).astype(np.float32)
+    for image in (rgba, floats, Image.fromarray(rgba), png_bytes(Image.fromarray(rgba))):
+        with Image.open(store.save(image, "hagall", "prompted")) as saved:
+            stored = np.asarray(saved)
+        assert saved.mode == "L"
+        assert stored[~ink].min() == 255 and stored[ink].max() < 128  # dark ink on white, same pixels
+    assert store.counts()["hagall"] == 4
+
+
+def test_next_prompt_is_least_collected_first_random_among_ties(tmp_path):
+    store = DrawingStore(tmp_path)
+    rng = random.Random(0)
+    assert {store.next_prompt(rng) for _ in range(200)} == set(RUNE_IDS)  # all tied: every rune comes up
+    for index, rune_id in enumerate(RUNE_IDS):
+        if rune_id not in ("ur", "kaun"):
+            store.save(draw_sketch(rune_id, seed=index), rune_id, "prompted")
+    assert {store.next_prompt(rng) for _ in range(50)} == {"ur", "kaun"}
+    store.save(draw_sketch("ur", seed=1), "ur", "prompted")
+    assert store.next_prompt(np.random.default_rng(1)) == "kaun"  # numpy generators work too
+
+
+HUGE = np.broadcast_to(np.uint8(255), (10_000, 10_000))  # no memory: the store must refuse it before copying
+
+
+@pytest.mark.parametrize("name, image, label, kwargs, message", [
+    ("unknown label", "tyr", "thorn", {}, "Unknown rune 'thorn'"),
+    ("path trick", "tyr", "../tyr", {}, "Unknown rune '../tyr'"),
+    ("nested path", "tyr", "tyr/../../etc", {}, "Unknown rune"),
+    ("empty label", "tyr", "", {}, "Unknown rune ''"),
+    ("label not a string", "tyr", None, {}, "Unknown rune"),
+    ("unknown guess", "tyr", "tyr", {"guess": "../x"}, "Unknown guess"),
+    ("unknown source", "tyr", "tyr", {"source": "scraped"}, "Unknown source"),
+    ("empty white canvas", np.full((384, 384), 255, np.uint8), "tyr", {}, "The canvas is empty"),
+    ("empty black canvas", np.zeros((384, 384), np.uint8), "tyr", {}, "The canvas is empty"),
+    ("transparent canvas", np.zeros((384, 384, 4), np.uint8), "tyr", {}, "The canvas is empty"),
+    ("10000x10000 array", HUGE, "tyr", {}, "10000x10000 pixels; at most 4096x4096"),
+    ("10000x10000 png", "huge-png", "tyr", {}, "10000x10000 pixels; at most 4096x4096"),
+    ("1x1", np.zeros((1, 1), np.uint8), "tyr", {}, "only 1x1 pixels"),
+    ("text bytes", b"this is not an image\n", "tyr", {}, "not an image I can read"),
+    ("fake png", b"\x89PNG\r\n\x1a\n garbage, truncated", "tyr", {}, "not an image I can read"),
+    ("truncated png", "truncated-png", "tyr", {}, "damaged or truncated"),
+    ("strings", np.array([["a", "b"]]), "tyr", {}, "Expected a grayscale, RGB or RGBA image"),
+    ("5 channels", np.zeros((20, 20, 5)), "tyr", {}, "Expected a grayscale, RGB or RGBA image"),
+])
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # PIL warns about 10000x10000; we refuse it
+def test_bad_inputs_are_refused_clearly_and_nothing_is_written(tmp_path, name, image, label, kwargs, message):
+    if isinstance(image, str):
+        image = {"tyr": lambda: draw_sketch("tyr", seed=1),
+                 "huge-png": lambda: png_bytes(Image.new("1", (10_000, 10_000), 1)),
+                 "truncated-png": lambda: png_bytes(Image.fromarray(draw_sketch("tyr", seed=1)))[:300]}[image]()
+    store = DrawingStore(tmp_path / "data")
+    source = kwargs.pop("source", "prompted")
+    with pytest.raises(InvalidDrawingError) as raised:
+        store.save(image, label, source, **kwargs)
+    assert message in str(raised.value)
+    assert "Traceback" not in str(raised.value) and len(str(raised.value)) < 200
+    assert isinstance(raised.value, ValueError)
+    assert not (tmp_path / "data").exists() or files_in(tmp_path / "data") == []
+    assert not (tmp_path.parent / "tyr").exists() and not (tmp_path / "etc").exists()
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+def _check_store(root: Path, expected: dict[str, str]) -> None:
+    """Exactly the expected drawings (file name -> label): PNGs, metadata lines, decodable, right labels."""
+    pngs = sorted(p.relative_to(root).as_posix() for p in root.glob("*/*.png"))
+    lines = metadata_lines(root)
+    assert len(pngs) == len(expected) and len(lines) == len(expected)
+    records = [json.loads(line) for line in lines]
+    assert sorted(r["file_name"] for r in records) == pngs == sorted(expected)
+    for record in records:
+        assert record["label"] == expected[record["file_name"]] == record["file_name"].split("/")[0]
+        with Image.open(root / record["file_name"]) as image:
+            image.load()
+            assert image.size == (record["width"], record["height"])
+    assert not list(root.rglob("*.tmp")) and DrawingStore(root).verify().ok
+
+
+def test_200_saves_from_20_threads(tmp_path):
+    store = DrawingStore(tmp_path)
+    drawings = {rune_id: draw_sketch(rune_id, seed=i) for i, rune_id in enumerate(RUNE_IDS)}
+    start = threading.Barrier(20)
+
+    def worker(thread: int) -> dict[str, str]:
+        start.wait()
+        saved = {}
+        for i in range(10):
+            rune_id = RUNE_IDS[(thread + i) % len(RUNE_IDS)]
+            path = store.save(drawings[rune_id], rune_id, "prompted", guess=RUNE_IDS[thread % 16])
+            saved[path.relative_to(tmp_path).as_posix()] = rune_id
+        return saved
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(worker, range(20)))
+    print(f"200 threaded saves: {time.perf_counter() - began:.2f} s")
+    expected = {name: label for result in results for name, label in result.items()}
+    assert len(expected) == 200
+    _check_store(tmp_path, expected)
+    for name, label in list(expected.items())[::20]:
+        with Image.open(tmp_path / name) as image:
+            np.testing.assert_array_equal(np.asarray(image), drawings[label])
+    assert sum(store.counts().values()) == 200
+
+
+SAVER = r"""
+import json, sys
+from runes.dataset import DrawingStore
+from runes.sketches import draw_sketch
+store, saved = DrawingStore(sys.argv[1]), {}
+for i in range(int(sys.argv[2])):
+    rune = ["fe", "isa", "tyr"][i % 3]
+    saved[store.save(draw_sketch(rune, seed=i), rune, "prompted").relative_to(store.root).as_posix()] = rune
+print("SAVED" + json.dumps(saved))
+"""
+
+
+def test_several_processes_share_one_folder(tmp_path):
+    env = _clean_env(tmp_path)
+    processes = [subprocess.Popen([sys.executable, "-c", SAVER, str(tmp_path / "data"), "25"], cwd=REPO, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    expected = {}
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err[-2000:]
+        expected.update(json.loads(out.split("SAVED")[-1]))
+    _check_store(tmp_path / "data", expected)
+
+
+# --------------------------------------------------------------------------- crashes
+
+CRASH = r"""
+import os, sys
+from runes import dataset
+from runes.sketches import draw_sketch
+store = dataset.DrawingStore(sys.argv[1])
+store.save(draw_sketch("fe", seed=1), "fe", "prompted")
+if sys.argv[2] == "before-metadata":      # the PNG is in place, the process dies before its line
+    dataset.DrawingStore._append = lambda self, line: os._exit(9)
+else:                                     # the process dies while the PNG is still a temp file
+    dataset.os.replace = lambda src, dst: os._exit(9)
+store.save(draw_sketch("tyr", seed=2), "tyr", "correction", guess="isa", model_version="m1")
+"""
+
+
+def _crash(tmp_path: Path, where: str) -> Path:
+    root = tmp_path / "data"
+    done = subprocess.run([sys.executable, "-c", CRASH, str(root), where], cwd=REPO, env=_clean_env(tmp_path),
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 9, done.stderr[-2000:]
+    return root
+
+
+def test_crash_between_image_and_metadata(tmp_path):
+    root = _crash(tmp_path, "before-metadata")
+    (orphan,) = (p.relative_to(root).as_posix() for p in root.glob("tyr/*.png"))
+    with Image.open(root / orphan) as image:  # a complete, decodable PNG: never half-written
+        image.load()
+    assert len(metadata_lines(root)) == 1 and not list(root.rglob("*.tmp"))
+    store = DrawingStore(root)
+    assert store.counts()["tyr"] == 0 and store.counts()["fe"] == 1  # the line is the commit point
+    report = store.verify()
+    assert report.orphans == [orphan] and not report.ok
+    _, y, skipped = load_labelled_folder(root)  # training can already use every complete drawing
+    assert len(y) == 2 and skipped == {"unreadable": 0, "empty": 0}
+    # repair() restores the orphan's exact line from the copy in its PNG: nothing is lost
+    assert store.repair().orphans == [orphan]
+    assert store.verify().ok and store.counts()["tyr"] == 1
+    record = store.records()[-1]
+    assert record["file_name"] == orphan and record["source"] == "correction" and record["guess"] == "isa"
+    assert record["model_version"] == "m1"
+    store.save(draw_sketch("isa", seed=3), "isa", "prompted")
+    assert len(metadata_lines(root)) == 3 and store.verify().ok
+
+
+def test_crash_while_writing_the_image_leaves_only_a_temp_file(tmp_path):
+    root = _crash(tmp_path, "during-image")
+    assert [p.name for p in root.glob("*/*.png")] == [p.name for p in root.glob("fe/*.png")]  # no tyr PNG
+    (temp,) = root.rglob("*.tmp")
+    assert temp.parent.name == "tyr" and temp.name.startswith(".")
+    _, y, skipped = load_labelled_folder(root)
+    assert len(y) == 1 and skipped == {"unreadable": 0, "empty": 0}  # the temp file is never read as a drawing
+    store = DrawingStore(root)
+    assert store.verify().temp_files == [temp.relative_to(root).as_posix()]
+    store.repair()
+    assert not temp.exists() and store.verify().ok and sum(store.counts().values()) == 1
+
+
+def test_torn_metadata_line_is_skipped_fenced_off_and_repaired(tmp_path):
+    store = DrawingStore(tmp_path)
+    store.save(draw_sketch("fe", seed=1), "fe", "prompted")
+    with open(tmp_path / METADATA_FILENAME, "ab") as handle:
+        handle.write(b'{"file_name": "ur/abc.png", "lab')  # a crash in the middle of an append
+    assert store.counts()["fe"] == 1 and store.verify().bad_lines == 1
+    store.save(draw_sketch("ur", seed=1), "ur", "prompted")
+    assert store.counts()["ur"] == 1 and len(store.records()) == 2  # the new line did not merge with the torn one
+    assert store.repair().bad_lines == 1
+    assert store.verify().ok and len(metadata_lines(tmp_path)) == 2
+
+
+def test_an_error_while_appending_rolls_the_image_back(tmp_path, monkeypatch):
+    store = DrawingStore(tmp_path)
+
+    def disk_full(self, line):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(DrawingStore, "_append", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        store.save(draw_sketch("fe", seed=1), "fe", "prompted")
+    assert files_in(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- import, training, evaluation
+
+
+def classic_file(folder: Path, name: str, rune, data) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.json").write_text(json.dumps({"rune": rune, "data": data}))
+
+
+def classic_grid(rune_id: str, seed: int) -> list[list[int]]:
+    """A 24x24 drawing in the classic demo's polarity: white ink on black."""
+    small = Image.fromarray(draw_sketch(rune_id, seed=seed)).resize((24, 24), Image.BOX)
+    return (255 - np.asarray(small)).astype(int).tolist()
+
+
+def test_import_json_cli(tmp_path):
+    src = tmp_path / "classic"
+    for i, rune_id in enumerate(("fe", "tyr", "hagall")):
+        classic_file(src / "batch", rune_id, rune_id, classic_grid(rune_id, i))
+    classic_file(src, "unknown", "thorn", classic_grid("isa", 1))
+    classic_file(src, "blank", "isa", [[0] * 24] * 24)
+    classic_file(src, "out-of-range", "isa", [[300] * 24] * 24)
+    (src / "junk.json").write_text("{not json")
+    data = tmp_path / "data"
+    done = subprocess.run([sys.executable, "-m", "runes.dataset", "import-json", str(src), "--to", str(data)],
+                          cwd=REPO, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (f"imported 3 drawings into {data} "
+                                   "(skipped: {'empty': 1, 'unknown rune': 1, 'unreadable': 2})")
+    store = DrawingStore(data)
+    assert {r["label"] for r in store.records()} == {"fe", "tyr", "hagall"}
+    assert {r["source"] for r in store.records()} == {"import"} and store.verify().ok
+    record = next(r for r in store.records() if r["label"] == "tyr")
+    with Image.open(data / record["file_name"]) as image:
+        stored = np.asarray(image)
+    assert stored.shape == (24, 24) and np.median(stored[0]) == 255 and stored.min() < 100  # dark ink on white
+    original = np.array(classic_grid("tyr", 1), np.uint8)
+    np.testing.assert_array_equal(stored, 255 - original)
+    np.testing.assert_allclose(preprocess(stored), preprocess(original), atol=1e-6)
+
+
+def test_import_keeps_dark_on_light_drawings_as_they_are(tmp_path):
+    grid = (255 - np.array(classic_grid("isa", 2))).tolist()  # already dark ink on white
+    classic_file(tmp_path / "src", "a", "isa", grid)
+    assert import_json(tmp_path / "src", DrawingStore(tmp_path / "data")) == (1, {})
+    (path,) = (tmp_path / "data").glob("isa/*.png")
+    np.testing.assert_array_equal(np.asarray(Image.open(path)), np.array(grid, np.uint8))
+
+
+def test_retrain_and_evaluate_on_contributed_drawings(tmp_path):
+    data = tmp_path / "data"
+    store = DrawingStore(data)
+    for i in range(3):
+        for rune_id in ("isa", "tyr", "hagall", "fe"):
+            store.save(draw_sketch(rune_id, seed=100 + i), rune_id, "prompted")
+    classic_file(tmp_path / "classic", "ur", "ur", classic_grid("ur", 5))
+    assert import_json(tmp_path / "classic", store) == (1, {})
+    (data / "isa" / "broken.png").write_bytes(b"not a png")  # dropped in by hand: skipped with a count
+    out = tmp_path / "model"
+    done = subprocess.run([sys.executable, "-m", "runes.train", "--samples-per-rune", "8", "--val-samples-per-rune",
+                           "4", "--epochs", "1", "--filters", "4", "--workers", "1", "--out", str(out),
+                           "--data", str(data)], cwd=REPO, env=_clean_env(tmp_path), capture_output=True, text=True, check=False,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"from {data} (skipped: {{'unreadable': 1, 'empty': 0}})" in done.stdout
+    metrics = json.loads((out / "metrics.json").read_text())
+    # 13 readable drawings (train.py may add augmented copies of each); the junk file is skipped, not fatal
+    assert metrics["extra_skipped"] == {"unreadable": 1, "empty": 0}
+    assert metrics["extra_samples"] >= 13 and metrics["extra_samples"] % 13 == 0
+    done = subprocess.run([sys.executable, "-m", "runes.evaluate", str(data), "--model", str(out)], cwd=REPO,
+                          env=_clean_env(tmp_path), capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1].endswith("(n=13)")
+    assert "skipped 1 unreadable file(s): isa/broken.png" in done.stdout
+
+
+# --------------------------------------------------------------------------- Hub: push and background sync
+
+
+def _filled_store(root: Path, lock=None) -> tuple[DrawingStore, list[Path]]:
+    store = DrawingStore(root, lock=lock)
+    paths = [store.save(draw_sketch(rune_id, seed=i), rune_id, "prompted") for i, rune_id in
+             enumerate(("fe", "fe", "tyr"))]
+    return store, paths
+
+
+def test_push_dataset_calls_and_card(tmp_path, monkeypatch):
+    from huggingface_hub import DatasetCard, HfApi
+
+    from runes.dataset_hub import push_dataset
+
+    _, paths = _filled_store(tmp_path / "data")
+    orphan = tmp_path / "data" / "isa" / "0123.png"  # a crash leftover without a line: not published
+    orphan.parent.mkdir()
+    Image.fromarray(draw_sketch("isa", seed=1)).save(orphan)
+    calls, uploaded = [], {}
+
+    def record(name):
+        def method(self, *args, **kwargs):
+            calls.append((name, kwargs))
+            if name == "upload_folder":
+                folder = Path(kwargs["folder_path"])
+                uploaded.update({p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+                                 if p.is_file()})
+            return SimpleNamespace(commit_url="https://hub.example/commit/1")
+        return method
+
+    for name in ("create_repo", "upload_folder"):
+        monkeypatch.setattr(HfApi, name, record(name))
+    push_dataset(tmp_path / "data", "alice/rune-drawings", private=True)
+    assert [c[0] for c in calls] == ["create_repo", "upload_folder"]
+    assert calls[0][1] == {"repo_id": "alice/rune-drawings", "repo_type": "dataset", "private": True,
+                           "exist_ok": True}
+    assert calls[1][1]["repo_id"] == "alice/rune-drawings" and calls[1][1]["repo_type"] == "dataset"
+    names = sorted(p.relative_to(tmp_path / "data").as_posix() for p in paths)
+    assert sorted(uploaded) == sorted(["README.md", METADATA_FILENAME, *names])
+    for path in paths:
+        assert uploaded[path.relative_to(tmp_path / "data").as_posix()] == path.read_bytes()
+    rows = [json.loads(line) for line in uploaded[METADATA_FILENAME].decode().splitlines()]
+    assert sorted(r["file_name"] for r in rows) == names  # relative to the repo root, e.g. "fe/<uuid>.png"
+    assert [r["label"] for r in rows] == ["fe", "fe", "tyr"]
+    card = DatasetCard(uploaded["README.md"].decode("utf-8"))
+    data = card.data.to_dict()
+    assert data["task_categories"] == ["image-classification"] and data["license"] == "cc-by-4.0"
+    assert data["size_categories"] == ["n<1K"] and "younger-futhark" in data["tags"]
+    assert "| `fe` | ᚠ | fé | 2 |" in card.text and "| `tyr` | ᛏ ᛐ | týr | 1 |" in card.text
+    assert 'load_dataset("alice/rune-drawings"' in card.text and "3 hand-drawn runes" in card.text
+
+
+def test_push_cli_unreachable_hub_is_one_clear_line_and_never_prints_the_token(tmp_path):
+    _filled_store(tmp_path / "data")
+    env = _clean_env(tmp_path, HF_ENDPOINT="http://127.0.0.1:9", HF_TOKEN="hf_SECRETtoken123456789")
+    done = subprocess.run([sys.executable, "-m", "runes.dataset", "push", str(tmp_path / "data"), "--repo", "a/b"],
+                          cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: ") and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "hf_SECRET" not in done.stdout + done.stderr and "Traceback" not in done.stderr
+    done = subprocess.run([sys.executable, "-m", "runes.dataset", "push", str(tmp_path / "nothing"), "--repo", "a/b"],
+                          cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 1 and "has no metadata.jsonl; nothing to publish" in done.stderr
+
+
+class FakeHubApi:
+    """Stands in for the network calls of HfApi; CommitScheduler's own code runs for real."""
+
+    def __new__(cls, fail: bool = False):
+        from huggingface_hub import HfApi
+
+        class _Api(HfApi):
+            def create_repo(self, **kwargs):
+                self.calls.append(("create_repo", kwargs))
+                return SimpleNamespace(repo_id=kwargs["repo_id"])
+
+            def create_commit(self, **kwargs):
+                if self.fail:
+                    self.calls.append(("create_commit failed", {}))
+                    raise ConnectionError("Hub unreachable")
+                files = {}
+                for op in kwargs["operations"]:
+                    with op.as_file() as handle:
+                        files[op.path_in_repo] = handle.read()
+                self.calls.append(("create_commit", dict(kwargs, operations=files)))
+                return SimpleNamespace(commit_url="https://hub.example/commit")
+
+        api = _Api(token=False)
+        api.calls, api.fail = [], fail
+        return api
+
+
+def test_background_sync_uploads_through_commit_scheduler_and_survives_failures(tmp_path):
+    from runes.dataset_hub import start_sync
+
+    api = FakeHubApi(fail=True)
+    scheduler = start_sync(tmp_path / "data", "alice/rune-drawings", every_minutes=60, hf_api=api)
+    try:
+        assert api.calls[0] == ("create_repo", {"repo_id": "alice/rune-drawings", "private": None,
+                                                "repo_type": "dataset", "exist_ok": True})
+        prefix = scheduler.path_in_repo
+        assert prefix.startswith("contributions/") and len(prefix) > len("contributions/") + 8
+        store, paths = _filled_store(tmp_path / "data", lock=scheduler.lock)
+        (tmp_path / "data" / "fe" / ".half.png.tmp").write_bytes(b"unfinished")  # never uploaded
+        with pytest.raises(ConnectionError):
+            scheduler.trigger().result(timeout=60)  # the Hub is down...
+        assert api.calls[-1][0] == "create_commit failed"
+        assert all(path.is_file() for path in paths) and len(metadata_lines(tmp_path / "data")) == 3  # ...data kept
+        api.fail = False
+        scheduler.trigger().result(timeout=60)  # the next run uploads everything that was missed
+        name, commit = api.calls[-1]
+        assert name == "create_commit" and commit["repo_type"] == "dataset"
+        expected = {f"{prefix}/{p.relative_to(tmp_path / 'data').as_posix()}" for p in paths}
+        assert set(commit["operations"]) == expected | {f"{prefix}/{METADATA_FILENAME}"}
+        assert commit["operations"][f"{prefix}/{METADATA_FILENAME}"] == (tmp_path / "data" / METADATA_FILENAME
+                                                                        ).read_bytes()
+        more = store.save(draw_sketch("isa", seed=4), "isa", "correction", guess="tyr")
+        scheduler.trigger().result(timeout=60)
+        assert set(api.calls[-1][1]["operations"]) == {f"{prefix}/isa/{more.name}", f"{prefix}/{METADATA_FILENAME}"}
+    finally:
+        scheduler.stop()
