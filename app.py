@@ -3,11 +3,15 @@
     python app.py                        # http://127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT honoured)
     RUNES_MODEL=path/to/model python app.py   # another model folder, or hf://owner/name[@rev] from the Hub
 
-All UI code lives here; recognition is `runes.Recognizer`. The API endpoint is `/predict`:
+All UI code lives here; recognition is `runes.Recognizer`, storage of contributed drawings is
+`runes.dataset.DrawingStore` (RUNES_DATA_DIR, default data/contributed; RUNES_DATASET_REPO=owner/name syncs
+it to a Hub dataset repo in the background). API endpoints: `/predict`, `/contribute`, `/correct`:
 
     from gradio_client import Client, handle_file
-    Client(url).predict({"background": None, "layers": [], "composite": handle_file("rune.png")},
-                        api_name="/predict")
+    sketch = {"background": None, "layers": [], "composite": handle_file("rune.png")}
+    Client(url).predict(sketch, api_name="/predict")
+    Client(url).predict(sketch, "tyr", api_name="/contribute")   # store a drawing of ᛏ; prompts the next rune
+    Client(url).predict(sketch, "tyr", api_name="/correct")      # "Wrong? It was ᛏ": store with the model's guess
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import base64
 import html
 import logging
 import os
+import random
 import time
 from pathlib import Path
 from typing import Any
@@ -23,7 +28,8 @@ from typing import Any
 import gradio as gr
 import numpy as np
 
-from runes import RUNES, EmptySketchError, Recognizer, get_rune
+from runes import RUNE_IDS, RUNES, EmptySketchError, Recognizer, __version__, get_rune
+from runes.dataset import DrawingStore, InvalidDrawingError, default_data_dir
 
 HERE = Path(__file__).resolve().parent
 FONT_PATH = HERE / "assets" / "fonts" / "NotoSansRunic-Regular.ttf"
@@ -49,6 +55,33 @@ def _load_recognizer() -> tuple[Recognizer, str]:
 _started = time.perf_counter()
 RECOGNIZER, MODEL_NOTE = _load_recognizer()
 LOAD_SECONDS = time.perf_counter() - _started
+MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if getattr(RECOGNIZER, "hub_commit", "") else "")
+
+# --------------------------------------------------------------------------- contributed drawings
+
+
+def _open_store() -> tuple[DrawingStore, str]:
+    """The drawing store, synced in the background to RUNES_DATASET_REPO when set (a failure only logs)."""
+    data_dir = default_data_dir()
+    repo = os.environ.get("RUNES_DATASET_REPO", "").strip()
+    lock, note = None, "They are kept on this server as a data set for training."
+    if repo:
+        try:
+            from runes.dataset_hub import start_sync
+
+            scheduler = start_sync(data_dir, repo, every_minutes=float(os.environ.get("RUNES_SYNC_MINUTES") or 5))
+            lock, note = scheduler.lock, f"They are shared as the Hugging Face dataset {repo}."
+        except Exception as error:  # noqa: BLE001  (offline, no token, no rights: keep collecting locally)
+            log.warning("not syncing contributions to %s (%s); they stay in %s", repo, type(error).__name__, data_dir)
+    store = DrawingStore(data_dir, lock=lock)
+    report = store.repair()  # after a crash: adopt complete drawings without a metadata line, drop temp files
+    if not report.ok:
+        log.warning("repaired %s: %s", data_dir, report)
+    return store, note
+
+
+STORE, STORE_NOTE = _open_store()
+PROMPT_RNG = random.Random()
 
 # --------------------------------------------------------------------------- HTML pieces
 
@@ -77,6 +110,11 @@ CSS = _font_css() + """
 .rune-strip .name { font-size: 0.85rem; }
 .rune-strip .translit { font-size: 0.8rem; opacity: 0.7; }
 .rune-footnote, .rune-footer { font-size: 0.85rem; opacity: 0.75; }
+.rune-prompt { display: flex; gap: 1.2rem; align-items: center; }
+.rune-prompt .glyph { font-size: 5rem; line-height: 1; font-family: 'Noto Sans Runic', var(--font), sans-serif; }
+.rune-prompt .name { font-size: 1.5rem; font-weight: 600; margin: 0; }
+.rune-strip .count { font-size: 0.9rem; font-weight: 600; }
+.rune-status { font-size: 1rem; padding: 0.3rem 0; }
 @media (max-width: 640px) { .rune-strip { grid-template-columns: repeat(4, minmax(0, 1fr)); } }
 """
 
@@ -194,29 +232,112 @@ CLICK_CANVAS_CLEAR = """() => {
 }"""
 
 
-def _safe_preprocess(component: gr.Sketchpad):
-    """Wrap the sketchpad's preprocess so a non-image upload (API clients) becomes a friendly answer."""
-    original = component.preprocess
+class SafeSketchpad(gr.Sketchpad):
+    """A sketchpad whose preprocess turns a non-image upload (API clients) into a friendly answer.
 
-    def preprocess(payload):
+    A subclass, not a patched instance: Gradio keeps per-session copies of components that an event
+    updated (the Contribute canvas is cleared after each save), and those copies keep the class's methods.
+    """
+
+    def get_block_name(self) -> str:  # the same frontend component as gr.Sketchpad
+        return "imageeditor"
+
+    def get_block_class(self) -> str:
+        return "imageeditor"
+
+    def preprocess(self, payload):
         try:
-            return original(payload)
-        except Exception as error:  # e.g. PIL.UnidentifiedImageError, decompression bomb
+            return super().preprocess(payload)
+        except Exception as error:  # noqa: BLE001  (e.g. PIL.UnidentifiedImageError, decompression bomb)
             log.info("unreadable sketchpad payload: %s", error)
             return {"error": "That file is not an image I can read. Send a PNG or JPEG drawing.",
                     "background": None, "layers": [], "composite": None}
 
-    component.preprocess = preprocess
 
+# --------------------------------------------------------------------------- contribute and correct
+
+
+def prompt_card(rune_id: str) -> str:
+    rune = get_rune(rune_id)
+    return (f'<div class="rune-prompt" data-rune="{_esc(rune.id)}"><span class="glyph">{_esc(rune.glyphs)}</span>'
+            f'<div><p>Please draw</p><p class="name">{_esc(rune.name)}</p>'
+            f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · {_esc(rune.meaning)}</p></div></div>")
+
+
+def counts_strip() -> str:
+    counts = STORE.counts()
+    cells = "".join(
+        f'<div class="cell" data-rune="{_esc(rune.id)}" data-count="{counts[rune.id]}">'
+        f'<div class="glyph">{_esc(rune.glyph)}</div><div class="name">{_esc(rune.name)}</div>'
+        f'<div class="count">{counts[rune.id]}</div></div>' for rune in RUNES)
+    return (f'<div class="rune-strip">{cells}</div><p class="rune-footnote">{sum(counts.values())} drawings '
+            f"collected so far. {_esc(STORE_NOTE)}</p>")
+
+
+def status(message: str, ok: bool) -> str:
+    return f'<div class="rune-status {"saved" if ok else "refused"}">{"✓" if ok else "⚠️"} {_esc(message)}</div>'
+
+
+def _guess(image: np.ndarray) -> str | None:
+    try:
+        return RECOGNIZER.predict(image).rune
+    except Exception:  # noqa: BLE001  (the guess is only a note in the metadata)
+        return None
+
+
+def _store(value: Any, rune_id: str, source: str) -> tuple[str | None, str]:
+    """Save a sketchpad drawing; returns (the model's guess, "") or (None, a friendly refusal)."""
+    try:
+        rune = get_rune(rune_id) if rune_id in RUNE_IDS else None
+        if rune is None:
+            return None, "Pick the rune you drew from the list first." if not rune_id else f"Unknown rune {rune_id!r}."
+        image = _extract_image(value)
+        if image is None:
+            return None, f"The canvas is empty: draw {rune.label} first."
+        guess = _guess(image)
+        STORE.save(image, rune_id, source, guess=guess, app_version=__version__, model_version=MODEL_VERSION)
+        return guess, ""
+    except (InvalidDrawingError, ValueError, TypeError) as error:
+        return None, (str(error).strip().splitlines() or ["That drawing could not be read."])[0][:200]
+    except Exception:  # never show a traceback to a visitor
+        log.exception("saving a drawing failed")
+        return None, "Something went wrong saving that drawing. Please try again."
+
+
+def contribute(value: Any, rune_id: str):
+    """Store a prompted drawing -> (status, next prompt, next rune id, counts, cleared canvas)."""
+    _, problem = _store(value, rune_id, "prompted")
+    if problem:
+        return status(problem, False), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    next_id = STORE.next_prompt(PROMPT_RNG)
+    return (status(f"Saved your {get_rune(rune_id).label}, thank you! Next: {get_rune(next_id).label}.", True),
+            prompt_card(next_id), next_id, counts_strip(), None)
+
+
+def correct(value: Any, rune_id: str | None) -> str:
+    """"Wrong? It was ...": store the drawing with the right label and the model's guess."""
+    guess, problem = _store(value, rune_id or "", "correction")
+    if problem:
+        return status(problem, False)
+    said = f" (the model said {get_rune(guess).label})" if guess in RUNE_IDS else ""
+    return status(f"Thanks! Saved as {get_rune(rune_id).label}{said}; it will help the next model.", True)
+
+
+def start_session():
+    rune_id = STORE.next_prompt(PROMPT_RNG)
+    return prompt_card(rune_id), rune_id, counts_strip()
+
+
+CLICK_CONTRIBUTE_CLEAR = CLICK_CANVAS_CLEAR.replace("#sketchpad", "#contribute-pad")
 
 # --------------------------------------------------------------------------- UI
 
 with gr.Blocks(title="Rune Reader") as demo:
     gr.Markdown("# ᚱᚢᚾᛅ Rune Reader\nSketch one of the 16 runes of the **Younger Futhark** "
                 "(Viking Age, c. 800–1100) and see which one it is.", elem_classes="runic")
-    with gr.Row(equal_height=False):
+    with gr.Tab("Recognize", elem_id="tab-recognize"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
-            sketchpad = gr.Sketchpad(
+            sketchpad = SafeSketchpad(
                 label="Draw here",
                 image_mode="L",
                 type="numpy",
@@ -235,13 +356,44 @@ with gr.Blocks(title="Rune Reader") as demo:
         with gr.Column(scale=1, min_width=320):
             top5 = gr.Label(value=DRAW_PROMPT, num_top_classes=TOP_K, label="Best guesses", elem_id="top5")
             card = gr.HTML(empty_card(), elem_id="card")
+            with gr.Row(equal_height=True):
+                correct_label = gr.Dropdown([(rune.label, rune.id) for rune in RUNES], value=None,
+                                            label="Wrong? It was …", elem_id="correct-label", scale=3)
+                correct_button = gr.Button("Save the right rune", elem_id="correct", scale=1)
+            correct_status = gr.HTML("", elem_id="correct-status")
+    with gr.Tab("Contribute", elem_id="tab-contribute"), gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=320):
+            contribute_pad = SafeSketchpad(
+                label="Draw the rune shown",
+                image_mode="L",
+                type="numpy",
+                format="png",
+                canvas_size=(CANVAS_SIZE, CANVAS_SIZE),
+                fixed_canvas=True,
+                brush=gr.Brush(default_size=8, colors=["#000000"], default_color="#000000", color_mode="fixed"),
+                eraser=gr.Eraser(default_size=24),
+                layers=False,
+                transforms=(),
+                sources=(),
+                buttons=[],
+                elem_id="contribute-pad",
+            )
+            with gr.Row():
+                contribute_clear = gr.Button("Clear", variant="secondary", elem_id="contribute-clear")
+                save_button = gr.Button("Save", variant="primary", elem_id="contribute-save")
+        with gr.Column(scale=1, min_width=320):
+            prompt = gr.HTML("", elem_id="contribute-prompt")
+            prompt_rune = gr.Textbox("", label="rune id", visible=False, elem_id="contribute-rune")
+            contribute_status = gr.HTML("", elem_id="contribute-status")
+            gr.Markdown("Your drawing is stored as training data for the next model (no personal data). "
+                        "Collected per rune:")
+            counts = gr.HTML("", elem_id="contribute-counts")
     gr.Markdown("### The 16 runes")
     gr.HTML(reference_strip(), elem_id="reference")
     gr.HTML(f'<p class="rune-footer">Model: {_esc(RECOGNIZER.source)} · loaded in {LOAD_SECONDS:.1f} s · '
             "Runic font: Noto Sans Runic (SIL OFL 1.1)<br>"
             f'<span class="rune-model-note">{_esc(MODEL_NOTE)}</span></p>', elem_id="model-source")
 
-    _safe_preprocess(sketchpad)
     # `change` fires after each finished stroke. Clearing goes through the sketchpad's own "Clear canvas"
     # tool (also for the Clear button), so the editor's state and the shown answer are reset together.
     sketchpad.change(predict, inputs=sketchpad, outputs=[top5, card], api_name="predict",
@@ -249,6 +401,13 @@ with gr.Blocks(title="Rune Reader") as demo:
     sketchpad.clear(clear_outputs, outputs=[top5, card], api_name=False, show_progress="hidden")
     clear_button.click(clear_outputs, outputs=[top5, card], api_name=False, show_progress="hidden",
                        js=CLICK_CANVAS_CLEAR)
+    correct_button.click(correct, inputs=[sketchpad, correct_label], outputs=correct_status, api_name="correct",
+                         concurrency_limit=4)
+    save_button.click(contribute, inputs=[contribute_pad, prompt_rune],
+                      outputs=[contribute_status, prompt, prompt_rune, counts, contribute_pad],
+                      api_name="contribute", concurrency_limit=4)
+    contribute_clear.click(None, api_name=False, js=CLICK_CONTRIBUTE_CLEAR)
+    demo.load(start_session, outputs=[prompt, prompt_rune, counts], api_name=False)
 
 if __name__ == "__main__":
     demo.launch(css=CSS)

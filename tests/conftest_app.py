@@ -2,6 +2,8 @@
 
 The app is started exactly as on a server (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT), with whatever
 RUNES_MODEL the test run has (unset = the bundled model). Its output goes to tests/artifacts/app_server.log.
+Contributed drawings go to a fresh temporary RUNES_DATA_DIR (the `contributed_dir` fixture), never to
+data/contributed, and are never synced to the Hub (RUNES_DATASET_REPO is cleared).
 """
 
 from __future__ import annotations
@@ -73,9 +75,16 @@ def running_app(env_overrides: dict[str, str], log_path: Path, base_env: dict[st
 
 
 @pytest.fixture(scope="session")
-def app_url(artifacts_dir: Path):
+def contributed_dir(tmp_path_factory) -> Path:
+    """The shared app's RUNES_DATA_DIR: where its Contribute tab and corrections store drawings."""
+    return tmp_path_factory.mktemp("contributed")
+
+
+@pytest.fixture(scope="session")
+def app_url(artifacts_dir: Path, contributed_dir: Path):
     """URL of a running `python app.py`; the process is stopped after the session."""
-    with running_app({}, artifacts_dir / "app_server.log") as url:
+    env = {"RUNES_DATA_DIR": str(contributed_dir), "RUNES_DATASET_REPO": ""}
+    with running_app(env, artifacts_dir / "app_server.log") as url:
         yield url
 
 

@@ -1,14 +1,19 @@
-"""The app's documented API (`/predict`) through gradio_client, against the real running app."""
+"""The app's documented API (`/predict`, `/contribute`, `/correct`) through gradio_client, against the real running app."""
 
 from __future__ import annotations
+
+import html
+import json
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
-
 from rune_strokes import TEST_RUNES, draw_png
-from runes import get_rune
+
+from runes import RUNE_IDS, get_rune
 
 DRAW_PROMPT = "Draw a rune"
 ERROR_LABEL = "Can't read that"
@@ -120,3 +125,130 @@ def test_bad_inputs_get_a_clear_answer_and_the_server_keeps_serving(client: Clie
     good = tmp_path / "tyr.png"
     draw_png("tyr", good)
     assert_recognised(*call(client, sketch(good)), "tyr")
+
+
+# --------------------------------------------------------------------------- contribute and correct (issue 5)
+
+
+def contribute(client: Client, value, rune_id: str) -> tuple[str, str, str]:
+    status, prompt, next_rune, counts, canvas = client.predict(value, rune_id, api_name="/contribute")
+    assert "Traceback" not in status and "File \"" not in status
+    if "Saved your" not in status:
+        return status, "", ""
+    assert f'data-rune="{next_rune}"' in prompt and get_rune(next_rune).name in prompt  # the next prompt...
+    assert canvas is None  # ...on a cleared canvas
+    return status, next_rune, counts
+
+
+def drawings_on_disk(folder) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.parent.name for p in folder.glob("*/*.png")}
+
+
+def records(folder) -> list[dict]:
+    path = folder / "metadata.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_api_lists_contribute_and_correct(client: Client):
+    info = client.view_api(print_info=False, return_format="dict")
+    assert {"/predict", "/contribute", "/correct"} <= set(info["named_endpoints"])
+
+
+def test_contribute_stores_the_drawing_and_prompts_the_least_collected(client: Client, contributed_dir, tmp_path):
+    path = tmp_path / "ur.png"
+    draw_png("ur", path)
+    before = drawings_on_disk(contributed_dir)
+    status, next_rune, counts = contribute(client, sketch(path), "ur")
+    assert "Saved your ᚢ úr" in status
+    new = set(drawings_on_disk(contributed_dir)) - set(before)
+    assert len(new) == 1 and new.pop().startswith("ur/")
+    record = [r for r in records(contributed_dir) if r["label"] == "ur"][-1]
+    assert record["source"] == "prompted" and record["guess"] == "ur" and record["model_version"]
+    assert (record["width"], record["height"]) == (256, 256)
+    counted = {r["label"]: 0 for r in records(contributed_dir)}
+    for r in records(contributed_dir):
+        counted[r["label"]] += 1
+    fewest = min(counted.get(rune_id, 0) for rune_id in RUNE_IDS)
+    assert next_rune in RUNE_IDS and counted.get(next_rune, 0) == fewest  # least collected first
+    assert f'data-rune="ur" data-count="{counted["ur"]}"' in counts
+
+
+def test_correction_stores_the_right_label_and_the_models_guess(client: Client, contributed_dir, tmp_path):
+    path = tmp_path / "tyr.png"
+    draw_png("tyr", path)
+    answer = client.predict(sketch(path), "isa", api_name="/correct")  # the visitor says it was ᛁ
+    assert "Saved as ᛁ íss" in answer and "the model said ᛏ týr" in answer
+    record = records(contributed_dir)[-1]
+    assert record["label"] == "isa" and record["source"] == "correction" and record["guess"] == "tyr"
+    assert (contributed_dir / record["file_name"]).is_file()
+
+
+@pytest.mark.parametrize("endpoint, value, rune_id, message", [
+    ("/contribute", "empty", "fe", "The canvas is empty: draw ᚠ fé first."),
+    ("/contribute", "white", "fe", "The canvas is empty: draw ᚠ fé first."),
+    ("/contribute", "tyr", "../fe", "Unknown rune"),
+    ("/contribute", "tyr", "", "Pick the rune you drew"),
+    ("/contribute", "text", "fe", "not an image I can read"),
+    ("/contribute", "huge", "fe", "at most 4096x4096"),
+    ("/correct", "empty", "fe", "The canvas is empty: draw ᚠ fé first."),
+    ("/correct", "tyr", None, "Pick the rune you drew from the list first."),
+])
+def test_contribute_and_correct_refuse_bad_input_without_writing(client: Client, contributed_dir, tmp_path,
+                                                                  endpoint, value, rune_id, message):
+    paths = {"tyr": tmp_path / "tyr.png", "white": tmp_path / "white.png", "text": tmp_path / "notes.txt",
+             "huge": tmp_path / "huge.png"}
+    draw_png("tyr", paths["tyr"])
+    Image.new("L", (300, 300), 255).save(paths["white"])
+    paths["text"].write_text("not an image")
+    huge = Image.new("L", (5000, 300), 255)
+    huge.paste(0, (100, 100, 4000, 200))
+    huge.save(paths["huge"])
+    payload = ({"background": None, "layers": [], "composite": None} if value == "empty" else sketch(paths[value]))
+    before = drawings_on_disk(contributed_dir), len(records(contributed_dir))
+    answer = client.predict(payload, rune_id, api_name=endpoint)
+    status = answer[0] if isinstance(answer, (tuple, list)) else answer
+    assert message in html.unescape(status) and "⚠️" in status and "Traceback" not in status
+    assert (drawings_on_disk(contributed_dir), len(records(contributed_dir))) == before
+
+
+def test_correct_with_a_label_outside_the_dropdown_is_refused_by_gradio(client: Client, contributed_dir, tmp_path):
+    from gradio_client.exceptions import AppError
+
+    draw_png("tyr", tmp_path / "tyr.png")
+    before = drawings_on_disk(contributed_dir), len(records(contributed_dir))
+    with pytest.raises(AppError, match="thorn is not in the list of choices"):
+        client.predict(sketch(tmp_path / "tyr.png"), "thorn", api_name="/correct")
+    assert (drawings_on_disk(contributed_dir), len(records(contributed_dir))) == before
+
+
+def test_concurrent_contributions_through_the_api(app_url: str, contributed_dir, tmp_path):
+    """Several visitors at once: every drawing is stored exactly once, with the right label."""
+    runes = ("fe", "isa", "tyr", "hagall", "kaun")
+    pngs = {}
+    for rune_id in runes:
+        pngs[rune_id] = tmp_path / f"{rune_id}.png"
+        draw_png(rune_id, pngs[rune_id])
+    before_files, before_lines = drawings_on_disk(contributed_dir), len(records(contributed_dir))
+
+    def visitor(index: int) -> list[str]:
+        own = Client(app_url, verbose=False)
+        labels = []
+        for i in range(8):
+            rune_id = runes[(index + i) % len(runes)]
+            status, _, _ = contribute(own, sketch(pngs[rune_id]), rune_id)
+            assert "Saved your" in status, status
+            labels.append(rune_id)
+        return labels
+
+    with ThreadPoolExecutor(5) as pool:
+        sent = [label for labels in pool.map(visitor, range(5)) for label in labels]
+    new_files = {k: v for k, v in drawings_on_disk(contributed_dir).items() if k not in before_files}
+    new_records = records(contributed_dir)[before_lines:]
+    assert len(sent) == 40 and len(new_files) == 40 and len(new_records) == 40
+    assert sorted(r["file_name"] for r in new_records) == sorted(new_files)
+    assert Counter(r["label"] for r in new_records) == Counter(sent) == Counter(new_files.values())
+    for record in new_records:
+        assert record["source"] == "prompted" and record["guess"] == record["label"]
+        with Image.open(contributed_dir / record["file_name"]) as image:
+            image.load()
+            assert image.size == (256, 256)

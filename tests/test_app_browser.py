@@ -2,15 +2,19 @@
 
 Draws runes with mouse strokes on the sketchpad, checks the live top label, the cleared state,
 that the bundled runic font really renders, and saves a screenshot to tests/artifacts/.
+The Contribute tab and the "Wrong? It was ..." correction store drawings in the app's RUNES_DATA_DIR.
 """
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
-
 from rune_strokes import strokes_in_box
-from runes import get_rune
+
+from runes import RUNE_IDS, get_rune
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -41,10 +45,11 @@ def top_label(page: Page):
     return page.locator("#top5 h2, #top5 .output-class").first
 
 
-def draw_rune(page: Page, rune_id: str) -> None:
+def draw_rune(page: Page, rune_id: str, sketchpad: str = "#sketchpad") -> None:
     # Pick the brush (a cleared canvas starts with no tool selected).
-    page.get_by_role("button", name="Brush", exact=True).click()
-    canvas = page.locator(".pixi-target canvas").first
+    pad = page.locator(sketchpad)
+    pad.get_by_role("button", name="Brush", exact=True).click()
+    canvas = pad.locator(".pixi-target canvas").first
     box = canvas.bounding_box()
     assert box is not None
     # The white drawing area is a centred square inside the canvas element; draw well inside it.
@@ -105,3 +110,73 @@ def test_clear_returns_to_the_prompt(page: Page, artifacts_dir):
     clear(page)
     expect(page.locator("#card")).to_contain_text("Draw a rune")
     page.screenshot(path=str(artifacts_dir / "app-cleared.png"), full_page=True)
+
+
+# --------------------------------------------------------------------------- contribute and correct (issue 5)
+
+
+def stored(contributed_dir) -> list[dict]:
+    path = contributed_dir / "metadata.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+@pytest.fixture()
+def fresh_page(browser, app_url: str) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(app_url)
+    page.locator("#sketchpad .pixi-target canvas").first.wait_for(state="visible")
+    yield page
+    context.close()
+
+
+def test_contribute_tab_draws_the_prompted_rune_and_stores_it(fresh_page: Page, contributed_dir, artifacts_dir):
+    page = fresh_page
+    page.get_by_role("tab", name="Contribute").click()
+    prompt = page.locator("#contribute-prompt .rune-prompt")
+    prompt.wait_for(state="visible")
+    page.locator("#contribute-pad .pixi-target canvas").first.wait_for(state="visible")
+    status = page.locator("#contribute-status")
+    page.locator("#contribute-save").click()  # nothing drawn yet: a friendly refusal, nothing stored
+    expect(status).to_contain_text("The canvas is empty")
+    before = stored(contributed_dir)
+
+    rune_id = prompt.get_attribute("data-rune")
+    rune = get_rune(rune_id)
+    expect(prompt).to_contain_text(rune.name)
+    expect(prompt.locator(".glyph")).to_contain_text(rune.glyph)
+    draw_rune(page, rune_id, "#contribute-pad")
+    page.locator("#contribute-save").click()
+    expect(status).to_contain_text(f"Saved your {rune.label}")
+    after = stored(contributed_dir)
+    assert len(after) == len(before) + 1
+    record = after[-1]
+    assert record["label"] == rune_id and record["source"] == "prompted"
+    assert (contributed_dir / record["file_name"]).is_file() and record["file_name"].startswith(f"{rune_id}/")
+    assert (record["width"], record["height"]) == (384, 384)
+    count = sum(r["label"] == rune_id for r in after)
+    expect(page.locator(f'#contribute-counts .cell[data-rune="{rune_id}"]')).to_have_attribute("data-count", str(count))
+    expect(prompt).to_have_attribute("data-rune", re.compile("|".join(RUNE_IDS)))
+    page.screenshot(path=str(artifacts_dir / "app-contribute.png"), full_page=True)
+    # The canvas was cleared for the next rune: saving again is refused and stores nothing.
+    page.locator("#contribute-save").click()
+    expect(status).to_contain_text("The canvas is empty")
+    assert len(stored(contributed_dir)) == len(after)
+
+
+def test_wrong_guess_can_be_corrected(fresh_page: Page, contributed_dir):
+    page = fresh_page
+    page.locator("#correct").click()
+    expect(page.locator("#correct-status")).to_contain_text("Pick the rune you drew")
+    draw_rune(page, "tyr")
+    expect(top_label(page)).to_have_text(get_rune("tyr").label)
+    page.locator("#correct-label input").click()
+    page.get_by_role("option", name=get_rune("isa").label).click()
+    before = len(stored(contributed_dir))
+    page.locator("#correct").click()
+    expect(page.locator("#correct-status")).to_contain_text("Saved as ᛁ íss (the model said ᛏ týr)")
+    records = stored(contributed_dir)
+    assert len(records) == before + 1
+    assert records[-1]["label"] == "isa" and records[-1]["guess"] == "tyr" and records[-1]["source"] == "correction"
+    assert (contributed_dir / records[-1]["file_name"]).is_file()
