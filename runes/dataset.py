@@ -4,7 +4,8 @@
     store.save(array, "tyr", "prompted", guess="isa")  # -> DATA_DIR/tyr/<uuid>.png
     store.counts(), store.next_prompt(random.Random())
     python -m runes.dataset import-json SRC_DIR --to DATA_DIR     # the classic demo's JSON drawings
-    python -m runes.dataset push DATA_DIR --repo owner/name       # a Hub dataset repo with a card
+    python -m runes.dataset push DATA_DIR --repo owner/name       # a Hub dataset repo (runes.dataset_hub)
+    python -m runes.dataset verify DATA_DIR [--repair]            # after a crash
 
 Layout: DATA_DIR/<rune id>/<uuid>.png (the drawing as drawn, grayscale) plus DATA_DIR/metadata.jsonl,
 one JSON line per drawing (file_name relative to DATA_DIR, label, source, UTC time, size, versions, guess).
@@ -107,13 +108,12 @@ def _to_gray(image: Any) -> np.ndarray:
     array = np.asarray(image)
     if array.ndim == 3 and array.shape[-1] == 1:
         array = array[..., 0]
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool) or array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] not in (3, 4)):
+    numeric = np.issubdtype(array.dtype, np.number) or array.dtype == bool
+    if not numeric or array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] not in (3, 4)):
         raise InvalidDrawingError(f"Expected a grayscale, RGB or RGBA image, got an array of shape {array.shape}.")
     _check_size(array.shape[1], array.shape[0])
     array = np.nan_to_num(array.astype(np.float32))
-    if array.max(initial=0) <= 1.0:
-        array = array * 255.0
-    array = np.clip(array, 0, 255).astype(np.uint8)
+    array = np.clip(array * 255.0 if array.max(initial=0) <= 1.0 else array, 0, 255).astype(np.uint8)
     return _to_gray(Image.fromarray(array)) if array.ndim == 3 else array
 
 
@@ -131,11 +131,8 @@ class DrawingStore:
         with self._lock:
             self.root.mkdir(parents=True, exist_ok=True)
             with open(self.root / LOCK_FILENAME, "a") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+                fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, also if the process dies
+                yield
 
     def save(self, image: Any, label: str, source: str, *, guess: str | None = None,
              app_version: str = __version__, model_version: str | None = None) -> Path:
@@ -181,10 +178,8 @@ class DrawingStore:
 
     def _append(self, line: str) -> None:
         with open(self.metadata_path, "a+b") as handle:
-            torn = False
-            if handle.seek(0, os.SEEK_END) > 0:
-                handle.seek(-1, os.SEEK_END)
-                torn = handle.read(1) != b"\n"
+            size = handle.seek(0, os.SEEK_END)
+            torn = size > 0 and os.pread(handle.fileno(), 1, size - 1) != b"\n"
             handle.write((b"\n" if torn else b"") + line.encode("utf-8") + b"\n")  # fence off a torn line
             handle.flush()
             os.fsync(handle.fileno())
@@ -193,9 +188,7 @@ class DrawingStore:
         if not self.metadata_path.is_file():
             return [], 0
         records, bad = [], 0
-        for raw in self.metadata_path.read_bytes().split(b"\n"):
-            if not raw.strip():
-                continue
+        for raw in filter(bytes.strip, self.metadata_path.read_bytes().split(b"\n")):
             try:
                 record = json.loads(raw)
                 _check_label(record.get("label"))
@@ -207,7 +200,7 @@ class DrawingStore:
         return records, bad
 
     def records(self) -> list[dict]:
-        """The committed metadata records, in the order they were saved (torn lines skipped)."""
+        """The committed metadata records in the order they were saved (torn lines skipped)."""
         return self._read()[0]
 
     def counts(self) -> dict[str, int]:
@@ -222,6 +215,7 @@ class DrawingStore:
         return str(rng.choice([rune_id for rune_id, n in counts.items() if n == fewest]))
 
     def verify(self) -> StoreReport:
+        """Check the folder (read-only): orphans, unfinished temp files, lines without a PNG, torn lines."""
         records, bad = self._read()
         named = {record["file_name"] for record in records}
         on_disk = {p.relative_to(self.root).as_posix() for r in RUNE_IDS for p in (self.root / r).glob("*.png")}
@@ -230,22 +224,18 @@ class DrawingStore:
                            missing=sorted(named - on_disk), bad_lines=bad)
 
     def repair(self) -> StoreReport:
-        """Make the folder consistent after a crash; returns what was found. Never deletes a finished drawing."""
+        """Make the folder consistent after a crash; returns what it found. Never deletes a finished drawing:
+        orphans written by a store get their line back; other PNGs dropped in by hand are left as they are."""
         with self.locked():
             report = self.verify()
             for name in report.temp_files:
                 (self.root / name).unlink(missing_ok=True)
             records = [r for r in self.records() if r["file_name"] not in set(report.missing)]
-            for name in report.orphans:
-                with contextlib.suppress(OSError, ValueError, SyntaxError):
-                    with Image.open(self.root / name) as image:
-                        record = json.loads(image.text.get(PNG_KEY, "{}"))
-                    if record.get("file_name") != name:  # not written by a store: label it by its folder
-                        with Image.open(self.root / name) as image:
-                            width, height = image.size
-                        record = {"file_name": name, "label": name.split("/")[0], "source": "import",
-                                  "width": width, "height": height}
-                    records.append(record)
+            for name in report.orphans:  # adopt drawings this store wrote (their line is in the PNG)
+                with contextlib.suppress(OSError, ValueError, SyntaxError), Image.open(self.root / name) as image:
+                    record = json.loads(image.text.get(PNG_KEY, "{}"))
+                    if record.get("file_name") == name:
+                        records.append(record)
             if report.missing or report.orphans or report.bad_lines:
                 data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
                 self._write_atomic(self.metadata_path, data)  # same temp-file + rename, for the metadata file
@@ -305,8 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             store = DrawingStore(args.data_dir)
             report = store.repair() if args.repair else store.verify()
-            print(f"{'repaired: ' if args.repair else ''}{report.drawings} drawings; orphans {len(report.orphans)}, temp files {len(report.temp_files)}, "
-                  f"missing {len(report.missing)}, torn lines {report.bad_lines}")
+            print(f"{'repaired: ' if args.repair else ''}{report.drawings} drawings; orphans {len(report.orphans)}, "
+                  f"temp files {len(report.temp_files)}, missing {len(report.missing)}, torn lines {report.bad_lines}")
             return 0 if report.ok or args.repair else 1
     except Exception as error:  # noqa: BLE001  (CLI boundary: one line, never a traceback or a token)
         print(f"error: {type(error).__name__}: {(str(error).splitlines() or [''])[0]}", file=sys.stderr)

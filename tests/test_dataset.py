@@ -486,3 +486,22 @@ def test_background_sync_uploads_through_commit_scheduler_and_survives_failures(
         assert set(api.calls[-1][1]["operations"]) == {f"{prefix}/isa/{more.name}", f"{prefix}/{METADATA_FILENAME}"}
     finally:
         scheduler.stop()
+
+
+def test_verify_cli_and_repair_leave_foreign_pngs_alone(tmp_path):
+    root = _crash(tmp_path, "before-metadata")
+    foreign = root / "isa" / "dropped-in-by-hand.png"
+    foreign.parent.mkdir()
+    Image.fromarray(draw_sketch("isa", seed=1)).save(foreign)  # no metadata chunk: not written by a store
+
+    def verify(*flags: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "runes.dataset", "verify", str(root), *flags], cwd=REPO,
+                              capture_output=True, text=True, check=False, timeout=120)
+
+    done = verify()
+    assert done.returncode == 1
+    assert done.stdout.strip() == "1 drawings; orphans 2, temp files 0, missing 0, torn lines 0"
+    done = verify("--repair")
+    assert done.returncode == 0 and done.stdout.startswith("repaired: 1 drawings; orphans 2")
+    assert foreign.is_file() and DrawingStore(root).verify().orphans == ["isa/dropped-in-by-hand.png"]
+    assert DrawingStore(root).counts()["tyr"] == 1 and DrawingStore(root).counts()["isa"] == 0
