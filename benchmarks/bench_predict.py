@@ -1,5 +1,8 @@
 """Latency of Recognizer.predict on one sketch (preprocess + inference) against Keras model.predict.
 
+Recognizer.predict runs the CNN in numpy (runes.inference) for single sketches; the TensorFlow graph it
+uses for big batches is timed too.
+
     python benchmarks/bench_predict.py [--repeats 300]
 
 Both are measured in the same run on the same input; the ratio is what to compare across machines.
@@ -48,6 +51,9 @@ def main() -> None:
     tensor = preprocess(sketch)[None]
     ours = summary("Recognizer.predict (preprocess + model)", timings(lambda: recognizer.predict(sketch), args.repeats))
     summary("  of which preprocess", timings(lambda: preprocess(sketch), args.repeats))
+    summary("  of which the numpy forward pass", timings(lambda: recognizer.predict_tensors(tensor), args.repeats))
+    summary("TensorFlow graph (tf.function, tensor only)",
+            timings(lambda: recognizer._graph(tensor).numpy(), args.repeats))
     keras_predict = summary("keras model.predict (tensor only)",
                             timings(lambda: recognizer.model.predict(tensor, verbose=0), max(30, args.repeats // 10)))
     print(f"ratio Recognizer.predict / model.predict: median {ours[0] / keras_predict[0]:.4f}, "

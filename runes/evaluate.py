@@ -1,8 +1,11 @@
-"""Measure a model on a labelled folder: `python -m runes.evaluate DIR [--model SOURCE]`.
+"""Measure a model on a labelled folder: `python -m runes.evaluate DIR [--model SOURCE] [--nonrunes DIR2]`.
 
 DIR holds DIR/<rune id>/*.png. Prints per-rune precision and recall, the most confused
-pairs, top-1 and top-3 accuracy, and as its last line `accuracy: 0.XXXX (n=N)`.
-Images with no ink are counted (as misses) and reported, never crashed on.
+pairs, top-1 and top-3 accuracy among the runes, the share of DIR's runes the model accepts
+as runes, and as its last line `accuracy: 0.XXXX (n=N)`. With `--nonrunes DIR2` (images of
+anything but runes, in any sub-folders) the line before it is
+`rejection: 0.XXXX (n=N) at acceptance 0.XXXX`. Images with no ink are counted (as misses)
+and reported, never crashed on.
 """
 
 from __future__ import annotations
@@ -13,12 +16,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from runes.preprocess import EmptySketchError, preprocess
 
-__all__ = ["EvaluationReport", "evaluate_folder", "main"]
+__all__ = ["EvaluationReport", "RejectionReport", "evaluate_folder", "evaluate_nonrunes", "main"]
 
 
 @dataclass
@@ -28,6 +30,12 @@ class EvaluationReport:
     ranked: list[list[int]] = field(default_factory=list)  # label indices by falling probability
     empty: list[str] = field(default_factory=list)  # files with no ink (counted as misses)
     unreadable: list[str] = field(default_factory=list)  # files that are not images (not counted)
+    accepted: list[bool] = field(default_factory=list)  # per evaluated image: did the model call it a rune?
+
+    @property
+    def acceptance(self) -> float:
+        """Share of the (inked) rune drawings the model accepts as runes."""
+        return sum(self.accepted) / len(self.accepted) if self.accepted else 0.0
 
     @property
     def total(self) -> int:
@@ -69,7 +77,7 @@ def evaluate_folder(folder: str | os.PathLike, recognizer) -> EvaluationReport:
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"Evaluation folder {str(root)!r} does not exist (expected DIR/<rune id>/*.png).")
-    report = EvaluationReport(labels=list(recognizer.labels))
+    report = EvaluationReport(labels=list(recognizer.rune_labels))
     tensors, targets = [], []
     for index, label in enumerate(report.labels):
         for path in sorted((root / label).glob("*.png")):
@@ -82,14 +90,52 @@ def evaluate_folder(folder: str | os.PathLike, recognizer) -> EvaluationReport:
                 report.empty.append(name)
             except (UnidentifiedImageError, OSError, ValueError):
                 report.unreadable.append(name)
-    if tensors:
-        probabilities = recognizer.predict_tensors(np.stack(tensors))
-        report.true = targets
-        report.ranked = [list(np.argsort(-row)) for row in probabilities]
+    predictions = recognizer.predict_preprocessed(tensors)
+    report.true = targets
+    report.ranked = [[report.labels.index(label) for label, _ in p.top(len(report.labels))] for p in predictions]
+    report.accepted = [p.is_rune for p in predictions]
     return report
 
 
-def format_report(report: EvaluationReport) -> str:
+@dataclass
+class RejectionReport:
+    rejected: int = 0
+    total: int = 0  # images with ink
+    empty: int = 0  # images with no ink (not counted)
+    unreadable: int = 0
+    accepted_as: Counter = field(default_factory=Counter)  # rune id -> non-runes accepted as it
+
+    @property
+    def rejection(self) -> float:
+        return self.rejected / self.total if self.total else 0.0
+
+
+def evaluate_nonrunes(folder: str | os.PathLike, recognizer, batch_size: int = 512) -> RejectionReport:
+    """How many images under `folder` (any depth, *.png) the recognizer rejects as "not a rune"."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise FileNotFoundError(f"Non-rune folder {str(root)!r} does not exist.")
+    report = RejectionReport()
+    tensors = []
+    for path in sorted(root.rglob("*.png")):
+        try:
+            with Image.open(path) as image:
+                tensors.append(preprocess(image))
+        except EmptySketchError:
+            report.empty += 1
+        except (UnidentifiedImageError, OSError, ValueError):
+            report.unreadable += 1
+    for start in range(0, len(tensors), batch_size):
+        for prediction in recognizer.predict_preprocessed(tensors[start:start + batch_size]):
+            report.total += 1
+            if prediction.is_rune:
+                report.accepted_as[prediction.rune] += 1
+            else:
+                report.rejected += 1
+    return report
+
+
+def format_report(report: EvaluationReport, rejection: RejectionReport | None = None) -> str:
     lines = [f"{'rune':<8} {'precision':>9} {'recall':>7} {'n':>4}"]
     lines += [f"{label:<8} {precision:>9.3f} {recall:>7.3f} {support:>4}"
               for label, precision, recall, support in report.per_label()]
@@ -101,6 +147,13 @@ def format_report(report: EvaluationReport) -> str:
     if report.unreadable:
         lines.append(f"skipped {len(report.unreadable)} unreadable file(s): {', '.join(report.unreadable[:10])}")
     lines.append(f"top-3 accuracy: {report.top3_accuracy:.4f}")
+    lines.append(f"accepted as runes: {report.acceptance:.4f} ({sum(report.accepted)} of {len(report.accepted)})")
+    if rejection is not None:
+        common = ", ".join(f"{rune} x{n}" for rune, n in rejection.accepted_as.most_common(5)) or "none"
+        lines.append(f"non-runes accepted, read as: {common}")
+        if rejection.empty or rejection.unreadable:
+            lines.append(f"non-runes skipped: {rejection.empty} without ink, {rejection.unreadable} unreadable")
+        lines.append(f"rejection: {rejection.rejection:.4f} (n={rejection.total}) at acceptance {report.acceptance:.4f}")
     lines.append(f"accuracy: {report.accuracy:.4f} (n={report.total})")
     return "\n".join(lines)
 
@@ -110,6 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("folder", help="labelled folder, e.g. ../shared/real-runes/dev")
     parser.add_argument("--model", default=os.environ.get("RUNES_MODEL") or None,
                         help="model folder (default: $RUNES_MODEL, else the bundled model)")
+    parser.add_argument("--nonrunes", metavar="DIR", help="folder of non-rune images (any depth) to measure rejection")
     args = parser.parse_args(argv)
     from runes.model import ModelLoadError, Recognizer
 
@@ -118,7 +172,8 @@ def main(argv: list[str] | None = None) -> None:
     except ModelLoadError as error:
         raise SystemExit(f"error: {error}") from None
     print(f"model: {recognizer.source}")
-    print(format_report(evaluate_folder(args.folder, recognizer)))
+    rejection = evaluate_nonrunes(args.nonrunes, recognizer) if args.nonrunes else None
+    print(format_report(evaluate_folder(args.folder, recognizer), rejection))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from pathlib import Path
 from runes import __version__
 from runes.alphabet import get_rune
 from runes.model import CONFIG_FILENAME, MODEL_FILENAME, ModelLoadError, _read_config
+from runes.nonrunes import BLUETOOTH, NOT_A_RUNE
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION
 
 __all__ = ["HubError", "HubUnavailableError", "HF_PREFIX", "HUB_FILES", "parse_hf_source", "hf_source",
@@ -60,8 +61,15 @@ def hf_source(repo_id: str, revision: str | None = None) -> str:
 def download_model(repo_id: str, revision: str | None = None, token: str | bool | None = None) -> Path:
     """Download (or reuse from the cache) the model files of a Hub repo; returns the local snapshot folder."""
     from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import (GatedRepoError, HfHubHTTPError, HFValidationError, LocalEntryNotFoundError,
-                                        OfflineModeIsEnabled, RepositoryNotFoundError, RevisionNotFoundError)
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        HfHubHTTPError,
+        HFValidationError,
+        LocalEntryNotFoundError,
+        OfflineModeIsEnabled,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
 
     where = hf_source(repo_id, revision)
     try:
@@ -113,11 +121,18 @@ def load_recognizer(cls, source: str):
 # --------------------------------------------------------------------------- push
 
 
+_EXTRA_LABEL_NAMES = {NOT_A_RUNE: "not a rune", BLUETOOTH: "Bluetooth logo (bind rune ᚼ+ᛒ)"}
+
+
 def _glyphs(rune_id: str) -> str:
     try:
         return get_rune(rune_id).glyphs
     except KeyError:
-        return "?"
+        return ""
+
+
+def _label_name(label: str) -> str:
+    return _EXTRA_LABEL_NAMES.get(label) or (get_rune(label).name if _glyphs(label) else "?")
 
 
 def model_card(config: dict, metrics: dict, repo_id: str, license: str = "mit") -> str:
@@ -145,8 +160,8 @@ def model_card(config: dict, metrics: dict, repo_id: str, license: str = "mit") 
                          tags=["runes", "younger-futhark", "sketch-recognition", "image-classification", "keras"],
                          model_name=repo_id.split("/")[-1], eval_results=eval_results or None)
     labels = config.get("labels", [])
-    rows = "\n".join(f"| {i} | `{label}` | {_glyphs(label)} | {get_rune(label).name if _glyphs(label) != '?' else ''} |"
-                     for i, label in enumerate(labels))
+    rows = "\n".join(f"| {i} | `{label}` | {_glyphs(label)} | {_label_name(label)} |" for i, label in enumerate(labels))
+    rejects = NOT_A_RUNE in labels
     metric_lines = []
     if "val_accuracy" in metrics:
         metric_lines.append(f"- validation accuracy on generated sketches: {metrics['val_accuracy']:.4f}"
@@ -189,7 +204,10 @@ is 26 px keeping the aspect ratio, and centred. Output: softmax probabilities in
 ## Intended use and limitations
 - For recognising single, hand-drawn Younger Futhark runes in a sketching app or for teaching.
 - Not for reading inscriptions from photographs, other runic alphabets (Elder Futhark, Anglo-Saxon
-  futhorc), or several runes at once; it always answers with one of its {len(labels)} labels, even for scribbles.
+  futhorc), or several runes at once (`Recognizer.read` segments an inscription first).
+- {"It says 'not a rune' for sketches it finds unlike any rune (the `other` label; `rune_threshold` "
+   "in config.json is calibrated on generated sketches), but a scribble close to a rune is still read as one."
+   if rejects else "It always answers with one of its runes, even for scribbles."}
 - Trained on generated sketches only; accuracy on real drawings is lower than on generated ones.
 
 ## How to load

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from runes.alphabet import get_rune
+from runes.inference import NumpyForward, UnsupportedModelError
+from runes.nonrunes import BLUETOOTH, EXTRA_LABELS
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION, preprocess
 
 __all__ = ["build_model", "Recognizer", "Prediction", "ModelLoadError", "BUNDLED_MODEL_DIR",
@@ -23,6 +25,7 @@ __all__ = ["build_model", "Recognizer", "Prediction", "ModelLoadError", "BUNDLED
 BUNDLED_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_FILENAME = "model.keras"
 CONFIG_FILENAME = "config.json"
+NUMPY_MAX_BATCH = 32  # batches up to this size use the numpy forward pass, larger ones the TensorFlow graph
 
 
 class ModelLoadError(RuntimeError):
@@ -59,9 +62,12 @@ def build_model(input_shape: tuple[int, int, int] = (INPUT_SIZE, INPUT_SIZE, 1),
 class Prediction:
     """What the model thinks one sketch is."""
 
-    rune: str  # id of the most likely rune
-    confidence: float  # its probability
-    probabilities: dict[str, float] = field(repr=False)  # every label -> probability, in label order
+    rune: str  # id of the most likely rune (even when the sketch is probably not a rune)
+    confidence: float  # its probability among the runes
+    probabilities: dict[str, float] = field(repr=False)  # every rune id -> probability, futhark order, sums to 1
+    is_rune: bool = True  # False when the model says this is not a rune at all (see rune_probability)
+    rune_probability: float = 1.0  # the model's probability that the sketch is a rune at all
+    bluetooth: bool = False  # the sketch looks like the Bluetooth logo, the bind rune of ᚼ and ᛒ
 
     @property
     def glyph(self) -> str:
@@ -84,10 +90,15 @@ def _read_config(folder: Path) -> dict:
     if not isinstance(labels, list) or not labels or not all(isinstance(label, str) for label in labels):
         raise ModelLoadError(f"{path} has no 'labels' list of rune ids.")
     for label in labels:
+        if label in EXTRA_LABELS:
+            continue
         try:
             get_rune(label)
         except KeyError as error:
             raise ModelLoadError(f"{path}: {error.args[0]}") from None
+    threshold = config.get("rune_threshold", 0.5)
+    if not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
+        raise ModelLoadError(f"{path}: rune_threshold must be a number in [0, 1], got {threshold!r}.")
     if config.get("input_size") != INPUT_SIZE:
         raise ModelLoadError(f"{path}: input_size is {config.get('input_size')!r}, this package needs {INPUT_SIZE}.")
     if config.get("preprocessing_version") != PREPROCESSING_VERSION:
@@ -99,7 +110,11 @@ def _read_config(folder: Path) -> dict:
 
 
 class Recognizer:
-    """A loaded model plus its labels: `Recognizer.load().predict(image)`."""
+    """A loaded model plus its labels: `Recognizer.load().predict(image)`.
+
+    `labels` are the model's outputs in order: the runes, optionally followed by EXTRA_LABELS
+    ("bluetooth", "other") for models trained to say "not a rune"; `rune_labels` are the runes alone.
+    """
 
     def __init__(self, model, labels: list[str], source: str = "in memory", config: dict | None = None) -> None:
         import tensorflow as tf
@@ -110,18 +125,30 @@ class Recognizer:
         self.labels = list(labels)
         self.source = source
         self.config = config or {}
-        # A traced graph skips Keras' per-call machinery: well under a millisecond per sketch on a CPU.
-        self._forward = tf.function(
+        self.rune_labels = [label for label in self.labels if label not in EXTRA_LABELS]
+        self._rune_indices = np.array([self.labels.index(label) for label in self.rune_labels])
+        # A sketch is called a rune when the model gives runes at least this much probability in all
+        # (calibrated on generated sketches by runes.train and stored in config.json).
+        self.rune_threshold = float(self.config.get("rune_threshold", 0.5))
+        # A traced graph skips Keras' per-call machinery for big batches; single sketches go through
+        # the same layers in plain numpy (runes.inference), which skips TensorFlow's overhead as well.
+        self._graph = tf.function(
             lambda batch: model(batch, training=False),
             input_signature=[tf.TensorSpec([None, INPUT_SIZE, INPUT_SIZE, 1], tf.float32)],
             reduce_retracing=True,
         )
+        try:
+            self._numpy_forward: NumpyForward | None = NumpyForward.from_keras(model)
+        except UnsupportedModelError:
+            self._numpy_forward = None
 
     @classmethod
     def load(cls, source: str | os.PathLike | None = None) -> "Recognizer":
         """Load a model folder: None for the bundled model, a local folder path, or "hf://owner/name[@rev]"."""
         if isinstance(source, str) and source.startswith("hf://"):
-            from runes import hub  # downloads (or reuses the cache), then loads that folder like a local one
+            from runes import (
+                hub,  # downloads (or reuses the cache), then loads that folder like a local one
+            )
 
             return hub.load_recognizer(cls, source)
         folder = BUNDLED_MODEL_DIR if source is None else Path(source).expanduser()
@@ -147,7 +174,9 @@ class Recognizer:
         Returns (recognizer, note): the note says in words which model runs and why. Other errors
         (repo not found, gated, bad files...) still raise, with their message.
         """
-        from runes.hub import HubUnavailableError  # no huggingface_hub import until a download is needed
+        from runes.hub import (
+            HubUnavailableError,  # no huggingface_hub import until a download is needed
+        )
 
         try:
             recognizer = cls.load(source)
@@ -161,14 +190,23 @@ class Recognizer:
 
     def predict_tensors(self, batch: np.ndarray) -> np.ndarray:
         """Probabilities for already preprocessed inputs, shape (N, num_labels)."""
-        return self._forward(np.asarray(batch, dtype=np.float32)).numpy()
+        batch = np.asarray(batch, dtype=np.float32)
+        if self._numpy_forward is not None and len(batch) <= NUMPY_MAX_BATCH:
+            return self._numpy_forward(batch)
+        return self._graph(batch).numpy()
 
     def _prediction(self, probabilities: np.ndarray) -> Prediction:
         probabilities = probabilities.astype(np.float64)
         probabilities /= probabilities.sum()
-        best = int(np.argmax(probabilities))
-        return Prediction(rune=self.labels[best], confidence=float(probabilities[best]),
-                          probabilities={label: float(p) for label, p in zip(self.labels, probabilities)})
+        runes = probabilities[self._rune_indices]
+        rune_probability = float(runes.sum())
+        runes = runes / max(rune_probability, 1e-12)
+        best = int(np.argmax(runes))
+        bluetooth = BLUETOOTH in self.labels and probabilities[self.labels.index(BLUETOOTH)] >= 0.5
+        return Prediction(rune=self.rune_labels[best], confidence=float(runes[best]),
+                          probabilities={label: float(p) for label, p in zip(self.rune_labels, runes)},
+                          is_rune=rune_probability >= self.rune_threshold and not bluetooth,
+                          rune_probability=rune_probability, bluetooth=bool(bluetooth))
 
     def predict(self, image) -> Prediction:
         """Recognise one sketch (numpy array or PIL image). Raises EmptySketchError if nothing is drawn."""
@@ -176,12 +214,15 @@ class Recognizer:
 
     def predict_batch(self, images) -> list[Prediction]:
         """Recognise several sketches at once."""
-        tensors = [preprocess(image) for image in images]
-        if not tensors:
+        return self.predict_preprocessed([preprocess(image) for image in images])
+
+    def predict_preprocessed(self, tensors) -> list[Prediction]:
+        """Predictions for already preprocessed inputs (a batch array or a list of preprocess() outputs)."""
+        if len(tensors) == 0:
             return []
-        batch = np.stack(tensors)
-        return [self._prediction(row) for row in self.predict_tensors(batch)]
+        return [self._prediction(row) for row in self.predict_tensors(np.stack(list(tensors)))]
 
     def warm_up(self) -> None:
-        """Trace the graph once so the first real sketch is fast."""
+        """Run both forward paths once (tracing the graph) so the first real sketch is fast."""
         self.predict_tensors(np.zeros((1, INPUT_SIZE, INPUT_SIZE, 1), np.float32))
+        self._graph(np.zeros((NUMPY_MAX_BATCH + 1, INPUT_SIZE, INPUT_SIZE, 1), np.float32))

@@ -40,6 +40,8 @@ class SketchStyle:
     overshoot: float = 0.07  # strokes may run on past their ends by up to this much...
     gap: float = 0.05  # ...or stop short of them by up to this much
     low_resolution_probability: float = 0.45  # chance of shrinking the canvas to 20-40 px, like small datasets
+    branch_turn_deg: float = 12.0  # a straight branch (a later 2-point stroke) turns about its start by up to this
+    branch_stretch: tuple[float, float] = (0.8, 1.2)  # ...and its length is scaled within this range
 
 
 def _resample(points: np.ndarray, spacing: float) -> np.ndarray:
@@ -97,6 +99,13 @@ def render_template(template: Template, rng: np.random.Generator, style: SketchS
     unique = {tuple(p) for stroke in strokes for p in stroke}
     offsets = {p: rng.normal(0.0, style.point_jitter / 2, 2) for p in unique}
     strokes = [stroke + np.array([offsets[tuple(p)] for p in stroke]) for stroke in strokes]
+    # Branches (straight strokes after the first) vary in angle and length; they stay attached at their start.
+    for index, stroke in enumerate(strokes[1:], start=1):
+        if len(stroke) == 2:
+            turn = math.radians(rng.uniform(-style.branch_turn_deg, style.branch_turn_deg))
+            direction = (stroke[1] - stroke[0]) * rng.uniform(*style.branch_stretch)
+            rotation = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]])
+            strokes[index] = np.stack([stroke[0], stroke[0] + rotation @ direction])
     strokes = [_hand_stroke(stroke, rng, style) for stroke in strokes]
 
     # Global shape: aspect, slant, rotation (never a mirror).

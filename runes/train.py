@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from runes import __version__
-from runes.alphabet import RUNE_IDS, RUNES
+from runes.alphabet import NUM_RUNES, RUNE_IDS, RUNES
 from runes.model import CONFIG_FILENAME, MODEL_FILENAME, build_model
-from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION
+from runes.nonrunes import BLUETOOTH, NOT_A_RUNE, draw_extra
+from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION, preprocess
 from runes.sketches import generate_rune_sketches
 
 __all__ = ["TrainConfig", "train", "load_labelled_folder", "main"]
@@ -30,7 +31,7 @@ __all__ = ["TrainConfig", "train", "load_labelled_folder", "main"]
 @dataclass
 class TrainConfig:
     out: str = "models"  # model folder to write (the bundled model lives in models/)
-    samples_per_rune: int = 1000  # generated training sketches per rune
+    samples_per_rune: int = 800  # generated training sketches per rune
     val_samples_per_rune: int = 150  # generated validation sketches per rune (different seeds)
     epochs: int = 12  # upper bound; early stopping usually ends sooner
     batch_size: int = 128
@@ -42,22 +43,64 @@ class TrainConfig:
     data: str | None = None  # optional extra labelled folder DIR/<rune id>/*.png to train on
     eval_dir: str | None = None  # optional labelled folder to measure (never trained on) for metrics.json
     workers: int = 2  # processes that generate sketches
+    other_per_rune: float = 3.0  # non-rune sketches ("other" class) per rune sample; 0 = no "not a rune" output
+    bluetooth_per_rune: float = 0.5  # Bluetooth logos (the ᚼ+ᛒ bind rune) per rune sample; 0 = no such output
+    acceptance: float = 0.995  # rune_threshold is set so this share of generated validation runes is accepted
+    data_copies: int = 4  # augmented copies of each drawing from --data (small shifts, turns, scalings)
 
 
-def _generate_rune(args: tuple[int, int, int]) -> np.ndarray:
-    seed, label, count = args
-    return generate_rune_sketches(label, seed, 0, count)
+def model_labels(config: TrainConfig) -> list[str]:
+    """The model's outputs in order: the 16 runes, then the extra labels this config trains."""
+    extra = [BLUETOOTH] * (config.bluetooth_per_rune > 0) + [NOT_A_RUNE] * (config.other_per_rune > 0)
+    return list(RUNE_IDS) + extra
 
 
-def generate(samples_per_rune: int, seed: int, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """Generated, preprocessed sketches for every rune: the same arrays as runes.sketches.generate_dataset."""
-    jobs = [(seed, label, samples_per_rune) for label in range(len(RUNES))]
+def _generate_label(args: tuple[int, int, str, int]) -> np.ndarray:
+    seed, index, label, count = args
+    if label in RUNE_IDS:
+        return generate_rune_sketches(index, seed, 0, count)
+    return np.stack([preprocess(draw_extra(label, np.random.default_rng([seed, index, i]))) for i in range(count)])
+
+
+def generate(counts: dict[str, int], seed: int, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Generated, preprocessed sketches: `counts[label]` of each label, labelled by position in `counts`."""
+    jobs = [(seed, index, label, count) for index, (label, count) in enumerate(counts.items())]
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            parts = list(pool.map(_generate_rune, jobs))
+            parts = list(pool.map(_generate_label, jobs))
     else:
-        parts = [_generate_rune(job) for job in jobs]
-    return np.concatenate(parts), np.repeat(np.arange(len(RUNES), dtype=np.int32), samples_per_rune)
+        parts = [_generate_label(job) for job in jobs]
+    targets = np.concatenate([np.full(count, index, np.int32) for index, count in enumerate(counts.values())])
+    return np.concatenate(parts), targets
+
+
+def _label_counts(config: TrainConfig, per_rune: int) -> dict[str, int]:
+    ratio = {BLUETOOTH: config.bluetooth_per_rune, NOT_A_RUNE: config.other_per_rune}
+    return {label: per_rune if label in RUNE_IDS else max(1, round(ratio[label] * per_rune))
+            for label in model_labels(config)}
+
+
+def augment(x: np.ndarray, copies: int, seed: int) -> np.ndarray:
+    """`copies` randomly shifted, turned and scaled versions of each input tensor (never mirrored)."""
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    size = x.shape[1]
+    out = []
+    for image in x[..., 0]:
+        for _ in range(copies):
+            angle, scale = np.radians(rng.uniform(-8, 8)), rng.uniform(0.88, 1.08)
+            shift = rng.uniform(-1.5, 1.5, 2)
+            cos, sin = np.cos(angle) / scale, np.sin(angle) / scale
+            centre = (size - 1) / 2
+            # PIL maps output pixel (x, y) to input (a x + b y + c, d x + e y + f).
+            a, b, d, e = cos, -sin, sin, cos
+            c = centre - a * (centre + shift[0]) - b * (centre + shift[1])
+            f = centre - d * (centre + shift[0]) - e * (centre + shift[1])
+            moved = Image.fromarray(image, mode="F").transform((size, size), Image.AFFINE, (a, b, c, d, e, f),
+                                                               resample=Image.BILINEAR)
+            out.append(np.asarray(moved, dtype=np.float32))
+    return np.clip(np.stack(out), 0.0, 1.0)[..., None] if out else x[:0]
 
 
 def load_labelled_folder(folder: str | os.PathLike, labels: list[str] | tuple[str, ...] = RUNE_IDS
@@ -93,7 +136,17 @@ def load_labelled_folder(folder: str | os.PathLike, labels: list[str] | tuple[st
 def _model_card(config: TrainConfig, metrics: dict) -> str:
     rows = "\n".join(f"| {i} | `{r.id}` | {r.glyphs} | {r.name} | {r.transliteration} | {r.meaning} |"
                      for i, r in enumerate(RUNES))
+    extra_rows = {BLUETOOTH: "| {i} | `bluetooth` | ᚼ+ᛒ | Bluetooth logo | | the bind rune of Harald Bluetooth |",
+                  NOT_A_RUNE: "| {i} | `other` | | not a rune | | scribbles, symbols, letters of other scripts |"}
+    rows += "".join("\n" + extra_rows[label].format(i=i) for i, label in enumerate(model_labels(config))
+                    if label in extra_rows)
+    calibration = metrics.get("calibration")
+    rejection_line = (f"- 'not a rune': rune_threshold {calibration['rune_threshold']:.3f} accepts "
+                      f"{calibration['acceptance']:.4f} of generated runes and rejects {calibration['rejection']:.4f} "
+                      f"of generated non-runes\n" if calibration else "")
     real = metrics.get("real_drawings")
+    if real and "acceptance" in real:
+        rejection_line += f"- real drawings accepted as runes: {real['acceptance']:.4f}\n"
     real_line = (f"- accuracy on {real['n']} real human drawings (never trained on): "
                  f"top-1 {real['accuracy']:.4f}, top-3 {real['top3_accuracy']:.4f}\n" if real else "")
     settings = "\n".join(f"- `{k}`: {v}" for k, v in dataclasses.asdict(config).items() if k not in ("out", "workers"))
@@ -114,7 +167,7 @@ generated from stroke templates (package version {__version__}).
 
 ## Metrics
 - validation accuracy on generated sketches: {metrics['val_accuracy']:.4f} (n={metrics['val_samples']})
-{real_line}- training time: {metrics['train_seconds']:.0f} s on {metrics['cpu_count']} CPU cores
+{real_line}{rejection_line}- training time: {metrics['train_seconds']:.0f} s on {metrics['cpu_count']} CPU cores
 
 ## Labels (output order)
 | index | id | glyphs | name | sound | meaning |
@@ -139,7 +192,8 @@ or with plain Keras: `keras.saving.load_model("{MODEL_FILENAME}", safe_mode=True
 
 ## Limitations
 - One rune per image. ᛌ (short-twig sol) and ᛧ (short-twig yr) are a lone short stroke and read as ᛁ.
-- Anything drawn is read as the closest rune: the model does not say "not a rune".
+- "Not a rune" is learned from generated scribbles, symbols, Latin letters and digits: a non-rune that
+  looks much like a rune is still read as that rune.
 """
 
 
@@ -149,19 +203,26 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
 
     start = time.perf_counter()
     keras.utils.set_random_seed(config.seed)
-    x_train, y_train = generate(config.samples_per_rune, config.seed, config.workers)
-    x_val, y_val = generate(config.val_samples_per_rune, config.seed + 1, config.workers)
+    labels = model_labels(config)
+    x_train, y_train = generate(_label_counts(config, config.samples_per_rune), config.seed, config.workers)
+    x_val, y_val = generate(_label_counts(config, config.val_samples_per_rune), config.seed + 1,
+                            config.workers)
     extra = {}
     if config.data:
         x_extra, y_extra, skipped = load_labelled_folder(config.data)
-        extra = {"extra_samples": int(len(y_extra)), "extra_skipped": skipped}
+        drawings = len(y_extra)
+        if config.data_copies > 0:
+            x_extra = np.concatenate([x_extra, augment(x_extra, config.data_copies, config.seed)])
+            y_extra = np.concatenate([y_extra, np.repeat(y_extra, config.data_copies)])
+        extra = {"extra_drawings": drawings, "extra_samples": int(len(y_extra)), "extra_skipped": skipped}
         if verbose:
-            print(f"added {len(y_extra)} drawings from {config.data} (skipped: {skipped})")
+            print(f"added {drawings} drawings from {config.data} as {len(y_extra)} samples with augmented copies "
+                  f"(skipped: {skipped})")
         x_train, y_train = np.concatenate([x_train, x_extra]), np.concatenate([y_train, y_extra])
     order = np.random.default_rng(config.seed).permutation(len(y_train))
     x_train, y_train = x_train[order], y_train[order]
 
-    model = build_model((INPUT_SIZE, INPUT_SIZE, 1), len(RUNES), config.filters, config.dropout)
+    model = build_model((INPUT_SIZE, INPUT_SIZE, 1), len(labels), config.filters, config.dropout)
     model.compile(optimizer=keras.optimizers.Adam(config.learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience,
@@ -176,19 +237,25 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
         "loss_history": [float(v) for v in history.history["loss"]],
         "train_seconds": time.perf_counter() - start, "cpu_count": os.cpu_count(), **extra,
     }
+    model_config = {
+        "labels": labels, "input_size": INPUT_SIZE, "preprocessing_version": PREPROCESSING_VERSION,
+        "package_version": __version__, "architecture": "rune_cnn", "train_config": dataclasses.asdict(config),
+    }
+    if NOT_A_RUNE in labels:
+        model_config["rune_threshold"], metrics["calibration"] = calibrate(model, x_val, y_val, labels,
+                                                                            config.acceptance)
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     model.save(out / MODEL_FILENAME)
-    (out / CONFIG_FILENAME).write_text(json.dumps({
-        "labels": list(RUNE_IDS), "input_size": INPUT_SIZE, "preprocessing_version": PREPROCESSING_VERSION,
-        "package_version": __version__, "architecture": "rune_cnn", "train_config": dataclasses.asdict(config),
-    }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / CONFIG_FILENAME).write_text(json.dumps(model_config, indent=2, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
     if config.eval_dir:
         from runes.evaluate import evaluate_folder
 
-        report = evaluate_folder(config.eval_dir, recognizer_from_model(model))
+        report = evaluate_folder(config.eval_dir, recognizer_from_model(model, model_config))
         metrics["real_drawings"] = {"accuracy": report.accuracy, "top3_accuracy": report.top3_accuracy,
-                                    "n": report.total, "folder": Path(config.eval_dir).name}
+                                    "acceptance": report.acceptance, "n": report.total,
+                                    "folder": Path(config.eval_dir).name}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     (out / "README.md").write_text(_model_card(config, metrics), encoding="utf-8")
     if verbose:
@@ -196,10 +263,25 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
     return metrics
 
 
-def recognizer_from_model(model):
+def calibrate(model, x_val: np.ndarray, y_val: np.ndarray, labels: list[str], acceptance: float
+              ) -> tuple[float, dict]:
+    """The rune_threshold that accepts `acceptance` of the generated validation runes, and what it rejects."""
+    probabilities = model.predict(x_val, batch_size=512, verbose=0)
+    rune_probability = probabilities[:, :NUM_RUNES].sum(axis=1)
+    is_rune = y_val < NUM_RUNES
+    threshold = float(min(0.5, np.quantile(rune_probability[is_rune], 1.0 - acceptance)))
+    other = y_val == labels.index(NOT_A_RUNE)
+    return threshold, {"rune_threshold": threshold,
+                       "acceptance": float((rune_probability[is_rune] >= threshold).mean()),
+                       "rejection": float((rune_probability[other] < threshold).mean()),
+                       "n_runes": int(is_rune.sum()), "n_nonrunes": int(other.sum())}
+
+
+def recognizer_from_model(model, config: dict | None = None):
     from runes.model import Recognizer
 
-    return Recognizer(model, list(RUNE_IDS), source="just trained")
+    config = config or {"labels": list(RUNE_IDS)}
+    return Recognizer(model, config["labels"], source="just trained", config=config)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -214,6 +296,10 @@ def _parser() -> argparse.ArgumentParser:
         "data": "extra labelled folder DIR/<rune id>/*.png to train on",
         "eval_dir": "labelled folder to measure after training (recorded in metrics.json, never trained on)",
         "workers": "processes generating sketches",
+        "other_per_rune": "generated non-rune sketches per rune sample (0: no 'not a rune' output)",
+        "bluetooth_per_rune": "generated Bluetooth logos per rune sample (0: no 'bluetooth' output)",
+        "acceptance": "share of generated validation runes the calibrated rune_threshold accepts",
+        "data_copies": "augmented copies of each --data drawing",
     }
     defaults = TrainConfig()
     for f in dataclasses.fields(TrainConfig):

@@ -26,7 +26,8 @@ def test_tiny_training_run_learns_and_round_trips(tmp_path):
     metrics = train(config, verbose=0)
     losses = metrics["loss_history"]
     assert losses[-1] < losses[0]
-    assert metrics["extra_samples"] == 1 and metrics["extra_skipped"] == {"unreadable": 1, "empty": 1}
+    assert metrics["extra_drawings"] == 1 and metrics["extra_skipped"] == {"unreadable": 1, "empty": 1}
+    assert metrics["extra_samples"] == 1 + config.data_copies
     folder = Path(config.out)
     assert {p.name for p in folder.iterdir()} >= {"model.keras", "config.json", "metrics.json", "README.md"}
     assert json.loads((folder / "config.json").read_text())["train_config"]["samples_per_rune"] == 40
@@ -79,3 +80,18 @@ def test_evaluate_cli_bad_model_is_one_clear_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == f"error: Model folder '{tmp_path / 'nope'}' does not exist."
     assert "Traceback" not in result.stderr
+
+
+def test_augment_makes_small_seeded_variations():
+    from runes.preprocess import preprocess
+    from runes.train import augment
+
+    x = np.stack([preprocess(draw_sketch(rune, seed=3)) for rune in ("fe", "kaun")])
+    copies = augment(x, copies=3, seed=1)
+    assert copies.shape == (6, 32, 32, 1) and copies.dtype == np.float32
+    assert np.array_equal(copies, augment(x, copies=3, seed=1))
+    for index, copy in enumerate(copies):
+        original = x[index // 3]
+        assert not np.array_equal(copy, original)
+        assert np.corrcoef(copy.ravel(), original.ravel())[0, 1] > 0.3  # still the same drawing
+        assert abs(copy.sum() - original.sum()) < 0.35 * original.sum()  # ink kept, not cropped away

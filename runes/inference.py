@@ -1,0 +1,139 @@
+"""The CNN's forward pass in plain numpy, for fast prediction of one sketch at a time.
+
+A Keras or TensorFlow call costs milliseconds of framework overhead for a 32x32 input;
+the arithmetic itself is a few million multiply-adds. `NumpyForward.from_keras(model)`
+reads the weights of a `build_model()` network once (folding each BatchNormalization into
+the convolution before it) and runs the same layers with numpy matrix products. Models with
+layers it does not know raise `UnsupportedModelError`, and `Recognizer` then keeps TensorFlow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["NumpyForward", "UnsupportedModelError"]
+
+Step = Callable[[np.ndarray], np.ndarray]
+
+
+class UnsupportedModelError(ValueError):
+    """The model has a layer or setting the numpy forward pass does not implement."""
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0.0, out=x)
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    x = np.exp(x - x.max(axis=-1, keepdims=True))
+    return x / x.sum(axis=-1, keepdims=True)
+
+
+_ACTIVATIONS: dict[str, Step] = {"linear": lambda x: x, "relu": _relu, "softmax": _softmax}
+
+
+def _conv3x3_same(kernel: np.ndarray, bias: np.ndarray) -> Step:
+    height, width, channels, filters = kernel.shape
+    if (height, width) != (3, 3):
+        raise UnsupportedModelError(f"only 3x3 convolutions are supported, got {height}x{width}")
+    # im2col patches are ordered (dy, dx, channel), matching the kernel's (3, 3, C, F) layout.
+    matrix = np.ascontiguousarray(kernel.reshape(9 * channels, filters), dtype=np.float32)
+    bias = bias.astype(np.float32)
+
+    def conv(x: np.ndarray) -> np.ndarray:
+        n, h, w, c = x.shape
+        padded = np.zeros((n, h + 2, w + 2, c), np.float32)
+        padded[:, 1:-1, 1:-1] = x
+        patches = np.concatenate([padded[:, dy:dy + h, dx:dx + w] for dy in range(3) for dx in range(3)], axis=-1)
+        return (patches.reshape(n * h * w, 9 * c) @ matrix + bias).reshape(n, h, w, filters)
+
+    return conv
+
+
+def _max_pool_2x2(x: np.ndarray) -> np.ndarray:
+    h, w = x.shape[1] // 2 * 2, x.shape[2] // 2 * 2
+    return np.maximum(np.maximum(x[:, 0:h:2, 0:w:2], x[:, 1:h:2, 0:w:2]),
+                      np.maximum(x[:, 0:h:2, 1:w:2], x[:, 1:h:2, 1:w:2]))
+
+
+class NumpyForward:
+    """`forward(batch)` -> probabilities, the same numbers as `model(batch)` to float32 rounding."""
+
+    def __init__(self, steps: list[Step]) -> None:
+        self.steps = steps
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        x = np.asarray(batch, dtype=np.float32)
+        for step in self.steps:
+            x = step(x)
+        return x
+
+    @classmethod
+    def from_keras(cls, model) -> "NumpyForward":
+        """Compile a Sequential-shaped functional Keras model (Conv2D/BN/ReLU/MaxPool/Flatten/Dense)."""
+        steps: list[Step] = []
+        pending_conv: tuple[np.ndarray, np.ndarray] | None = None  # a conv waiting for a BN to fold in
+
+        def flush() -> None:
+            nonlocal pending_conv
+            if pending_conv is not None:
+                steps.append(_conv3x3_same(*pending_conv))
+                pending_conv = None
+
+        for layer in model.layers:
+            kind = type(layer).__name__
+            config = layer.get_config()
+            if kind in ("InputLayer", "Dropout"):
+                continue
+            if kind == "Conv2D":
+                flush()
+                if config.get("padding") != "same" or tuple(config.get("strides", (1, 1))) != (1, 1) \
+                        or tuple(config.get("dilation_rate", (1, 1))) != (1, 1) or config.get("groups", 1) != 1:
+                    raise UnsupportedModelError(f"{layer.name}: only stride-1 'same' convolutions are supported")
+                weights = layer.get_weights()
+                kernel = weights[0]
+                bias = weights[1] if config.get("use_bias") else np.zeros(kernel.shape[-1], np.float32)
+                pending_conv = (kernel, bias)
+                if config.get("activation", "linear") != "linear":
+                    flush()
+                    steps.append(_ACTIVATIONS[config["activation"]])
+                continue
+            if kind == "BatchNormalization" and pending_conv is not None:
+                gamma, beta, mean, variance = _bn_weights(layer, config)
+                scale = gamma / np.sqrt(variance + config["epsilon"])
+                kernel, bias = pending_conv
+                pending_conv = (kernel * scale, (bias - mean) * scale + beta)
+                continue
+            flush()
+            if kind == "Activation" and config.get("activation") in _ACTIVATIONS:
+                steps.append(_ACTIVATIONS[config["activation"]])
+            elif kind == "MaxPooling2D" and tuple(config.get("pool_size", (2, 2))) == (2, 2) \
+                    and tuple(config.get("strides") or (2, 2)) == (2, 2):
+                steps.append(_max_pool_2x2)
+            elif kind == "Flatten":
+                steps.append(lambda x: x.reshape(len(x), -1))
+            elif kind == "Dense" and config.get("activation", "linear") in _ACTIVATIONS:
+                kernel, bias = (layer.get_weights() + [None])[:2]
+                steps.append(_dense(kernel, bias if config.get("use_bias", True) else None))
+                steps.append(_ACTIVATIONS[config.get("activation", "linear")])
+            else:
+                raise UnsupportedModelError(f"layer {layer.name!r} ({kind}) is not supported by the numpy forward pass")
+        flush()
+        return cls(steps)
+
+
+def _bn_weights(layer, config: dict) -> tuple[np.ndarray, ...]:
+    weights = layer.get_weights()
+    size = weights[-1].shape[0]
+    gamma = weights.pop(0) if config.get("scale", True) else np.ones(size, np.float32)
+    beta = weights.pop(0) if config.get("center", True) else np.zeros(size, np.float32)
+    mean, variance = weights
+    return gamma, beta, mean, variance
+
+
+def _dense(kernel: np.ndarray, bias: np.ndarray | None) -> Step:
+    kernel = np.ascontiguousarray(kernel, dtype=np.float32)
+    bias = np.zeros(kernel.shape[1], np.float32) if bias is None else bias.astype(np.float32)
+    return lambda x: x @ kernel + bias
