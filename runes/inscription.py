@@ -1,0 +1,277 @@
+"""Read an inscription: several runes drawn left to right on one line, words split by dots or gaps.
+
+`read_inscription(recognizer, image)` accepts anything `runes.preprocess` accepts (numpy array or PIL
+image, any mode and polarity) and returns an `Inscription`: the runes with their boxes, the words, the
+runic text (words joined by "᛫", the runic word separator) and the Latin transliteration (words joined
+by a space), e.g. "ᚦᚢᚱ᛫ᚴᚢᚾ" and "þur kun".
+
+How it reads: the ink is split into 8-connected components; the line height is the median height
+of the tall ones. Small components (both sides under 0.3 line heights) that do not sit in a rune's
+columns are word separators, one dot ("᛫") or two stacked (":"); a gap wider than 0.6 line heights also
+ends a word. Small strokes inside a rune's columns belong to that rune; tall components are never
+merged. A component wider than 0.8 line heights may be runes that touch or overlap: it is cut at
+low-ink columns into candidate pieces (each at least 0.7 line heights tall), every candidate of the
+whole drawing is classified in one batch, and dynamic programming picks the tiling (the whole
+component included) with the highest summed score: the log-probability of a piece's rune plus a
+log-prior on its width (each rune's width/height range measured on generated sketches). The
+classifier alone is overconfident on crops of two runes; the width prior is what keeps ᚴᛅ from
+reading as one wide rune. Labels that are not rune ids (e.g. "other") are never chosen.
+
+Short-twig sól and yr: a lone stroke that the model reads as ísa but that is shorter than 0.6 line
+heights is read as ᛌ (sól) when its centre lies in the upper half of the line, as ᛧ (yr) in the lower
+half. Its confidence is the model's probability for ísa. A lone stroke with no taller rune beside it
+stays ísa, as in `Recognizer.predict`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image
+
+from runes.alphabet import RUNE_IDS, get_rune
+from runes.preprocess import (
+    FAINT_INK,
+    INK_THRESHOLD,
+    EmptySketchError,
+    preprocess,
+    to_ink,
+)
+
+if TYPE_CHECKING:
+    from runes.model import Recognizer
+
+__all__ = ["WORD_SEPARATOR", "Inscription", "RuneReading", "read_inscription"]
+
+WORD_SEPARATOR = "᛫"  # joins words in Inscription.text; the transliteration joins them with a space
+DOT_SIZE = 0.3  # a separator dot: both sides at most this many line heights
+WORD_GAP = 0.6  # a gap wider than this many line heights ends a word
+MIN_PIECE_HEIGHT = 0.7  # a piece cut out of a component must be at least this tall (in line heights)
+SHORT_TWIG = 0.6  # a lone ísa-like stroke shorter than this (in line heights) is short-twig sól or yr
+SPLIT_WIDTH = 0.8  # a component wider than this (in line heights) may hold touching runes
+MAX_WIDTH = 1.2  # no piece cut from a component is wider than this many line heights
+WIDTH_SIGMA = 0.15  # how fast a rune becomes implausible outside its width range (log scale)
+PIECE_COST = 0.0  # log-odds against each extra piece (0: the classifier and widths decide)
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class RuneReading:
+    """One rune of an inscription."""
+
+    rune: str  # rune id, as in Prediction.rune
+    glyph: str  # the glyph as drawn: the long-branch form, or ᛌ / ᛧ for a short stroke
+    confidence: float  # the model's probability for that rune (for ᛌ / ᛧ: for ísa, the lone stroke)
+    box: Box  # (top, left, bottom, right) of its ink in the input image's pixels; bottom/right exclusive
+
+    @property
+    def transliteration(self) -> str:
+        return get_rune(self.rune).transliteration
+
+
+@dataclass(frozen=True)
+class Inscription:
+    """What `read_inscription` read: runes left to right, grouped into words."""
+
+    runes: tuple[RuneReading, ...]
+    words: tuple[tuple[RuneReading, ...], ...]  # the same runes, split at separators and wide gaps
+    text: str  # runic glyphs, words joined by WORD_SEPARATOR, e.g. "ᚦᚢᚱ᛫ᚴᚢᚾ"
+    transliteration: str  # Latin, words joined by a space, e.g. "þur kun"
+
+
+@dataclass
+class _Unit:  # a group of connected components read as one or more runes
+    mask: np.ndarray  # bool, full image size
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+
+def _components(mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """8-connected components as (rows, cols) index arrays, by union-find over horizontal runs."""
+    padded = np.pad(mask, ((0, 0), (1, 1))).astype(np.int8)
+    edges = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    ends = np.nonzero(edges == -1)[1]
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    row_first = np.searchsorted(rows, np.arange(mask.shape[0] + 1))
+    for i in range(len(rows)):
+        row = rows[i]
+        for j in range(row_first[row - 1] if row else 0, row_first[row] if row else 0):
+            if starts[j] <= ends[i] and starts[i] <= ends[j]:  # touching, diagonals included
+                parent[find(j)] = find(i)
+    roots = np.array([find(i) for i in range(len(rows))])
+    components = []
+    for root in np.unique(roots):
+        members = np.flatnonzero(roots == root)
+        r = np.concatenate([np.full(ends[m] - starts[m], rows[m]) for m in members])
+        c = np.concatenate([np.arange(starts[m], ends[m]) for m in members])
+        components.append((r, c))
+    return components
+
+
+def _dilate(mask: np.ndarray) -> np.ndarray:
+    out = mask.copy()
+    out[1:] |= mask[:-1]
+    out[:-1] |= mask[1:]
+    grown = out.copy()
+    grown[:, 1:] |= out[:, :-1]
+    grown[:, :-1] |= out[:, 1:]
+    return grown
+
+
+def _cuts(unit: _Unit, line: float) -> list[int]:
+    """Low-ink columns inside a unit where two touching runes may meet."""
+    profile = unit.mask[:, unit.left:unit.right].sum(axis=0).astype(float)
+    margin = max(1, round(0.08 * line))
+    spacing = max(1, round(0.1 * line))
+    inner = range(margin, len(profile) - margin + 1)
+    minima = [x for x in inner if profile[x] <= profile[x - 1] and (x + 1 >= len(profile) or profile[x] <= profile[x + 1])]
+    kept: list[int] = []
+    for x in sorted(minima, key=lambda x: profile[x]):
+        if all(abs(x - k) >= spacing for k in kept):
+            kept.append(x)
+    return sorted(unit.left + x for x in kept)
+
+
+# Width / height of each rune's ink (futhark order), 2nd and 98th percentile over 150 sketches per rune
+# drawn by runes.sketches (slant, wobble and pen width included): what a plausible rune is.
+_ASPECT = np.array([(0.31, 0.88), (0.48, 1.0), (0.35, 0.71), (0.34, 0.89), (0.39, 0.87), (0.34, 0.84),
+                    (0.21, 1.04), (0.3, 0.76), (0.08, 0.44), (0.32, 0.68), (0.41, 1.06), (0.33, 0.95),
+                    (0.29, 0.76), (0.19, 1.0), (0.29, 0.7), (0.53, 0.97)])
+
+
+def _read_unit(unit: _Unit, ink: np.ndarray, line: float) -> tuple[list[tuple[int, int]], list[np.ndarray]]:
+    """Candidate pieces of one unit: ([(start bound, end bound)], [masks]). A unit no wider than
+    SPLIT_WIDTH line heights is one rune; a wider one may be cut at low-ink columns (or stay whole)."""
+    if unit.right - unit.left <= SPLIT_WIDTH * line:
+        return [(0, 1)], [unit.mask]
+    bounds = [unit.left, *_cuts(unit, line), unit.right]
+    spans, masks = [], []
+    for i in range(len(bounds) - 1):
+        for j in range(i + 1, len(bounds)):
+            if bounds[j] - bounds[i] > MAX_WIDTH * line and (i, j) != (0, len(bounds) - 1):
+                continue
+            mask = np.zeros_like(unit.mask)
+            mask[:, bounds[i]:bounds[j]] = unit.mask[:, bounds[i]:bounds[j]]
+            rows = np.flatnonzero(mask.any(axis=1))
+            if rows.size and rows[-1] + 1 - rows[0] >= MIN_PIECE_HEIGHT * line:
+                spans.append((i, j))
+                masks.append(mask)
+    return (spans, masks) if spans else ([(0, 1)], [unit.mask])
+
+
+def _best_path(spans: list[tuple[int, int]], scores: np.ndarray) -> list[int]:
+    """Indices of the spans that tile bound 0 to the last bound with the highest total score."""
+    end = max(j for _, j in spans)
+    best, back = [0.0] + [-math.inf] * end, [-1] * (end + 1)
+    for s in sorted(range(len(spans)), key=lambda s: spans[s]):
+        i, j = spans[s]
+        if best[i] + scores[s] > best[j]:
+            best[j], back[j] = best[i] + scores[s], s
+    if back[end] < 0:  # no tiling (a cut left an empty piece): read the whole unit
+        return []
+    path, j = [], end
+    while j > 0:
+        path.append(back[j])
+        j = spans[back[j]][0]
+    return path[::-1]
+
+
+def _scale(image: np.ndarray | Image.Image, ink: np.ndarray) -> int:
+    """How many input pixels one ink pixel spans (to_ink shrinks huge images by an integer factor)."""
+    height, width = (image.size[1], image.size[0]) if isinstance(image, Image.Image) else np.shape(image)[:2]
+    return max(1, max(height, width) // max(ink.shape))
+
+
+def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image) -> Inscription:
+    """Read a line of runes written left to right. Raises EmptySketchError when nothing is drawn."""
+    ink = to_ink(image)
+    strongest = float(ink.max()) if ink.size else 0.0
+    if strongest < FAINT_INK:
+        raise EmptySketchError()
+    mask = ink >= min(INK_THRESHOLD, strongest / 2)
+    parts = []
+    for rows, cols in _components(mask):
+        part = _Unit(np.zeros_like(mask), int(rows.min()), int(cols.min()), int(rows.max()) + 1, int(cols.max()) + 1)
+        part.mask[rows, cols] = True
+        parts.append(part)
+    extent = max(p.bottom for p in parts) - min(p.top for p in parts)
+    tall = [p for p in parts if p.bottom - p.top >= 0.5 * extent]
+    line = float(np.median([p.bottom - p.top for p in tall]))
+    line_middle = (np.median([p.top for p in tall]) + np.median([p.bottom for p in tall])) / 2
+    units, dots = list(tall), []
+    for part in (p for p in parts if p.bottom - p.top < 0.5 * extent):
+        overlaps = [min(part.right, u.right) - max(part.left, u.left) for u in tall]
+        host = int(np.argmax(overlaps))
+        if overlaps[host] >= 0.5 * (part.right - part.left):  # inside a rune's columns: part of it
+            unit = tall[host]
+            unit.mask |= part.mask
+            unit.top, unit.bottom = min(unit.top, part.top), max(unit.bottom, part.bottom)
+        elif max(part.bottom - part.top, part.right - part.left) <= DOT_SIZE * line:
+            dots.append(part)
+        else:
+            units.append(part)
+    units.sort(key=lambda u: u.left)
+    words: list[list[_Unit]] = []
+    reach = -math.inf  # right edge of the ink read so far
+    for unit in units:
+        separated = any(reach <= (d.left + d.right) / 2 <= unit.left for d in dots)
+        if not words or separated or unit.left - reach > WORD_GAP * line:
+            words.append([])
+        words[-1].append(unit)
+        reach = max(reach, unit.right)
+    factor = _scale(image, ink)
+    height, width = (np.shape(image)[:2] if not isinstance(image, Image.Image) else image.size[::-1])
+    columns = [recognizer.labels.index(r) if r in recognizer.labels else -1 for r in RUNE_IDS]
+    pieces = [_read_unit(unit, ink, line) for word in words for unit in word]
+    masks = [mask for _, unit_masks in pieces for mask in unit_masks]
+    boxes = [_box(mask) for mask in masks]
+    crops = [np.pad(np.where(_dilate(m), ink, 0.0)[t:b, left:r], 2) for m, (t, left, b, r) in zip(masks, boxes)]
+    probabilities = recognizer.predict_tensors(np.stack([preprocess(c) for c in crops])).astype(np.float64)
+    probabilities = np.where(np.array(columns) >= 0, probabilities[:, np.maximum(columns, 0)], 0.0)
+    aspect = np.array([(r - left) / max(b - t, MIN_PIECE_HEIGHT * line) for t, left, b, r in boxes])[:, None]
+    outside = np.maximum(np.log(_ASPECT[:, 0] / aspect), 0) + np.maximum(np.log(aspect / _ASPECT[:, 1]), 0)
+    joint = np.log(np.maximum(probabilities, 1e-12)) - outside**2 / (2 * WIDTH_SIGMA**2)
+    readings: list[list[RuneReading]] = []
+    start = 0
+    units = iter(pieces)
+    for word in words:
+        readings.append([])
+        for spans, unit_masks in (next(units) for _ in word):
+            chosen = list(range(start, start + len(spans)))
+            if len(spans) > 1:  # pieces of a wide unit: the best tiling by classifier and width
+                path = _best_path(spans, joint[chosen].max(axis=1) - PIECE_COST)
+                chosen = [start + s for s in path] if path else chosen[:1]
+            for index in chosen:
+                label = int(joint[index].argmax() if len(spans) > 1 else probabilities[index].argmax())
+                rune, (top, left, bottom, right) = RUNE_IDS[label], boxes[index]
+                glyph = get_rune(rune).glyph
+                if rune == "isa" and bottom - top < SHORT_TWIG * line:
+                    rune = "sol" if (top + bottom) / 2 < line_middle else "yr"
+                    glyph = str(get_rune(rune).short_twig_glyph)
+                box = (top * factor, left * factor, min(height, bottom * factor), min(width, right * factor))
+                readings[-1].append(RuneReading(rune, glyph, float(probabilities[index, label]), box))
+            start += len(spans)
+    return Inscription(
+        runes=tuple(r for word in readings for r in word),
+        words=tuple(tuple(word) for word in readings),
+        text=WORD_SEPARATOR.join("".join(r.glyph for r in word) for word in readings),
+        transliteration=" ".join("".join(r.transliteration for r in word) for word in readings),
+    )
+
+
+def _box(mask: np.ndarray) -> Box:
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
