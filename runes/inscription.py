@@ -17,9 +17,9 @@ log-prior on its width (each rune's width/height range measured on generated ske
 classifier alone is overconfident on crops of two runes; the width prior is what keeps ᚴᛅ from
 reading as one wide rune. Labels that are not rune ids (e.g. "other") are never chosen.
 
-Short-twig sól and yr: a lone stroke that the model reads as ísa but that is shorter than 0.6 line
-heights is read as ᛌ (sól) when its centre lies in the upper half of the line, as ᛧ (yr) in the lower
-half. Its confidence is the model's probability for ísa. A lone stroke with no taller rune beside it
+Short-twig sól and yr: a lone stroke (read as ísa, or narrower than 0.35 of its height) shorter than
+0.6 line heights is read as ᛌ (sól) when its centre lies in the upper half of the line, as ᛧ (yr) in
+the lower half. Its confidence is the model's probability for ísa. A lone stroke with no taller rune beside it
 stays ísa, as in `Recognizer.predict`.
 """
 
@@ -258,8 +258,9 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image) ->
                 label = int(joint[index].argmax() if len(spans) > 1 else probabilities[index].argmax())
                 rune, (top, left, bottom, right) = RUNE_IDS[label], boxes[index]
                 glyph = get_rune(rune).glyph
-                if rune == "isa" and bottom - top < SHORT_TWIG * line:
-                    rune = "sol" if (top + bottom) / 2 < line_middle else "yr"
+                short = bottom - top < SHORT_TWIG * line
+                if short and (rune == "isa" or right - left <= 0.35 * (bottom - top)):  # a lone short stroke
+                    rune, label = ("sol" if (top + bottom) / 2 < line_middle else "yr"), RUNE_IDS.index("isa")
                     glyph = str(get_rune(rune).short_twig_glyph)
                 box = (top * factor, left * factor, min(height, bottom * factor), min(width, right * factor))
                 readings[-1].append(RuneReading(rune, glyph, float(probabilities[index, label]), box))
