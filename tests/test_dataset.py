@@ -352,7 +352,6 @@ def test_retrain_and_evaluate_on_contributed_drawings(tmp_path):
                            "--data", str(data)], cwd=REPO, env=_clean_env(tmp_path), capture_output=True, text=True, check=False,
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert f"from {data} (skipped: {{'unreadable': 1, 'empty': 0}})" in done.stdout
     metrics = json.loads((out / "metrics.json").read_text())
     # 13 readable drawings (train.py may add augmented copies of each); the junk file is skipped, not fatal
     assert metrics["extra_skipped"] == {"unreadable": 1, "empty": 0}
