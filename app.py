@@ -232,26 +232,23 @@ CLICK_CANVAS_CLEAR = """() => {
 }"""
 
 
-class SafeSketchpad(gr.Sketchpad):
-    """A sketchpad whose preprocess turns a non-image upload (API clients) into a friendly answer.
+def _safe_preprocess(component: gr.Sketchpad):
+    """Wrap the sketchpad's preprocess so a non-image upload (API clients) becomes a friendly answer.
 
-    A subclass, not a patched instance: Gradio keeps per-session copies of components that an event
-    updated (the Contribute canvas is cleared after each save), and those copies keep the class's methods.
+    Only for sketchpads that no event outputs to: Gradio keeps per-session copies of updated components,
+    and a copy would lose this wrapper (so the Contribute canvas is cleared in the browser, not by an output).
     """
+    original = component.preprocess
 
-    def get_block_name(self) -> str:  # the same frontend component as gr.Sketchpad
-        return "imageeditor"
-
-    def get_block_class(self) -> str:
-        return "imageeditor"
-
-    def preprocess(self, payload):
+    def preprocess(payload):
         try:
-            return super().preprocess(payload)
+            return original(payload)
         except Exception as error:  # noqa: BLE001  (e.g. PIL.UnidentifiedImageError, decompression bomb)
             log.info("unreadable sketchpad payload: %s", error)
             return {"error": "That file is not an image I can read. Send a PNG or JPEG drawing.",
                     "background": None, "layers": [], "composite": None}
+
+    component.preprocess = preprocess
 
 
 # --------------------------------------------------------------------------- contribute and correct
@@ -305,13 +302,13 @@ def _store(value: Any, rune_id: str, source: str) -> tuple[str | None, str]:
 
 
 def contribute(value: Any, rune_id: str):
-    """Store a prompted drawing -> (status, next prompt, next rune id, counts, cleared canvas)."""
+    """Store a prompted drawing -> (status, next prompt, next rune id, counts); the page then clears the canvas."""
     _, problem = _store(value, rune_id, "prompted")
     if problem:
-        return status(problem, False), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return status(problem, False), gr.skip(), gr.skip(), gr.skip()
     next_id = STORE.next_prompt(PROMPT_RNG)
     return (status(f"Saved your {get_rune(rune_id).label}, thank you! Next: {get_rune(next_id).label}.", True),
-            prompt_card(next_id), next_id, counts_strip(), None)
+            prompt_card(next_id), next_id, counts_strip())
 
 
 def correct(value: Any, rune_id: str | None) -> str:
@@ -329,6 +326,13 @@ def start_session():
 
 
 CLICK_CONTRIBUTE_CLEAR = CLICK_CANVAS_CLEAR.replace("#sketchpad", "#contribute-pad")
+CLEAR_AFTER_SAVE = """(status) => {
+    if (status && status.includes('rune-status saved')) {
+        const button = document.querySelector('#contribute-pad button[aria-label="Clear canvas"]');
+        if (button) { button.click(); }
+    }
+    return [];
+}"""
 
 # --------------------------------------------------------------------------- UI
 
@@ -337,7 +341,7 @@ with gr.Blocks(title="Rune Reader") as demo:
                 "(Viking Age, c. 800–1100) and see which one it is.", elem_classes="runic")
     with gr.Tab("Recognize", elem_id="tab-recognize"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
-            sketchpad = SafeSketchpad(
+            sketchpad = gr.Sketchpad(
                 label="Draw here",
                 image_mode="L",
                 type="numpy",
@@ -363,7 +367,7 @@ with gr.Blocks(title="Rune Reader") as demo:
             correct_status = gr.HTML("", elem_id="correct-status")
     with gr.Tab("Contribute", elem_id="tab-contribute"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
-            contribute_pad = SafeSketchpad(
+            contribute_pad = gr.Sketchpad(
                 label="Draw the rune shown",
                 image_mode="L",
                 type="numpy",
@@ -394,6 +398,8 @@ with gr.Blocks(title="Rune Reader") as demo:
             "Runic font: Noto Sans Runic (SIL OFL 1.1)<br>"
             f'<span class="rune-model-note">{_esc(MODEL_NOTE)}</span></p>', elem_id="model-source")
 
+    _safe_preprocess(sketchpad)
+    _safe_preprocess(contribute_pad)
     # `change` fires after each finished stroke. Clearing goes through the sketchpad's own "Clear canvas"
     # tool (also for the Clear button), so the editor's state and the shown answer are reset together.
     sketchpad.change(predict, inputs=sketchpad, outputs=[top5, card], api_name="predict",
@@ -404,8 +410,9 @@ with gr.Blocks(title="Rune Reader") as demo:
     correct_button.click(correct, inputs=[sketchpad, correct_label], outputs=correct_status, api_name="correct",
                          concurrency_limit=4)
     save_button.click(contribute, inputs=[contribute_pad, prompt_rune],
-                      outputs=[contribute_status, prompt, prompt_rune, counts, contribute_pad],
-                      api_name="contribute", concurrency_limit=4)
+                      outputs=[contribute_status, prompt, prompt_rune, counts],
+                      api_name="contribute", concurrency_limit=4
+                      ).then(None, inputs=contribute_status, api_name=False, js=CLEAR_AFTER_SAVE)
     contribute_clear.click(None, api_name=False, js=CLICK_CONTRIBUTE_CLEAR)
     demo.load(start_session, outputs=[prompt, prompt_rune, counts], api_name=False)
 
