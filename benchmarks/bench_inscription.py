@@ -29,10 +29,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
     args = parser.parse_args()
     if not REAL_RUNES.is_dir():
         sys.exit(f"needs {REAL_RUNES}")
-    recognizer = Recognizer.load()
+    recognizer = Recognizer.load(args.model)
     recognizer.warm_up()
     lines = compose_inscriptions(args.lines, args.seed)
     images = [[np.asarray(Image.open(source)) for source in line.sources] for line in lines]

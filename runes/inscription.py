@@ -9,13 +9,20 @@ How it reads: the ink is split into 8-connected components; the line height is t
 of the tall ones. Small components (both sides under 0.3 line heights) that do not sit in a rune's
 columns are word separators, one dot ("᛫") or two stacked (":"); a gap wider than 0.6 line heights also
 ends a word. Small strokes inside a rune's columns belong to that rune; tall components are never
-merged. A component wider than 0.8 line heights may be runes that touch or overlap: it is cut at
-low-ink columns into candidate pieces (each at least 0.7 line heights tall), every candidate of the
-whole drawing is classified in one batch, and dynamic programming picks the tiling (the whole
-component included) with the highest summed score: the log-probability of a piece's rune plus a
-log-prior on its width (each rune's width/height range measured on generated sketches). The
-classifier alone is overconfident on crops of two runes; the width prior is what keeps ᚴᛅ from
-reading as one wide rune. Labels that are not rune ids (e.g. "other") are never chosen.
+merged. A rune's stem is a near-vertical stroke at least 0.6 line heights long (found column by column,
+one pixel of slant allowed either side). A component wider than 0.5 line heights, or with two stems, may
+be runes that touch or overlap: it is cut into candidate pieces (each at least 0.7 line heights tall) at
+low-ink columns and at every 0.05 line heights between two neighbouring stems (from the start of the
+first to the end of the second, and inside a stem band wider than 0.25 line heights: overlapping runes
+meet inside a stem band). Every candidate of the whole drawing is classified in one batch, and dynamic
+programming picks the tiling (the whole component included) with the highest summed score: the
+log-probability of a piece's rune (in the full softmax, so a model's "other" and "bluetooth" labels count
+against a crop of two runes), plus a log-prior on its width (each rune's width/height range measured on
+generated sketches), minus 1 per stem beyond what the rune has (two for ᚢ ᚱ ᛋ ᛒ, one for the rest),
+minus 1 per piece (a split must read clearly better than fewer pieces).
+The classifier alone is overconfident on crops of two runes or of part of a rune; the priors keep ᚴᛅ
+from reading as one wide rune and ᛋ from reading as two. Labels that are not rune ids (e.g. "other")
+are never chosen.
 
 Short-twig sól and yr: a lone stroke (read as ísa, or narrower than 0.35 of its height) shorter than
 0.6 line heights is read as ᛌ (sól) when its centre lies in the upper half of the line, as ᛧ (yr) in
@@ -51,10 +58,14 @@ DOT_SIZE = 0.3  # a separator dot: both sides at most this many line heights
 WORD_GAP = 0.6  # a gap wider than this many line heights ends a word
 MIN_PIECE_HEIGHT = 0.7  # a piece cut out of a component must be at least this tall (in line heights)
 SHORT_TWIG = 0.6  # a lone ísa-like stroke shorter than this (in line heights) is short-twig sól or yr
-SPLIT_WIDTH = 0.8  # a component wider than this (in line heights) may hold touching runes
+SPLIT_WIDTH = 0.5  # a component wider than this (in line heights), or with two stems, may hold touching runes
 MAX_WIDTH = 1.2  # no piece cut from a component is wider than this many line heights
 WIDTH_SIGMA = 0.15  # how fast a rune becomes implausible outside its width range (log scale)
-PIECE_COST = 0.0  # log-odds against each extra piece (0: the classifier and widths decide)
+PIECE_COST = 1.0  # log-odds against each extra piece: a split must read clearly better than fewer pieces
+STEM = 0.6  # a stem: a near-vertical stroke at least this many line heights long
+WIDE_STEM = 0.25  # a stem band wider than this (in line heights) may be two overlapping stems
+CUT_STEP = 0.05  # between two stems, cuts are tried every this many line heights
+STEM_COST = 1.0  # log-odds against each stem a piece has beyond what its rune has
 Box = tuple[int, int, int, int]
 
 
@@ -131,8 +142,24 @@ def _dilate(mask: np.ndarray) -> np.ndarray:
     return grown
 
 
-def _cuts(unit: _Unit, line: float) -> list[int]:
-    """Low-ink columns inside a unit where two touching runes may meet."""
+def _stems(unit: _Unit, line: float) -> list[tuple[int, int]]:
+    """Column bands (image columns, end exclusive) holding a long near-vertical stroke: a rune's stem."""
+    mask = unit.mask[unit.top:unit.bottom, unit.left:unit.right]
+    wide = mask.copy()
+    wide[:, 1:] |= mask[:, :-1]
+    wide[:, :-1] |= mask[:, 1:]
+    longest, current = np.zeros(mask.shape[1], int), np.zeros(mask.shape[1], int)
+    for row in wide:
+        current = np.where(row, current + 1, 0)
+        np.maximum(longest, current, out=longest)
+    tall = np.concatenate([[False], longest >= STEM * line, [False]]).astype(np.int8)
+    starts, ends = np.flatnonzero(np.diff(tall) == 1), np.flatnonzero(np.diff(tall) == -1)
+    return [(unit.left + int(a), unit.left + int(b)) for a, b in zip(starts, ends)]
+
+
+def _cuts(unit: _Unit, line: float, stems: list[tuple[int, int]]) -> list[int]:
+    """Columns inside a unit where two touching runes may meet: low-ink columns, and the columns
+    between two stems."""
     profile = unit.mask[:, unit.left:unit.right].sum(axis=0).astype(float)
     margin = max(1, round(0.08 * line))
     spacing = max(1, round(0.1 * line))
@@ -142,7 +169,14 @@ def _cuts(unit: _Unit, line: float) -> list[int]:
     for x in sorted(minima, key=lambda x: profile[x]):
         if all(abs(x - k) >= spacing for k in kept):
             kept.append(x)
-    return sorted(unit.left + x for x in kept)
+    cuts = {unit.left + x for x in kept}
+    step = max(1, round(CUT_STEP * line))
+    for (first, _), (_, last) in zip(stems, stems[1:]):
+        cuts.update(range(first + 1, last, step))  # overlapping runes may meet inside either stem band
+    for first, last in stems:  # a wide band: two stems overlapping
+        if last - first > WIDE_STEM * line:
+            cuts.update(range(first + 1, last, step))
+    return sorted(c for c in cuts if unit.left + margin <= c <= unit.right - margin)
 
 
 # Width / height of each rune's ink (futhark order), 2nd and 98th percentile over 150 sketches per rune
@@ -152,13 +186,17 @@ _ASPECT = np.array([(0.31, 0.88), (0.48, 1.0), (0.35, 0.71), (0.34, 0.89), (0.39
                     (0.29, 0.76), (0.19, 1.0), (0.29, 0.7), (0.53, 0.97)])
 
 
-def _read_unit(unit: _Unit, ink: np.ndarray, line: float) -> tuple[list[tuple[int, int]], list[np.ndarray]]:
-    """Candidate pieces of one unit: ([(start bound, end bound)], [masks]). A unit no wider than
-    SPLIT_WIDTH line heights is one rune; a wider one may be cut at low-ink columns (or stay whole)."""
-    if unit.right - unit.left <= SPLIT_WIDTH * line:
-        return [(0, 1)], [unit.mask]
-    bounds = [unit.left, *_cuts(unit, line), unit.right]
-    spans, masks = [], []
+_STEMS = np.array([2 if r in ("ur", "reith", "sol", "bjork") else 1 for r in RUNE_IDS])  # most stems a rune has
+
+
+def _read_unit(unit: _Unit, line: float) -> tuple[list[tuple[int, int]], list[np.ndarray], list[int]]:
+    """Candidate pieces of one unit: ([(start bound, end bound)], [masks], [stems in each]). A unit no
+    wider than SPLIT_WIDTH line heights with at most one stem is one rune; any other may be cut (or stay whole)."""
+    stems = _stems(unit, line)
+    if unit.right - unit.left <= SPLIT_WIDTH * line and len(stems) < 2:
+        return [(0, 1)], [unit.mask], [len(stems)]
+    bounds = [unit.left, *_cuts(unit, line, stems), unit.right]
+    spans, masks, counts = [], [], []
     for i in range(len(bounds) - 1):
         for j in range(i + 1, len(bounds)):
             if bounds[j] - bounds[i] > MAX_WIDTH * line and (i, j) != (0, len(bounds) - 1):
@@ -169,7 +207,8 @@ def _read_unit(unit: _Unit, ink: np.ndarray, line: float) -> tuple[list[tuple[in
             if rows.size and rows[-1] + 1 - rows[0] >= MIN_PIECE_HEIGHT * line:
                 spans.append((i, j))
                 masks.append(mask)
-    return (spans, masks) if spans else ([(0, 1)], [unit.mask])
+                counts.append(sum(bounds[i] <= (a + b) / 2 < bounds[j] for a, b in stems))
+    return (spans, masks, counts) if spans else ([(0, 1)], [unit.mask], [len(stems)])
 
 
 def _best_path(spans: list[tuple[int, int]], scores: np.ndarray) -> list[int]:
@@ -235,8 +274,9 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image) ->
     factor = _scale(image, ink)
     height, width = (np.shape(image)[:2] if not isinstance(image, Image.Image) else image.size[::-1])
     columns = [recognizer.labels.index(r) if r in recognizer.labels else -1 for r in RUNE_IDS]
-    pieces = [_read_unit(unit, ink, line) for word in words for unit in word]
-    masks = [mask for _, unit_masks in pieces for mask in unit_masks]
+    pieces = [_read_unit(unit, line) for word in words for unit in word]
+    masks = [mask for _, unit_masks, _ in pieces for mask in unit_masks]
+    stems = np.array([count for _, _, counts in pieces for count in counts])[:, None]
     boxes = [_box(mask) for mask in masks]
     crops = [np.pad(np.where(_dilate(m), ink, 0.0)[t:b, left:r], 2) for m, (t, left, b, r) in zip(masks, boxes)]
     probabilities = recognizer.predict_tensors(np.stack([preprocess(c) for c in crops])).astype(np.float64)
@@ -244,12 +284,13 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image) ->
     aspect = np.array([(r - left) / max(b - t, MIN_PIECE_HEIGHT * line) for t, left, b, r in boxes])[:, None]
     outside = np.maximum(np.log(_ASPECT[:, 0] / aspect), 0) + np.maximum(np.log(aspect / _ASPECT[:, 1]), 0)
     joint = np.log(np.maximum(probabilities, 1e-12)) - outside**2 / (2 * WIDTH_SIGMA**2)
+    joint -= STEM_COST * np.maximum(stems - _STEMS[None, :], 0)
     readings: list[list[RuneReading]] = []
     start = 0
     units = iter(pieces)
     for word in words:
         readings.append([])
-        for spans, unit_masks in (next(units) for _ in word):
+        for spans, unit_masks, _ in (next(units) for _ in word):
             chosen = list(range(start, start + len(spans)))
             if len(spans) > 1:  # pieces of a wide unit: the best tiling by classifier and width
                 path = _best_path(spans, joint[chosen].max(axis=1) - PIECE_COST)
