@@ -5,11 +5,12 @@
 
 All UI code lives here; recognition is `runes.Recognizer`, storage of contributed drawings is
 `runes.dataset.DrawingStore` (RUNES_DATA_DIR, default data/contributed; RUNES_DATASET_REPO=owner/name syncs
-it to a Hub dataset repo in the background). API endpoints: `/predict`, `/contribute`, `/correct`:
+it to a Hub dataset repo in the background). API endpoints: `/predict`, `/read`, `/contribute`, `/correct`:
 
     from gradio_client import Client, handle_file
     sketch = {"background": None, "layers": [], "composite": handle_file("rune.png")}
-    Client(url).predict(sketch, api_name="/predict")
+    Client(url).predict(sketch, api_name="/predict")    # one rune, or "Not a rune"
+    Client(url).predict(sketch, api_name="/read")       # an inscription: runic text + transliteration, boxes
     Client(url).predict(sketch, "tyr", api_name="/contribute")   # store a drawing of ᛏ; prompts the next rune
     Client(url).predict(sketch, "tyr", api_name="/correct")      # "Wrong? It was ᛏ": store with the model's guess
 """
@@ -30,14 +31,18 @@ import numpy as np
 
 from runes import RUNE_IDS, RUNES, EmptySketchError, Recognizer, __version__, get_rune
 from runes.dataset import DrawingStore, InvalidDrawingError, default_data_dir
+from runes.inscription import Inscription
 
 HERE = Path(__file__).resolve().parent
 FONT_PATH = HERE / "assets" / "fonts" / "NotoSansRunic-Regular.ttf"
 CANVAS_SIZE = 384
+INSCRIPTION_CANVAS = (960, 300)
 TOP_K = 5
 
 DRAW_PROMPT = "Draw a rune"
 ERROR_LABEL = "Can't read that"
+NOT_A_RUNE_LABEL = "Not a rune"
+BLUETOOTH_LABEL = "Bluetooth logo (ᚼ+ᛒ)"
 
 log = logging.getLogger("rune_reader")
 
@@ -103,6 +108,9 @@ CSS = _font_css() + """
 .rune-card p { margin: 0.15rem 0; }
 .rune-card .confidence { opacity: 0.85; font-size: 0.95rem; }
 .rune-card.empty, .rune-card.error { font-size: 1.1rem; opacity: 0.85; }
+.rune-card .nearest { opacity: 0.45; margin-right: 0.6rem; font-family: 'Noto Sans Runic', var(--font), sans-serif; }
+.inscription .runic-text { font-size: 3rem; line-height: 1.2; font-family: 'Noto Sans Runic', var(--font), sans-serif; }
+.inscription .latin { font-size: 1.6rem; font-weight: 600; }
 .rune-strip { display: grid; grid-template-columns: repeat(8, minmax(0, 1fr)); gap: 0.4rem; }
 .rune-strip .cell { text-align: center; border: 1px solid var(--border-color-primary);
                     border-radius: 6px; padding: 0.3rem 0.1rem; }
@@ -153,6 +161,24 @@ def rune_card(rune_id: str, top: list[tuple[str, float]]) -> str:
         f'<p class="forms">{forms}</p>'
         f'<p class="confidence">{_esc(confidence_line(top))}</p></div></div>'
     )
+
+
+def not_a_rune_card(top: list[tuple[str, float]]) -> str:
+    nearest = " ".join(f'<span class="nearest">{_esc(get_rune(rune_id).label)}</span>' for rune_id, _ in top)
+    return ('<div class="rune-card not-rune" data-rune="">'
+            '<div class="info"><p class="name">This doesn\'t look like a rune</p>'
+            "<p>None of the 16 runes of the Younger Futhark matches it well. Try one of the runes below, "
+            "drawn big with the brush.</p>"
+            f'<p class="nearest-runes">Nearest: {nearest}</p></div></div>')
+
+
+def bluetooth_card() -> str:
+    return ('<div class="rune-card bluetooth" data-rune="bluetooth">'
+            '<div class="glyphs"><span class="glyph long">ᚼ</span><span class="glyph long">ᛒ</span></div>'
+            '<div class="info"><p class="name">That\'s the Bluetooth logo!</p>'
+            "<p>It is a bind rune: ᚼ (h) and ᛒ (b) drawn on one stem, the initials of Harald Bluetooth "
+            "(Haraldr Blátǫnn), the 10th-century king who united Denmark and Norway, and whom the wireless "
+            "standard is named after.</p></div></div>")
 
 
 def reference_strip() -> str:
@@ -209,8 +235,13 @@ def predict(value: Any) -> tuple[dict[str, float] | str, str]:
                 f"That image is {width}x{height} pixels; please send at most {_MAX_SIDE}x{_MAX_SIDE}.")
         prediction = RECOGNIZER.predict(image)
         top = prediction.top(TOP_K)
-        label = {get_rune(rune_id).label: float(p) for rune_id, p in top}
-        return label, rune_card(prediction.rune, top)
+        if prediction.is_rune:
+            return {get_rune(rune_id).label: float(p) for rune_id, p in top}, rune_card(prediction.rune, top)
+        # Not a rune: say so first; the nearest runes follow, scaled by how rune-like the sketch is.
+        verdict = BLUETOOTH_LABEL if prediction.bluetooth else NOT_A_RUNE_LABEL
+        label = {verdict: 1.0 - prediction.rune_probability}
+        label.update({get_rune(rune_id).label: float(p) * prediction.rune_probability for rune_id, p in top[:3]})
+        return label, (bluetooth_card() if prediction.bluetooth else not_a_rune_card(top[:3]))
     except EmptySketchError:
         return DRAW_PROMPT, empty_card()
     except (ValueError, TypeError) as error:
@@ -219,6 +250,44 @@ def predict(value: Any) -> tuple[dict[str, float] | str, str]:
     except Exception:  # never show a traceback to a visitor
         log.exception("prediction failed")
         return ERROR_LABEL, error_card("Something went wrong reading that drawing. Please try again.")
+
+
+def inscription_html(inscription: Inscription | None, message: str = "") -> str:
+    if inscription is None:
+        return f'<div class="inscription empty">{_esc(message)}</div>'
+    words = " · ".join(" ".join(f"{reading.glyph}={reading.transliteration}" for reading in word)
+                       for word in inscription.words)
+    return (f'<div class="inscription" data-transliteration="{_esc(inscription.transliteration)}">'
+            f'<p class="runic-text">{_esc(inscription.text)}</p>'
+            f'<p class="latin">{_esc(inscription.transliteration)}</p>'
+            f'<p class="rune-footnote">{len(inscription.runes)} runes in {len(inscription.words)} '
+            f"word(s): {_esc(words)}</p></div>")
+
+
+INSCRIPTION_PROMPT = ("Write a few runes left to right. Separate words with a dot (᛫), two dots (:) or a wider "
+                      "gap.")
+
+
+def read(value: Any):
+    """Wide sketchpad value -> (runic text + transliteration HTML, image with a box per rune). Never raises."""
+    try:
+        image = _extract_image(value)
+        if image is None:
+            return inscription_html(None, INSCRIPTION_PROMPT), None
+        height, width = image.shape[:2]
+        if min(height, width) < 8 or max(height, width) > _MAX_SIDE:
+            return inscription_html(None, f"That image is {width}x{height} pixels; draw on the canvas instead."), None
+        inscription = RECOGNIZER.read(image)
+        boxes = [((left, top, right, bottom), f"{reading.glyph} {reading.transliteration}")
+                 for reading in inscription.runes for top, left, bottom, right in [reading.box]]
+        return inscription_html(inscription), (image, boxes)
+    except EmptySketchError:
+        return inscription_html(None, INSCRIPTION_PROMPT), None
+    except (ValueError, TypeError) as error:
+        return inscription_html(None, "⚠️ " + (str(error).strip().splitlines() or ["Unreadable drawing."])[0][:200]), None
+    except Exception:  # never show a traceback to a visitor
+        log.exception("reading an inscription failed")
+        return inscription_html(None, "⚠️ Something went wrong reading that. Please try again."), None
 
 
 def clear_outputs() -> tuple[str, str]:
@@ -277,7 +346,8 @@ def status(message: str, ok: bool) -> str:
 
 def _guess(image: np.ndarray) -> str | None:
     try:
-        return RECOGNIZER.predict(image).rune
+        prediction = RECOGNIZER.predict(image)
+        return prediction.rune if prediction.is_rune else ("bluetooth" if prediction.bluetooth else "other")
     except Exception:  # noqa: BLE001  (the guess is only a note in the metadata)
         return None
 
@@ -336,26 +406,24 @@ CLEAR_AFTER_SAVE = """(status) => {
 
 # --------------------------------------------------------------------------- UI
 
+
+def drawing_pad(label: str, elem_id: str, size: tuple[int, int] = (CANVAS_SIZE, CANVAS_SIZE)) -> gr.Sketchpad:
+    """A black-brush sketchpad with no uploads, layers or transforms; unreadable payloads answer politely."""
+    pad = gr.Sketchpad(
+        label=label, image_mode="L", type="numpy", format="png", canvas_size=size, fixed_canvas=True,
+        brush=gr.Brush(default_size=8, colors=["#000000"], default_color="#000000", color_mode="fixed"),
+        eraser=gr.Eraser(default_size=24), layers=False, transforms=(), sources=(), buttons=[], elem_id=elem_id,
+    )
+    _safe_preprocess(pad)
+    return pad
+
+
 with gr.Blocks(title="Rune Reader") as demo:
     gr.Markdown("# ᚱᚢᚾᛅ Rune Reader\nSketch one of the 16 runes of the **Younger Futhark** "
                 "(Viking Age, c. 800–1100) and see which one it is.", elem_classes="runic")
     with gr.Tab("Recognize", elem_id="tab-recognize"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
-            sketchpad = gr.Sketchpad(
-                label="Draw here",
-                image_mode="L",
-                type="numpy",
-                format="png",
-                canvas_size=(CANVAS_SIZE, CANVAS_SIZE),
-                fixed_canvas=True,
-                brush=gr.Brush(default_size=8, colors=["#000000"], default_color="#000000", color_mode="fixed"),
-                eraser=gr.Eraser(default_size=24),
-                layers=False,
-                transforms=(),
-                sources=(),
-                buttons=[],
-                elem_id="sketchpad",
-            )
+            sketchpad = drawing_pad("Draw here", "sketchpad")
             clear_button = gr.Button("Clear", variant="secondary", elem_id="clear")
         with gr.Column(scale=1, min_width=320):
             top5 = gr.Label(value=DRAW_PROMPT, num_top_classes=TOP_K, label="Best guesses", elem_id="top5")
@@ -365,23 +433,15 @@ with gr.Blocks(title="Rune Reader") as demo:
                                             label="Wrong? It was …", elem_id="correct-label", scale=3)
                 correct_button = gr.Button("Save the right rune", elem_id="correct", scale=1)
             correct_status = gr.HTML("", elem_id="correct-status")
+    with gr.Tab("Inscription", elem_id="tab-inscription"):
+        inscription_pad = drawing_pad("Write runes left to right", "inscription-pad", INSCRIPTION_CANVAS)
+        with gr.Row(equal_height=False):
+            inscription_text = gr.HTML(inscription_html(None, INSCRIPTION_PROMPT), elem_id="inscription-text")
+            inscription_boxes = gr.AnnotatedImage(label="What was read where", show_legend=False,
+                                                  elem_id="inscription-boxes")
     with gr.Tab("Contribute", elem_id="tab-contribute"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
-            contribute_pad = gr.Sketchpad(
-                label="Draw the rune shown",
-                image_mode="L",
-                type="numpy",
-                format="png",
-                canvas_size=(CANVAS_SIZE, CANVAS_SIZE),
-                fixed_canvas=True,
-                brush=gr.Brush(default_size=8, colors=["#000000"], default_color="#000000", color_mode="fixed"),
-                eraser=gr.Eraser(default_size=24),
-                layers=False,
-                transforms=(),
-                sources=(),
-                buttons=[],
-                elem_id="contribute-pad",
-            )
+            contribute_pad = drawing_pad("Draw the rune shown", "contribute-pad")
             with gr.Row():
                 contribute_clear = gr.Button("Clear", variant="secondary", elem_id="contribute-clear")
                 save_button = gr.Button("Save", variant="primary", elem_id="contribute-save")
@@ -398,8 +458,6 @@ with gr.Blocks(title="Rune Reader") as demo:
             "Runic font: Noto Sans Runic (SIL OFL 1.1)<br>"
             f'<span class="rune-model-note">{_esc(MODEL_NOTE)}</span></p>', elem_id="model-source")
 
-    _safe_preprocess(sketchpad)
-    _safe_preprocess(contribute_pad)
     # `change` fires after each finished stroke. Clearing goes through the sketchpad's own "Clear canvas"
     # tool (also for the Clear button), so the editor's state and the shown answer are reset together.
     sketchpad.change(predict, inputs=sketchpad, outputs=[top5, card], api_name="predict",
@@ -407,6 +465,8 @@ with gr.Blocks(title="Rune Reader") as demo:
     sketchpad.clear(clear_outputs, outputs=[top5, card], api_name=False, show_progress="hidden")
     clear_button.click(clear_outputs, outputs=[top5, card], api_name=False, show_progress="hidden",
                        js=CLICK_CANVAS_CLEAR)
+    inscription_pad.change(read, inputs=inscription_pad, outputs=[inscription_text, inscription_boxes],
+                           api_name="read", trigger_mode="always_last", show_progress="hidden")
     correct_button.click(correct, inputs=[sketchpad, correct_label], outputs=correct_status, api_name="correct",
                          concurrency_limit=4)
     save_button.click(contribute, inputs=[contribute_pad, prompt_rune],

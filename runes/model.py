@@ -212,6 +212,15 @@ class Recognizer:
         """Recognise one sketch (numpy array or PIL image). Raises EmptySketchError if nothing is drawn."""
         return self._prediction(self.predict_tensors(preprocess(image)[None])[0])
 
+    def read(self, image):
+        """Read an inscription: several runes written left to right, words split at dots or gaps.
+
+        Returns a `runes.inscription.Inscription` (runes with boxes, runic text, transliteration).
+        """
+        from runes.inscription import read_inscription
+
+        return read_inscription(self, image)
+
     def predict_batch(self, images) -> list[Prediction]:
         """Recognise several sketches at once."""
         return self.predict_preprocessed([preprocess(image) for image in images])

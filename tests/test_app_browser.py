@@ -8,8 +8,10 @@ The Contribute tab and the "Wrong? It was ..." correction store drawings in the 
 from __future__ import annotations
 
 import json
+import math
 import re
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from rune_strokes import strokes_in_box
@@ -45,24 +47,38 @@ def top_label(page: Page):
     return page.locator("#top5 h2, #top5 .output-class").first
 
 
-def draw_rune(page: Page, rune_id: str, sketchpad: str = "#sketchpad") -> None:
-    # Pick the brush (a cleared canvas starts with no tool selected).
+def _drawing_area(page: Page, sketchpad: str, aspect: float = 1.0) -> dict:
+    """Pick the brush and return the pad's white drawing area (centred in its canvas element, this aspect)."""
     pad = page.locator(sketchpad)
-    pad.get_by_role("button", name="Brush", exact=True).click()
-    canvas = pad.locator(".pixi-target canvas").first
-    box = canvas.bounding_box()
+    pad.get_by_role("button", name="Brush", exact=True).click()  # a cleared canvas starts with no tool
+    box = pad.locator(".pixi-target canvas").first.bounding_box()
     assert box is not None
-    # The white drawing area is a centred square inside the canvas element; draw well inside it.
-    size = 0.55 * min(box["width"], box["height"])
-    left = box["x"] + (box["width"] - size) / 2
-    top = box["y"] + (box["height"] - size) / 2
-    for stroke in strokes_in_box(rune_id, left, top, size):
+    width = min(box["width"], box["height"] * aspect)
+    height = width / aspect
+    return {"x": box["x"] + (box["width"] - width) / 2, "y": box["y"] + (box["height"] - height) / 2,
+            "width": width, "height": height}
+
+
+def draw_strokes(page: Page, strokes) -> None:
+    for stroke in strokes:
         page.mouse.move(*stroke[0])
         page.mouse.down()
         for point in stroke[1:]:
             page.mouse.move(*point, steps=8)
         page.mouse.up()
-        page.wait_for_timeout(150)
+        # Hover on as a person's hand does: the editor's render loop sleeps 0.5 s after the last pointer event,
+        # and on a busy machine the stroke's end may not be rendered (and exported) before it does.
+        end_x, end_y = stroke[-1]
+        for offset in (3, 6):
+            page.wait_for_timeout(200)
+            page.mouse.move(end_x + offset, end_y + offset)
+
+
+def draw_rune(page: Page, rune_id: str, sketchpad: str = "#sketchpad") -> None:
+    area = _drawing_area(page, sketchpad)
+    size = 0.55 * area["width"]  # well inside the drawing area
+    draw_strokes(page, strokes_in_box(rune_id, area["x"] + 0.225 * area["width"],
+                                      area["y"] + 0.225 * area["height"], size))
 
 
 def clear(page: Page) -> None:
@@ -180,3 +196,35 @@ def test_wrong_guess_can_be_corrected(fresh_page: Page, contributed_dir):
     assert len(records) == before + 1
     assert records[-1]["label"] == "isa" and records[-1]["guess"] == "tyr" and records[-1]["source"] == "correction"
     assert (contributed_dir / records[-1]["file_name"]).is_file()
+
+
+# --------------------------------------------------------------------------- not a rune, inscriptions (issue 6)
+
+
+def test_a_circle_with_a_cross_is_not_a_rune(fresh_page: Page, artifacts_dir):
+    page = fresh_page
+    area = _drawing_area(page, "#sketchpad")
+    cx, cy, r = area["x"] + area["width"] / 2, area["y"] + area["height"] / 2, 0.3 * area["width"]
+    circle = [(cx + r * math.cos(t), cy + r * math.sin(t)) for t in np.linspace(0, 2 * math.pi, 40)]
+    draw_strokes(page, [circle, [(cx, cy - r), (cx, cy + r)], [(cx - r, cy), (cx + r, cy)]])
+    expect(top_label(page)).to_have_text("Not a rune")
+    expect(page.locator("#card")).to_contain_text("This doesn't look like a rune")
+    expect(page.locator("#card .nearest")).to_have_count(3)  # the nearest guesses, greyed
+    page.screenshot(path=str(artifacts_dir / "app-not-a-rune.png"), full_page=True)
+
+
+def test_inscription_tab_reads_three_runes(fresh_page: Page, artifacts_dir):
+    page = fresh_page
+    page.get_by_role("tab", name="Inscription").click()
+    page.locator("#inscription-pad .pixi-target canvas").first.wait_for(state="visible")
+    expect(page.locator("#inscription-text")).to_contain_text("Write a few runes")
+    area = _drawing_area(page, "#inscription-pad", aspect=960 / 300)
+    size = 0.7 * area["height"]
+    step = 0.8 * size  # glyphs are 0.8 * size tall and at most 0.45 * size wide: gaps well under a word gap
+    left = area["x"] + (area["width"] - 3 * step) / 2
+    for index, rune_id in enumerate(("tyr", "ur", "reith")):
+        draw_strokes(page, strokes_in_box(rune_id, left + index * step, area["y"] + 0.15 * area["height"], size))
+    text = page.locator("#inscription-text .inscription")
+    expect(text).to_have_attribute("data-transliteration", "tur")
+    expect(text.locator(".runic-text")).to_have_text("ᛏᚢᚱ")
+    page.screenshot(path=str(artifacts_dir / "app-inscription.png"), full_page=True)
