@@ -21,8 +21,7 @@ from PIL import Image, ImageDraw
 from runes.alphabet import RUNES, Template, get_rune
 from runes.preprocess import INPUT_SIZE, preprocess
 
-__all__ = ["SketchStyle", "draw_sketch", "render_template", "generate_rune_sketches", "generate_dataset",
-           "preview_grid"]
+__all__ = ["SketchStyle", "draw_sketch", "render_template", "generate_rune_sketches", "preview_grid"]
 
 
 @dataclass(frozen=True)
@@ -165,14 +164,6 @@ def generate_rune_sketches(label: int, seed: int, start: int, count: int, style:
         template = rune.templates[int(rng.integers(len(rune.templates)))]
         images.append(preprocess(render_template(template, rng, style), size))
     return np.stack(images) if images else np.zeros((0, size, size, 1), np.float32)
-
-
-def generate_dataset(samples_per_rune: int, seed: int, style: SketchStyle = SketchStyle(),
-                     size: int = INPUT_SIZE) -> tuple[np.ndarray, np.ndarray]:
-    """Preprocessed sketches and labels: x float32 (N, size, size, 1), y int32 (N,), in futhark order."""
-    images = [generate_rune_sketches(label, seed, 0, samples_per_rune, style, size) for label in range(len(RUNES))]
-    labels = np.repeat(np.arange(len(RUNES), dtype=np.int32), samples_per_rune)
-    return np.concatenate(images), labels
 
 
 def preview_grid(samples_per_rune: int = 10, seed: int = 0, style: SketchStyle = SketchStyle()) -> Image.Image:

@@ -63,7 +63,10 @@ def _generate_label(args: tuple[int, int, str, int]) -> np.ndarray:
 
 
 def generate(counts: dict[str, int], seed: int, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """Generated, preprocessed sketches: `counts[label]` of each label, labelled by position in `counts`."""
+    """Generated, preprocessed sketches: `counts[label]` of each label, labelled by position in `counts`.
+
+    Sketch i of label j uses the seed (seed, j, i), so the arrays do not depend on `workers`.
+    """
     jobs = [(seed, index, label, count) for index, (label, count) in enumerate(counts.items())]
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:

@@ -10,7 +10,8 @@ from PIL import Image
 from runes import RUNE_IDS, RUNES, EmptySketchError, Recognizer, get_rune, preprocess
 from runes.alphabet import NUM_RUNES
 from runes.model import ModelLoadError
-from runes.sketches import draw_sketch, generate_dataset, preview_grid
+from runes.sketches import draw_sketch, preview_grid
+from runes.train import generate
 
 REAL_RUNES = Path(__file__).resolve().parents[2] / "shared" / "real-runes" / "dev"
 
@@ -39,10 +40,11 @@ def test_every_rune_and_every_template_renders_ink():
 def test_generator_is_deterministic_per_seed():
     assert np.array_equal(draw_sketch("fe", 3), draw_sketch("fe", 3))
     assert not np.array_equal(draw_sketch("fe", 3), draw_sketch("fe", 4))
-    x1, y1 = generate_dataset(3, seed=11)
-    x2, y2 = generate_dataset(3, seed=11)
+    counts = {**{rune_id: 3 for rune_id in RUNE_IDS}, "other": 2}
+    x1, y1 = generate(counts, seed=11)
+    x2, y2 = generate(counts, seed=11, workers=2)  # the same arrays whether made in one process or several
     assert np.array_equal(x1, x2) and np.array_equal(y1, y2)
-    assert x1.shape == (3 * NUM_RUNES, 32, 32, 1) and list(y1[:4]) == [0, 0, 0, 1]
+    assert x1.shape == (3 * NUM_RUNES + 2, 32, 32, 1) and list(y1[:4]) == [0, 0, 0, 1] and list(y1[-2:]) == [16, 16]
 
 
 def _stroke_image(size=200, offset=(0, 0), scale=1.0):
