@@ -159,7 +159,7 @@ def test_revision_pinning(offline_results, small_model):
 
 @pytest.mark.parametrize("source, error_type, fragments", [
     ("hf://alice/no-weights", "HubError", ["hf://alice/no-weights", "missing model.keras"]),
-    ("hf://alice/few-labels", "HubError", ["hf://alice/few-labels", "16 outputs but 15 labels"]),
+    ("hf://alice/few-labels", "HubError", ["hf://alice/few-labels", "outputs but 15 labels"]),
     ("hf://alice/unknown-label", "HubError", ["hf://alice/unknown-label", "zzz"]),
     ("hf://alice/corrupt", "HubError", ["hf://alice/corrupt", "Could not load", "model.keras"]),
     ("hf://bob/not-cached", "HubUnavailableError", ["hf://bob/not-cached", "HF_HUB_OFFLINE=1", "not in the local cache"]),
