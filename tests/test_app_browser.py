@@ -224,7 +224,10 @@ def test_inscription_tab_reads_three_runes(fresh_page: Page, artifacts_dir):
     left = area["x"] + (area["width"] - 3 * step) / 2
     for index, rune_id in enumerate(("tyr", "ur", "reith")):
         draw_strokes(page, strokes_in_box(rune_id, left + index * step, area["y"] + 0.15 * area["height"], size))
+    for step_index in range(5):  # keep the pointer moving over the canvas a moment, as a hand does
+        page.wait_for_timeout(200)
+        page.mouse.move(left + 3 * step + 10 * step_index, area["y"] + 0.9 * area["height"])
     text = page.locator("#inscription-text .inscription")
-    expect(text).to_have_attribute("data-transliteration", "tur")
+    expect(text).to_have_attribute("data-transliteration", "tur", timeout=60_000)
     expect(text.locator(".runic-text")).to_have_text("ᛏᚢᚱ")
     page.screenshot(path=str(artifacts_dir / "app-inscription.png"), full_page=True)
