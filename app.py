@@ -190,7 +190,8 @@ def reference_strip() -> str:
     return (f'<div class="rune-strip">{cells}</div>'
             '<p class="rune-footnote">Long-branch form first, short-twig form second where it differs. '
             "The short-twig ᛌ (sól) and ᛧ (yr) are a lone short stroke: drawn on their own they are "
-            "indistinguishable from ᛁ (íss) and are read as íss.</p>")
+            "indistinguishable from ᛁ (íss) and are read as íss; in the Inscription tab a short stroke high in the "
+            "line reads as ᛌ, low in the line as ᛧ.</p>")
 
 
 # --------------------------------------------------------------------------- recognition
