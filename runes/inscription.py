@@ -14,12 +14,16 @@ one pixel of slant allowed either side). A component wider than 0.5 line heights
 be runes that touch or overlap: it is cut into candidate pieces (each at least 0.7 line heights tall) at
 low-ink columns and at every 0.05 line heights between two neighbouring stems (from the start of the
 first to the end of the second, and inside a stem band wider than 0.25 line heights: overlapping runes
-meet inside a stem band). Every candidate of the whole drawing is classified in one batch, and dynamic
-programming picks the tiling (the whole component included) with the highest summed score: the
-log-probability of a piece's rune (in the full softmax, so a model's "other" and "bluetooth" labels count
-against a crop of two runes), plus a log-prior on its width (each rune's width/height range measured on
-generated sketches), minus 1 per stem beyond what the rune has (two for ᚢ ᚱ ᛋ ᛒ, one for the rest),
-minus 1 per piece (a split must read clearly better than fewer pieces).
+meet inside a stem band). A piece is the ink between its two cuts plus the ink up to 0.1 line heights
+beyond each cut that reaches one of its own stems before any other along the ink (a breadth-first walk
+from every stem band no wider than 0.25 line heights): the arm of an overlapping rune that reaches past
+the cut stays with its rune (the neighbour keeps that ink as well). Every candidate of the whole
+drawing is classified in one batch, and dynamic programming picks the tiling (the whole component
+included) with the highest summed score: the log-probability of a piece's rune (in the full softmax, so
+a model's "other" and "bluetooth" labels count against a crop of two runes), plus a log-prior on its
+width (each rune's width/height range measured on generated sketches), minus 1 per stem beyond what the
+rune has (two for ᚢ ᚱ ᛋ ᛒ, one for the rest), minus 1 per piece (a split must read clearly better than
+fewer pieces).
 The classifier alone is overconfident on crops of two runes or of part of a rune; the priors keep ᚴᛅ
 from reading as one wide rune and ᛋ from reading as two. Labels that are not rune ids (e.g. "other")
 are never chosen.
@@ -66,6 +70,7 @@ STEM = 0.6  # a stem: a near-vertical stroke at least this many line heights lon
 WIDE_STEM = 0.25  # a stem band wider than this (in line heights) may be two overlapping stems
 CUT_STEP = 0.05  # between two stems, cuts are tried every this many line heights
 STEM_COST = 1.0  # log-odds against each stem a piece has beyond what its rune has
+SHARE = 0.1  # ink this close (in line heights) beyond a cut still joins a piece when it reaches the piece's stem first
 Box = tuple[int, int, int, int]
 
 
@@ -189,6 +194,52 @@ _ASPECT = np.array([(0.31, 0.88), (0.48, 1.0), (0.35, 0.71), (0.34, 0.89), (0.39
 _STEMS = np.array([2 if r in ("ur", "reith", "sol", "bjork") else 1 for r in RUNE_IDS])  # most stems a rune has
 
 
+def _nearest_stem(unit: _Unit, line: float, stems: list[tuple[int, int]]) -> np.ndarray:
+    """For each ink pixel of the unit, 1 + the index of the stem it reaches first along the ink (8-connected
+    steps from the stem band's ink); 0 for ink no stem reaches and for background. Full image size.
+    Bands wider than WIDE_STEM line heights (two overlapping stems) seed nothing."""
+    ink = unit.mask[unit.top:unit.bottom, unit.left:unit.right]
+    label = np.zeros(ink.shape, np.int16)
+    for k, (first, last) in enumerate(stems):
+        if last - first <= WIDE_STEM * line:
+            band = label[:, first - unit.left:last - unit.left]
+            band[ink[:, first - unit.left:last - unit.left]] = k + 1
+    while True:
+        grown = label.copy()
+        for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)):
+            shifted = np.zeros_like(label)
+            shifted[max(dy, 0):label.shape[0] + min(dy, 0), max(dx, 0):label.shape[1] + min(dx, 0)] = \
+                label[max(-dy, 0):label.shape[0] + min(-dy, 0), max(-dx, 0):label.shape[1] + min(-dx, 0)]
+            take = (grown == 0) & ink & (shifted > 0)
+            grown[take] = shifted[take]
+        if (grown == label).all():
+            break
+        label = grown
+    full = np.zeros(unit.mask.shape, np.int16)
+    full[unit.top:unit.bottom, unit.left:unit.right] = label
+    return full
+
+
+def _piece(unit: _Unit, line: float, stems: list[tuple[int, int]], nearest: np.ndarray, start: int, end: int,
+           first: bool, last: bool) -> np.ndarray:
+    """The ink of the piece between columns start and end, plus the ink up to SHARE line heights beyond a
+    cut (not the unit's edges) that reaches one of the piece's own stems first along the ink: the arm of
+    an overlapping rune that reaches past the cut into its neighbour's columns. The neighbour keeps it too."""
+    mask = np.zeros_like(unit.mask)
+    mask[:, start:end] = unit.mask[:, start:end]
+    share = round(SHARE * line)
+    own = [k + 1 for k, (a, b) in enumerate(stems) if start <= (a + b) / 2 < end]
+    if share <= 0 or not own:
+        return mask
+    window = np.zeros(unit.mask.shape[1], bool)
+    if not first:
+        window[max(unit.left, start - share):start] = True
+    if not last:
+        window[end:min(unit.right, end + share)] = True
+    mask |= unit.mask & window[None, :] & np.isin(nearest, own)
+    return mask
+
+
 def _read_unit(unit: _Unit, line: float) -> tuple[list[tuple[int, int]], list[np.ndarray], list[int]]:
     """Candidate pieces of one unit: ([(start bound, end bound)], [masks], [stems in each]). A unit no
     wider than SPLIT_WIDTH line heights with at most one stem is one rune; any other may be cut (or stay whole)."""
@@ -196,13 +247,13 @@ def _read_unit(unit: _Unit, line: float) -> tuple[list[tuple[int, int]], list[np
     if unit.right - unit.left <= SPLIT_WIDTH * line and len(stems) < 2:
         return [(0, 1)], [unit.mask], [len(stems)]
     bounds = [unit.left, *_cuts(unit, line, stems), unit.right]
+    nearest = _nearest_stem(unit, line, stems)
     spans, masks, counts = [], [], []
     for i in range(len(bounds) - 1):
         for j in range(i + 1, len(bounds)):
             if bounds[j] - bounds[i] > MAX_WIDTH * line and (i, j) != (0, len(bounds) - 1):
                 continue
-            mask = np.zeros_like(unit.mask)
-            mask[:, bounds[i]:bounds[j]] = unit.mask[:, bounds[i]:bounds[j]]
+            mask = _piece(unit, line, stems, nearest, bounds[i], bounds[j], i == 0, j == len(bounds) - 1)
             rows = np.flatnonzero(mask.any(axis=1))
             if rows.size and rows[-1] + 1 - rows[0] >= MIN_PIECE_HEIGHT * line:
                 spans.append((i, j))
