@@ -21,7 +21,7 @@ the cut stays with its rune (the neighbour keeps that ink as well). Every candid
 drawing is classified in one batch, and dynamic programming picks the tiling (the whole component
 included) with the highest summed score: the log-probability of a piece's rune (in the full softmax, so
 a model's "other" and "bluetooth" labels count against a crop of two runes), plus a log-prior on its
-width (each rune's width/height range measured on generated sketches), minus 1 per stem beyond what the
+width (each rune's width/height range measured on generated sketches), minus 2 per stem beyond what the
 rune has (two for ᚢ ᚱ ᛋ ᛒ, one for the rest), minus 1 per piece (a split must read clearly better than
 fewer pieces).
 The classifier alone is overconfident on crops of two runes or of part of a rune; the priors keep ᚴᛅ
@@ -69,7 +69,7 @@ PIECE_COST = 1.0  # log-odds against each extra piece: a split must read clearly
 STEM = 0.6  # a stem: a near-vertical stroke at least this many line heights long
 WIDE_STEM = 0.25  # a stem band wider than this (in line heights) may be two overlapping stems
 CUT_STEP = 0.05  # between two stems, cuts are tried every this many line heights
-STEM_COST = 1.0  # log-odds against each stem a piece has beyond what its rune has
+STEM_COST = 2.0  # log-odds against each stem a piece has beyond what its rune has
 SHARE = 0.1  # ink this close (in line heights) beyond a cut still joins a piece when it reaches the piece's stem first
 Box = tuple[int, int, int, int]
 

@@ -272,8 +272,8 @@ def test_sequence_accuracy_on_composed_inscriptions(recognizer):
     """80 seeded lines of 2-6 real drawings. The floors below guard against regressions; the issue's target
     (sequence accuracy >= 0.95) is not met yet and is reported as an expected failure until it is: the
     raw figure carries the classifier's own errors (~1-3% of drawings), and lines whose drawings are
-    all read right one by one still lose ~4-6% (models with an "other" label) to cuts inside overlapping
-    runes, where a neighbour's branch goes to the wrong piece (see the benchmark)."""
+    all read right one by one still lose ~3-5% to segmentation (a missed or extra cut) and to pieces of
+    overlapping runes that read as another rune, e.g. ᛅ as ᚴ, ᛋ as ᛅ (see the benchmark)."""
     lines = compose_inscriptions(80, seed=2024)
     result = score(recognizer, lines, [read_inscription(recognizer, line.image) for line in lines])
     print(result)
