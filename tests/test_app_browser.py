@@ -7,6 +7,7 @@ The Contribute tab and the "Wrong? It was ..." correction store drawings in the 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -32,15 +33,22 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def page(browser, app_url: str) -> Page:
+@contextlib.contextmanager
+def opened_app(browser, app_url: str):
+    """A new browser context with the app loaded and its sketchpad ready."""
     context = browser.new_context(viewport={"width": 1280, "height": 1100})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(app_url)
-    page.locator(".pixi-target canvas").first.wait_for(state="visible")
+    page.locator("#sketchpad .pixi-target canvas").first.wait_for(state="visible")
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url: str) -> Page:
+    with opened_app(browser, app_url) as page:
+        yield page
 
 
 def top_label(page: Page):
@@ -138,13 +146,8 @@ def stored(contributed_dir) -> list[dict]:
 
 @pytest.fixture()
 def fresh_page(browser, app_url: str) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 1100})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(app_url)
-    page.locator("#sketchpad .pixi-target canvas").first.wait_for(state="visible")
-    yield page
-    context.close()
+    with opened_app(browser, app_url) as page:
+        yield page
 
 
 def test_contribute_tab_draws_the_prompted_rune_and_stores_it(fresh_page: Page, contributed_dir, artifacts_dir):
