@@ -146,9 +146,8 @@ class Recognizer:
     def load(cls, source: str | os.PathLike | None = None) -> "Recognizer":
         """Load a model folder: None for the bundled model, a local folder path, or "hf://owner/name[@rev]"."""
         if isinstance(source, str) and source.startswith("hf://"):
-            from runes import (
-                hub,  # downloads (or reuses the cache), then loads that folder like a local one
-            )
+            # Downloads (or reuses the cache), then loads that folder like a local one.
+            from runes import hub
 
             return hub.load_recognizer(cls, source)
         folder = BUNDLED_MODEL_DIR if source is None else Path(source).expanduser()
@@ -174,9 +173,8 @@ class Recognizer:
         Returns (recognizer, note): the note says in words which model runs and why. Other errors
         (repo not found, gated, bad files...) still raise, with their message.
         """
-        from runes.hub import (
-            HubUnavailableError,  # no huggingface_hub import until a download is needed
-        )
+        # Imported here: no huggingface_hub import until a download is needed.
+        from runes.hub import HubUnavailableError
 
         try:
             recognizer = cls.load(source)

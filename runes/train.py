@@ -58,7 +58,7 @@ def model_labels(config: TrainConfig) -> list[str]:
 def _generate_label(args: tuple[int, int, str, int]) -> np.ndarray:
     seed, index, label, count = args
     if label in RUNE_IDS:
-        return generate_rune_sketches(index, seed, 0, count)
+        return generate_rune_sketches(RUNE_IDS.index(label), seed, 0, count)
     return np.stack([preprocess(draw_extra(label, np.random.default_rng([seed, index, i]))) for i in range(count)])
 
 
