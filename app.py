@@ -222,18 +222,29 @@ def _extract_image(value: Any) -> np.ndarray | None:
     return array
 
 
+def _size_problem(image: np.ndarray) -> str | None:
+    """Why an image is too small or too large to read, or None."""
+    height, width = image.shape[:2]
+    if min(height, width) < 8:
+        return f"That image is only {width}x{height} pixels; draw a rune on the canvas."
+    if max(height, width) > _MAX_SIDE:
+        return f"That image is {width}x{height} pixels; please send at most {_MAX_SIDE}x{_MAX_SIDE}."
+    return None
+
+
+def _first_line(error: Exception) -> str:
+    """An error's message, short enough to show a visitor."""
+    return (str(error).strip().splitlines() or ["That drawing could not be read."])[0][:200]
+
+
 def predict(value: Any) -> tuple[dict[str, float] | str, str]:
     """Sketchpad value -> (top-5 label, rune card HTML). Never raises."""
     try:
         image = _extract_image(value)
         if image is None:
             return DRAW_PROMPT, empty_card()
-        height, width = image.shape[:2]
-        if min(height, width) < 8:
-            return ERROR_LABEL, error_card(f"That image is only {width}x{height} pixels; draw a rune on the canvas.")
-        if max(height, width) > _MAX_SIDE:
-            return ERROR_LABEL, error_card(
-                f"That image is {width}x{height} pixels; please send at most {_MAX_SIDE}x{_MAX_SIDE}.")
+        if problem := _size_problem(image):
+            return ERROR_LABEL, error_card(problem)
         prediction = RECOGNIZER.predict(image)
         top = prediction.top(TOP_K)
         if prediction.is_rune:
@@ -246,8 +257,7 @@ def predict(value: Any) -> tuple[dict[str, float] | str, str]:
     except EmptySketchError:
         return DRAW_PROMPT, empty_card()
     except (ValueError, TypeError) as error:
-        message = str(error).strip().splitlines()[0] if str(error).strip() else "That drawing could not be read."
-        return ERROR_LABEL, error_card(message[:200])
+        return ERROR_LABEL, error_card(_first_line(error))
     except Exception:  # never show a traceback to a visitor
         log.exception("prediction failed")
         return ERROR_LABEL, error_card("Something went wrong reading that drawing. Please try again.")
@@ -275,9 +285,8 @@ def read(value: Any):
         image = _extract_image(value)
         if image is None:
             return inscription_html(None, INSCRIPTION_PROMPT), None
-        height, width = image.shape[:2]
-        if min(height, width) < 8 or max(height, width) > _MAX_SIDE:
-            return inscription_html(None, f"That image is {width}x{height} pixels; draw on the canvas instead."), None
+        if problem := _size_problem(image):
+            return inscription_html(None, "⚠️ " + problem), None
         inscription = RECOGNIZER.read(image)
         boxes = [((left, top, right, bottom), f"{reading.glyph} {reading.transliteration}")
                  for reading in inscription.runes for top, left, bottom, right in [reading.box]]
@@ -285,7 +294,7 @@ def read(value: Any):
     except EmptySketchError:
         return inscription_html(None, INSCRIPTION_PROMPT), None
     except (ValueError, TypeError) as error:
-        return inscription_html(None, "⚠️ " + (str(error).strip().splitlines() or ["Unreadable drawing."])[0][:200]), None
+        return inscription_html(None, "⚠️ " + _first_line(error)), None
     except Exception:  # never show a traceback to a visitor
         log.exception("reading an inscription failed")
         return inscription_html(None, "⚠️ Something went wrong reading that. Please try again."), None
@@ -366,7 +375,7 @@ def _store(value: Any, rune_id: str, source: str) -> tuple[str | None, str]:
         STORE.save(image, rune_id, source, guess=guess, app_version=__version__, model_version=MODEL_VERSION)
         return guess, ""
     except (InvalidDrawingError, ValueError, TypeError) as error:
-        return None, (str(error).strip().splitlines() or ["That drawing could not be read."])[0][:200]
+        return None, _first_line(error)
     except Exception:  # never show a traceback to a visitor
         log.exception("saving a drawing failed")
         return None, "Something went wrong saving that drawing. Please try again."

@@ -127,6 +127,7 @@ class Recognizer:
         self.config = config or {}
         self.rune_labels = [label for label in self.labels if label not in EXTRA_LABELS]
         self._rune_indices = np.array([self.labels.index(label) for label in self.rune_labels])
+        self._bluetooth_index = self.labels.index(BLUETOOTH) if BLUETOOTH in self.labels else None
         # A sketch is called a rune when the model gives runes at least this much probability in all
         # (calibrated on generated sketches by runes.train and stored in config.json).
         self.rune_threshold = float(self.config.get("rune_threshold", 0.5))
@@ -200,7 +201,7 @@ class Recognizer:
         rune_probability = float(runes.sum())
         runes = runes / max(rune_probability, 1e-12)
         best = int(np.argmax(runes))
-        bluetooth = BLUETOOTH in self.labels and probabilities[self.labels.index(BLUETOOTH)] >= 0.5
+        bluetooth = self._bluetooth_index is not None and probabilities[self._bluetooth_index] >= 0.5
         return Prediction(rune=self.rune_labels[best], confidence=float(runes[best]),
                           probabilities={label: float(p) for label, p in zip(self.rune_labels, runes)},
                           is_rune=rune_probability >= self.rune_threshold and not bluetooth,
