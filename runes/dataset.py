@@ -2,13 +2,20 @@
 
     store = DrawingStore(default_data_dir())           # $RUNES_DATA_DIR, else data/contributed
     store.save(array, "tyr", "prompted", guess="isa")  # -> DATA_DIR/tyr/<uuid>.png
+    store.save(rendered, "tyr", "prompted", strokes=[[xs, ys, ts], ...],     # the drawing as vectors too,
+               flag=flag_for("tyr", recognizer.predict(rendered)))          # and junk marked, not trusted
     store.counts(), store.next_prompt(random.Random())
     python -m runes.dataset import-json SRC_DIR --to DATA_DIR     # the classic demo's JSON drawings
     python -m runes.dataset push DATA_DIR --repo owner/name       # a Hub dataset repo (runes.dataset_hub)
     python -m runes.dataset verify DATA_DIR [--repair]            # after a crash
 
 Layout: DATA_DIR/<rune id>/<uuid>.png (the drawing as drawn, grayscale) plus DATA_DIR/metadata.jsonl,
-one JSON line per drawing (file_name relative to DATA_DIR, label, source, UTC time, size, versions, guess).
+one JSON line per drawing (file_name relative to DATA_DIR, label, source, UTC time, size, versions, guess,
+strokes, flag). `strokes` is the drawing as vectors in the QuickDraw style, [[xs, ys, ts], ...] in the
+PNG's pixels and milliseconds (rounded to 0.1 px and 1 ms), or null (uploads, imports, older rows).
+`flag` is null, or why the drawing is not trusted: "not_a_rune" (the model says it is no rune) or
+"other_rune" (the model reads another rune with high confidence; see `flag_for`). Flagged drawings are
+kept and counted by `counts()` (they were saved), but `runes.train --data` leaves them out unless asked.
 
 Consistency: the metadata line is the commit point. A save runs under a thread lock and an flock on
 DATA_DIR/.lock: it writes the PNG to a hidden `.<uuid>.png.tmp`, fsyncs it, renames it into place, then
@@ -41,11 +48,13 @@ import numpy as np
 from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from runes import __version__
-from runes.alphabet import RUNE_IDS, get_rune
+from runes.alphabet import RUNE_IDS, RUNES, get_rune
 from runes.preprocess import EmptySketchError, preprocess
+from runes.strokes import InvalidStrokesError, Strokes, check_strokes
 
-__all__ = ["MAX_SIDE", "METADATA_FILENAME", "MIN_SIDE", "SOURCES", "DrawingStore", "InvalidDrawingError",
-           "StoreReport", "default_data_dir", "import_json", "main"]
+__all__ = ["FLAGS", "FLAG_NOT_A_RUNE", "FLAG_OTHER_RUNE", "MAX_SIDE", "METADATA_FILENAME", "MIN_SIDE",
+           "OTHER_RUNE_CONFIDENCE", "SOURCES", "DrawingStore", "InvalidDrawingError", "StoreReport",
+           "default_data_dir", "flag_for", "flagged_files", "import_json", "main"]
 
 METADATA_FILENAME = "metadata.jsonl"
 LOCK_FILENAME = ".lock"
@@ -53,6 +62,19 @@ PNG_KEY = "rune-reader"  # PNG text chunk holding the drawing's own metadata lin
 SOURCES = ("prompted", "correction", "import")
 MAX_SIDE = 4096  # refuse larger drawings (the app's canvas is 384 px)
 MIN_SIDE = 8
+FLAG_NOT_A_RUNE = "not_a_rune"  # the model says the drawing is no rune at all
+FLAG_OTHER_RUNE = "other_rune"  # the model reads another rune than the label, with high confidence
+FLAGS = (FLAG_NOT_A_RUNE, FLAG_OTHER_RUNE)
+# A drawing the model reads as another rune with at least this confidence is flagged "other_rune".
+# Measured by benchmarks/flag_threshold.py (bundled model, default arguments): at 0.95 it flags 0 of the 138
+# real drawings in ../shared/real-runes/dev under their own label (the one misread, sol/0003 as ar, has 0.62;
+# from 0.63 up none is flagged), 3 of 800 generated sketches (1 "not a rune", misreads at 0.963 and 0.997),
+# and as junk 96.4% of the real drawings and 97.0% of the sketches saved under a wrong label, 99.3% of 2120
+# Omniglot characters (97.6% of them as "not a rune") and all of 200 noise images. At 0.9: 97.1% / 97.4%
+# of the wrong labels, the same honest figures; at 0.99: 94.2% / 95.4%.
+OTHER_RUNE_CONFIDENCE = 0.95
+# Runes whose short-twig form is a lone stroke (ᛌ sól, ᛧ yr): drawn alone they read as ísa, honestly.
+_READ_AS_ISA = frozenset(rune.id for rune in RUNES if rune.short_twig_glyph and not rune.short_twig_templates)
 
 
 class InvalidDrawingError(ValueError):
@@ -71,6 +93,50 @@ class StoreReport:
     @property
     def ok(self) -> bool:
         return not (self.orphans or self.temp_files or self.missing or self.bad_lines)
+
+
+def flag_for(label: str, prediction: Any, confidence: float = OTHER_RUNE_CONFIDENCE) -> str | None:
+    """Why a drawing saved as `label` should not be trusted, from the model's prediction for it, or None.
+
+    `prediction` is a `runes.model.Prediction` (anything with `.is_rune`, `.rune` and `.confidence`):
+    FLAG_NOT_A_RUNE when the model says it is no rune, FLAG_OTHER_RUNE when it reads another rune with at
+    least `confidence` (a lone stroke labelled sól or yr may read as ísa: that is their short-twig form).
+    Meant for prompted drawings: a correction is by definition a drawing the model read as another rune.
+    """
+    if not prediction.is_rune:
+        return FLAG_NOT_A_RUNE
+    if prediction.rune == label or (label in _READ_AS_ISA and prediction.rune == "isa"):
+        return None
+    return FLAG_OTHER_RUNE if prediction.confidence >= confidence else None
+
+
+def flagged_files(data_dir: str | os.PathLike) -> set[str]:
+    """File names (relative to data_dir, e.g. "tyr/<uuid>.png") whose metadata line carries a flag, also
+    for orphans (a crash before their line: the line in the PNG counts). Empty when data_dir has no
+    metadata.jsonl (a plain folder of PNGs)."""
+    store = DrawingStore(data_dir)
+    if not store.metadata_path.is_file():
+        return set()
+    records = store.records() + [r for r in map(store._embedded_record, store.verify().orphans) if r]
+    return {record["file_name"] for record in records if record.get("flag")}
+
+
+def _compact(value: float, digits: int) -> float | int:
+    """Rounded to `digits` decimals, as an int when whole: "12" instead of "12.0" in the metadata line."""
+    rounded = round(value, digits)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def _check_drawing_strokes(strokes: Any, width: int, height: int, label: str) -> Strokes:
+    """Validated strokes rounded for storage (0.1 px, whole ms). Raises InvalidDrawingError."""
+    try:
+        checked = check_strokes(strokes, width, height)
+    except InvalidStrokesError as error:
+        raise InvalidDrawingError(f"Those strokes cannot be stored: {error}") from None
+    if not checked:
+        raise InvalidDrawingError(f"The strokes are empty: draw {get_rune(label).label} first.")
+    return [[[_compact(x, 1) for x in xs], [_compact(y, 1) for y in ys], [_compact(t, 0) for t in ts]]
+            for xs, ys, ts in checked]
 
 
 def default_data_dir() -> Path:
@@ -135,23 +201,33 @@ class DrawingStore:
                 yield
 
     def save(self, image: Any, label: str, source: str, *, guess: str | None = None,
-             app_version: str = __version__, model_version: str | None = None) -> Path:
-        """Validate and store one drawing; returns its path. Raises InvalidDrawingError; writes nothing then."""
+             strokes: Strokes | None = None, flag: str | None = None, app_version: str = __version__,
+             model_version: str | None = None) -> Path:
+        """Validate and store one drawing; returns its path. Raises InvalidDrawingError; writes nothing then.
+
+        `strokes`: the drawing as vectors, [[xs, ys, ts], ...] in the image's pixels (checked with
+        `runes.strokes.check_strokes` against the image's size; `image` is what they render to).
+        `flag`: None, or one of FLAGS (see `flag_for`)."""
         _check_label(label)
         if source not in SOURCES:
             raise InvalidDrawingError(f"Unknown source {str(source)[:40]!r}: expected one of {', '.join(SOURCES)}.")
         if guess is not None and not (isinstance(guess, str) and re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", guess)):
             raise InvalidDrawingError(f"Unknown guess {str(guess)[:40]!r}: expected a model label such as 'tyr'.")
+        if flag is not None and flag not in FLAGS:
+            raise InvalidDrawingError(f"Unknown flag {str(flag)[:40]!r}: expected None or one of {', '.join(FLAGS)}.")
         gray = _to_gray(image)
         try:
             preprocess(gray)
         except EmptySketchError:
             raise InvalidDrawingError(f"The canvas is empty: draw {get_rune(label).label} first.") from None
+        height, width = (int(side) for side in gray.shape)
+        if strokes is not None:
+            strokes = _check_drawing_strokes(strokes, width, height, label)
         uid = uuid.uuid4().hex
         record = {"file_name": f"{label}/{uid}.png", "label": label, "source": source,
                   "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                  "width": int(gray.shape[1]), "height": int(gray.shape[0]), "app_version": app_version,
-                  "model_version": model_version, "guess": guess}
+                  "width": width, "height": height, "app_version": app_version,
+                  "model_version": model_version, "guess": guess, "strokes": strokes, "flag": flag}
         line = json.dumps(record, ensure_ascii=False)
         info = PngImagePlugin.PngInfo()
         info.add_itxt(PNG_KEY, line)
@@ -204,7 +280,8 @@ class DrawingStore:
         return self._read()[0]
 
     def counts(self) -> dict[str, int]:
-        """Committed drawings per rune id, every rune present (0 when none)."""
+        """Committed drawings per rune id, every rune present (0 when none). Flagged drawings count too:
+        they were saved, and this is what visitors see grow (training leaves them out)."""
         counted = Counter(record["label"] for record in self.records())
         return {rune_id: counted.get(rune_id, 0) for rune_id in RUNE_IDS}
 
@@ -231,15 +308,21 @@ class DrawingStore:
             for name in report.temp_files:
                 (self.root / name).unlink(missing_ok=True)
             records = [r for r in self.records() if r["file_name"] not in set(report.missing)]
-            for name in report.orphans:  # adopt drawings this store wrote (their line is in the PNG)
-                with contextlib.suppress(OSError, ValueError, SyntaxError), Image.open(self.root / name) as image:
-                    record = json.loads(image.text.get(PNG_KEY, "{}"))
-                    if record.get("file_name") == name:
-                        records.append(record)
+            # Adopt the orphans this store wrote (their line is in the PNG).
+            records += [record for record in map(self._embedded_record, report.orphans) if record]
             if report.missing or report.orphans or report.bad_lines:
                 data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
                 self._write_atomic(self.metadata_path, data)  # same temp-file + rename, for the metadata file
             return report
+
+
+    def _embedded_record(self, name: str) -> dict | None:
+        """The metadata line a store wrote into the PNG `name` (relative to the folder), or None."""
+        with contextlib.suppress(OSError, ValueError, SyntaxError), Image.open(self.root / name) as image:
+            record = json.loads(image.text.get(PNG_KEY, "{}"))
+            if isinstance(record, dict) and record.get("file_name") == name:
+                return record
+        return None
 
 
 def import_json(src_dir: str | os.PathLike, store: DrawingStore) -> tuple[int, dict[str, int]]:

@@ -28,8 +28,10 @@ __all__ = ["SYNC_FOLDER", "dataset_card", "push_dataset", "start_sync"]
 SYNC_FOLDER = "contributions"  # each app run syncs into SYNC_FOLDER/<run>/ of the dataset repo
 
 
-def dataset_card(counts: dict[str, int], repo_id: str, license: str = "cc-by-4.0") -> str:
-    """README.md for the Hub dataset repo: YAML metadata (imagefolder, image-classification) and a summary."""
+def dataset_card(counts: dict[str, int], repo_id: str, license: str = "cc-by-4.0", flagged: int = 0) -> str:
+    """README.md for the Hub dataset repo: YAML metadata (imagefolder, image-classification) and a summary.
+
+    `counts`: drawings per rune id (flagged ones included); `flagged`: how many of them carry a flag."""
     from huggingface_hub import DatasetCardData
 
     total = sum(counts.values())
@@ -47,11 +49,21 @@ correction of a wrong guess) or imported. Each image is the drawing as drawn: gr
 
 Layout (`imagefolder`): `<rune id>/<uuid>.png` plus `metadata.jsonl` with `file_name`, `label` (rune id),
 `source` (prompted / correction / import), `created_at` (UTC), `width`, `height`, `app_version`,
-`model_version` and `guess` (the model's answer for corrections). Loaded with:
+`model_version` and `guess` (the model's answer for corrections), and two optional columns (null, or
+missing in older rows):
+
+- `strokes`: the drawing as vectors in the QuickDraw style, `[[xs, ys, ts], ...]`, one entry per stroke,
+  x and y in the image's pixels (0.1 px), t in milliseconds from the first point. Null for uploads and imports.
+- `flag`: null, or why the drawing is not trusted: `not_a_rune` (the model said it is no rune) or
+  `other_rune` (the model read another rune with high confidence).
+  {flagged} of the {total} drawings are flagged; they are kept, and `python -m runes.train --data` leaves them out.
+
+Loaded with:
 
 ```python
 from datasets import load_dataset
 drawings = load_dataset("{repo_id}", split="train")   # or load_dataset("imagefolder", data_dir=...)
+trusted = drawings.filter(lambda row: not row.get("flag"))
 ```
 
 ## Drawings per rune
@@ -82,8 +94,9 @@ def push_dataset(data_dir: str | os.PathLike, repo_id: str, private: bool = Fals
         (stage / METADATA_FILENAME).write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
         counts = Counter(r["label"] for r in records)
-        (stage / "README.md").write_text(dataset_card({r: counts.get(r, 0) for r in RUNE_IDS}, repo_id, license),
-                                         encoding="utf-8")
+        card = dataset_card({r: counts.get(r, 0) for r in RUNE_IDS}, repo_id, license,
+                            flagged=sum(bool(r.get("flag")) for r in records))
+        (stage / "README.md").write_text(card, encoding="utf-8")
         api = HfApi(token=token)
         api.create_repo(repo_id=repo_id, repo_type="dataset", private=private, exist_ok=True)
         return api.upload_folder(repo_id=repo_id, repo_type="dataset", folder_path=stage,

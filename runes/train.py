@@ -2,7 +2,9 @@
 
 Writes a model folder laid out like a Hugging Face model repo: model.keras, config.json,
 metrics.json and a README.md model card. `--data DIR` adds labelled drawings
-(DIR/<rune id>/*.png) to the generated ones; the bundled model uses generated data only.
+(DIR/<rune id>/*.png) to the generated ones; the bundled model uses generated data only. Drawings whose
+line in DIR/metadata.jsonl carries a flag (see `runes.dataset.flag_for`) are left out unless
+`--include-flagged`; a folder without metadata.jsonl is read whole.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import dataclasses
 import json
 import os
 import time
+from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,7 @@ import numpy as np
 
 from runes import __version__
 from runes.alphabet import NUM_RUNES, RUNE_IDS, RUNES
+from runes.dataset import flagged_files
 from runes.model import CONFIG_FILENAME, MODEL_FILENAME, build_model
 from runes.nonrunes import BLUETOOTH, NOT_A_RUNE, draw_extra
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION, preprocess
@@ -41,6 +45,7 @@ class TrainConfig:
     patience: int = 3  # epochs without val_loss improvement before early stopping
     seed: int = 1234  # seeds data generation, weight initialisation and shuffling
     data: str | None = None  # optional extra labelled folder DIR/<rune id>/*.png to train on
+    include_flagged: bool = False  # also train on --data drawings flagged in DIR/metadata.jsonl (left out by default)
     eval_dir: str | None = None  # optional labelled folder to measure (never trained on) for metrics.json
     workers: int = 2  # processes that generate sketches
     other_per_rune: float = 3.0  # non-rune sketches ("other" class) per rune sample; 0 = no "not a rune" output
@@ -106,11 +111,12 @@ def augment(x: np.ndarray, copies: int, seed: int) -> np.ndarray:
     return np.clip(np.stack(out), 0.0, 1.0)[..., None] if out else x[:0]
 
 
-def load_labelled_folder(folder: str | os.PathLike, labels: list[str] | tuple[str, ...] = RUNE_IDS
-                         ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+def load_labelled_folder(folder: str | os.PathLike, labels: list[str] | tuple[str, ...] = RUNE_IDS,
+                         leave_out: Collection[str] = ()) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
     """Preprocessed images and labels from DIR/<rune id>/*.png.
 
-    Returns (x, y, skipped) where skipped counts unreadable and empty files by reason.
+    Returns (x, y, skipped) where skipped counts unreadable and empty files by reason. Files named in
+    `leave_out` (relative to the folder, e.g. "tyr/<uuid>.png") are not read (nor counted in skipped).
     Sub-folders that are not rune ids are ignored.
     """
     from PIL import Image, UnidentifiedImageError
@@ -122,8 +128,11 @@ def load_labelled_folder(folder: str | os.PathLike, labels: list[str] | tuple[st
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"Labelled folder {str(root)!r} does not exist (expected DIR/<rune id>/*.png).")
+    leave_out = set(leave_out)
     for label, rune_id in enumerate(labels):
         for path in sorted((root / rune_id).glob("*.png")):
+            if f"{rune_id}/{path.name}" in leave_out:
+                continue
             try:
                 with Image.open(path) as image:
                     images.append(preprocess(image))
@@ -212,7 +221,9 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
                             config.workers)
     extra = {}
     if config.data:
-        x_extra, y_extra, skipped = load_labelled_folder(config.data)
+        flagged = set() if config.include_flagged else flagged_files(config.data)
+        x_extra, y_extra, skipped = load_labelled_folder(config.data, leave_out=flagged)
+        skipped["flagged"] = sum((Path(config.data) / name).is_file() for name in flagged)
         drawings = len(y_extra)
         if config.data_copies > 0:
             x_extra = np.concatenate([x_extra, augment(x_extra, config.data_copies, config.seed)])
@@ -297,6 +308,7 @@ def _parser() -> argparse.ArgumentParser:
         "filters": "conv filters in the first block (later blocks double it)", "dropout": "dropout rate",
         "patience": "early-stopping patience in epochs", "seed": "random seed",
         "data": "extra labelled folder DIR/<rune id>/*.png to train on",
+        "include_flagged": "also train on --data drawings flagged in DIR/metadata.jsonl (left out by default)",
         "eval_dir": "labelled folder to measure after training (recorded in metrics.json, never trained on)",
         "workers": "processes generating sketches",
         "other_per_rune": "generated non-rune sketches per rune sample (0: no 'not a rune' output)",
@@ -307,9 +319,13 @@ def _parser() -> argparse.ArgumentParser:
     defaults = TrainConfig()
     for f in dataclasses.fields(TrainConfig):
         default = getattr(defaults, f.name)
+        option = "--" + f.name.replace("_", "-")
+        if isinstance(default, bool):  # type=bool would read "--x False" as True: --x / --no-x switches instead
+            parser.add_argument(option, dest=f.name, action=argparse.BooleanOptionalAction, default=default,
+                                help=comments[f.name])
+            continue
         kind = type(default) if default is not None else str
-        parser.add_argument("--" + f.name.replace("_", "-"), dest=f.name, type=kind, default=default,
-                            help=comments[f.name])
+        parser.add_argument(option, dest=f.name, type=kind, default=default, help=comments[f.name])
     return parser
 
 

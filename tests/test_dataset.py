@@ -1,4 +1,5 @@
-"""runes.dataset: the contributed-drawings store, its crash consistency, import, retraining on it, Hub push/sync."""
+"""runes.dataset: the contributed-drawings store, its crash consistency, strokes and flags, import, retraining
+on it, Hub push/sync."""
 
 from __future__ import annotations
 
@@ -15,19 +16,28 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from test_hub import _clean_env
+from test_strokes import template_strokes
 
-from runes import RUNE_IDS
+from runes import RUNE_IDS, Recognizer
 from runes.dataset import (
+    FLAG_NOT_A_RUNE,
+    FLAG_OTHER_RUNE,
     METADATA_FILENAME,
+    OTHER_RUNE_CONFIDENCE,
+    PNG_KEY,
     DrawingStore,
     InvalidDrawingError,
+    flag_for,
+    flagged_files,
     import_json,
 )
 from runes.preprocess import preprocess
-from runes.sketches import draw_sketch
-from runes.train import load_labelled_folder
+from runes.sketches import SketchStyle, draw_sketch
+from runes.strokes import render_strokes
+from runes.train import TrainConfig, load_labelled_folder, train
+from runes.train import main as train_main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -135,6 +145,137 @@ def test_bad_inputs_are_refused_clearly_and_nothing_is_written(tmp_path, name, i
     assert isinstance(raised.value, ValueError)
     assert not (tmp_path / "data").exists() or files_in(tmp_path / "data") == []
     assert not (tmp_path.parent / "tyr").exists() and not (tmp_path / "etc").exists()
+
+
+# --------------------------------------------------------------------------- strokes and flags
+
+PAD = 384  # the app's drawing pad
+
+
+def drawn(rune_id: str) -> tuple[np.ndarray, list]:
+    """A rune drawn on the pad as strokes (with sub-pixel points and times) and the image they render to."""
+    strokes = [[[x + 0.04 for x in xs], [y + 0.26 for y in ys], [t + 0.4 for t in ts]]
+               for xs, ys, ts in template_strokes(rune_id, PAD)]
+    return render_strokes(strokes, PAD, PAD), strokes
+
+
+def test_strokes_are_stored_rounded_in_the_metadata_line_and_read_back(tmp_path):
+    store = DrawingStore(tmp_path)
+    image, strokes = drawn("tyr")
+    path = store.save(image, "tyr", "prompted", strokes=strokes)
+    (record,) = store.records()
+    assert len(record["strokes"]) == len(strokes) == 2  # a stem and its two branches
+    for (xs, ys, ts), (sent_xs, sent_ys, sent_ts) in zip(record["strokes"], strokes):
+        assert xs == [round(x, 1) for x in sent_xs] and ys == [round(y, 1) for y in sent_ys]  # 0.1 px
+        assert ts == [round(t) for t in sent_ts] and all(isinstance(t, int) for t in ts)  # whole milliseconds
+    assert record["strokes"][0][2] == [0, 10] and record["strokes"][1][2][0] == 300
+    assert record["flag"] is None and record["width"] == record["height"] == PAD
+    (line,) = metadata_lines(tmp_path)
+    assert '"strokes": [[[' in line and len(line) < 700  # short: a few hundred bytes per rune
+    with Image.open(path) as saved:
+        np.testing.assert_array_equal(np.asarray(saved), image)  # the PNG is still the drawing as rendered
+        assert json.loads(saved.text[PNG_KEY]) == record  # and carries the same line, strokes included
+    redrawn = render_strokes(record["strokes"], PAD, PAD) < 128  # redrawn from the record: the same drawing,
+    ink = image < 128                                            # up to a few pixels moved by the rounding
+    assert (redrawn & ink).sum() / (redrawn | ink).sum() > 0.95
+
+
+def test_repair_restores_an_orphan_with_its_strokes_and_flag(tmp_path):
+    store = DrawingStore(tmp_path)
+    store.save(draw_sketch("fe", seed=1), "fe", "prompted")  # an old-style row: no strokes
+    image, strokes = drawn("hagall")
+    path = store.save(image, "hagall", "prompted", strokes=strokes, flag=FLAG_OTHER_RUNE, guess="nauthr")
+    saved = store.records()[-1]
+    first, _ = metadata_lines(tmp_path)
+    (tmp_path / METADATA_FILENAME).write_text(first + "\n", encoding="utf-8")  # as if it crashed before the line
+    assert store.verify().orphans == [f"hagall/{path.name}"]
+    assert flagged_files(tmp_path) == {f"hagall/{path.name}"}  # training leaves it out even before the repair
+    store.repair()
+    assert store.verify().ok and store.records()[-1] == saved
+    assert store.records()[-1]["strokes"][0][0][0] == saved["strokes"][0][0][0] and saved["flag"] == FLAG_OTHER_RUNE
+    assert store.records()[0]["strokes"] is None and store.counts()["hagall"] == 1
+
+
+@pytest.mark.parametrize("strokes, message", [
+    ("M 0 0 L 10 10", "Those strokes cannot be stored: Strokes must be a list of [xs, ys, ts] lists, got str."),
+    ([[[1, 2], [3, float("nan")], [0, 1]]], "Those strokes cannot be stored: stroke 1: ys must hold finite numbers"),
+    ([[[1, 2], [3], [0, 1]]], "Those strokes cannot be stored: Stroke 1 needs as many xs, ys and ts"),
+    ([[[10, 2000], [10, 10], [0, 1]]], "Those strokes cannot be stored: Stroke 1 lies far outside the 96x96 canvas."),
+    ([], "The strokes are empty: draw ᛏ týr first."),
+])
+def test_bad_strokes_are_refused_clearly_and_nothing_is_written(tmp_path, strokes, message):
+    store = DrawingStore(tmp_path / "data")
+    with pytest.raises(InvalidDrawingError) as raised:
+        store.save(draw_sketch("tyr", seed=1), "tyr", "prompted", strokes=strokes)  # a 96x96 drawing
+    assert str(raised.value).startswith(message) and len(str(raised.value)) < 200
+    assert not (tmp_path / "data").exists() or files_in(tmp_path / "data") == []
+
+
+def test_flagged_drawings_are_stored_with_their_flag_and_still_counted(tmp_path):
+    store = DrawingStore(tmp_path)
+    kept = store.save(draw_sketch("isa", seed=1), "isa", "prompted")
+    junk = store.save(draw_sketch("tyr", seed=1), "isa", "prompted", flag=FLAG_OTHER_RUNE)
+    scribble = store.save(draw_sketch("fe", seed=1), "ur", "correction", guess="fe", flag=FLAG_NOT_A_RUNE)
+    assert [r["flag"] for r in store.records()] == [None, FLAG_OTHER_RUNE, FLAG_NOT_A_RUNE]
+    assert store.counts()["isa"] == 2 and store.counts()["ur"] == 1  # saved drawings, flagged or not
+    assert flagged_files(tmp_path) == {f"isa/{junk.name}", f"ur/{scribble.name}"} and kept.is_file()
+    assert flagged_files(tmp_path / "no-such-folder") == set()
+    for flag in ("junk", "", True, ["other_rune"]):
+        with pytest.raises(InvalidDrawingError, match="Unknown flag .*: expected None or one of not_a_rune, other_"):
+            store.save(draw_sketch("isa", seed=2), "isa", "prompted", flag=flag)
+    assert len(store.records()) == 3
+
+
+def test_old_rows_without_strokes_or_flag_keep_working(tmp_path):
+    store = DrawingStore(tmp_path)
+    store.save(draw_sketch("ur", seed=1), "ur", "prompted")
+    (tmp_path / "fe").mkdir()
+    Image.fromarray(draw_sketch("fe", seed=3)).save(tmp_path / "fe" / "old.png")
+    old = {"file_name": "fe/old.png", "label": "fe", "source": "prompted", "created_at": "2024-01-01T00:00:00+00:00",
+           "width": 96, "height": 96, "app_version": "0.0.9", "model_version": None, "guess": None}
+    with open(tmp_path / METADATA_FILENAME, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(old) + "\n")  # written before strokes and flags existed
+    assert store.records()[-1] == old and store.counts()["fe"] == 1 and store.verify().ok
+    assert flagged_files(tmp_path) == set() and store.repair().ok
+    _, y, _ = load_labelled_folder(tmp_path, leave_out=flagged_files(tmp_path))
+    assert sorted(y.tolist()) == [RUNE_IDS.index("fe"), RUNE_IDS.index("ur")]
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return Recognizer.load()
+
+
+def circle_with_a_cross() -> Image.Image:
+    image = Image.new("L", (200, 200), 255)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((30, 30, 170, 170), outline=0, width=8)
+    draw.line((100, 30, 100, 170), fill=0, width=8)
+    draw.line((30, 100, 170, 100), fill=0, width=8)
+    return image
+
+
+def test_flag_for_on_predictions_of_the_bundled_model(bundled):
+    clean = SketchStyle(point_jitter=0, wobble=0, max_rotation_deg=0, max_slant=0, aspect_range=(1, 1),
+                        low_resolution_probability=0, branch_turn_deg=0, branch_stretch=(1, 1), overshoot=0, gap=0)
+    tyr = bundled.predict(draw_sketch("tyr", seed=1, style=clean))
+    assert flag_for("tyr", tyr) is None
+    assert flag_for("isa", tyr) == FLAG_OTHER_RUNE
+    assert flag_for("tyr", bundled.predict(circle_with_a_cross())) == FLAG_NOT_A_RUNE
+    stroke = np.full((200, 200), 255, np.uint8)
+    stroke[30:170, 96:104] = 0  # a lone stroke: ísa, and the short-twig form of sól and yr
+    assert [flag_for(label, bundled.predict(stroke)) for label in ("isa", "sol", "yr", "tyr")] == \
+        [None, None, None, FLAG_OTHER_RUNE]
+
+
+def test_flag_for_confidence_threshold():
+    def read_as(rune: str, confidence: float, is_rune: bool = True) -> SimpleNamespace:
+        return SimpleNamespace(rune=rune, confidence=confidence, is_rune=is_rune)
+
+    assert flag_for("isa", read_as("tyr", OTHER_RUNE_CONFIDENCE)) == FLAG_OTHER_RUNE
+    assert flag_for("isa", read_as("tyr", OTHER_RUNE_CONFIDENCE - 0.01)) is None  # unsure: trusted
+    assert flag_for("isa", read_as("tyr", 0.6), confidence=0.5) == FLAG_OTHER_RUNE
+    assert flag_for("tyr", read_as("tyr", 1.0, is_rune=False)) == FLAG_NOT_A_RUNE
 
 
 # --------------------------------------------------------------------------- concurrency
@@ -354,13 +495,34 @@ def test_retrain_and_evaluate_on_contributed_drawings(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     metrics = json.loads((out / "metrics.json").read_text())
     # 13 readable drawings (train.py may add augmented copies of each); the junk file is skipped, not fatal
-    assert metrics["extra_skipped"] == {"unreadable": 1, "empty": 0}
+    assert metrics["extra_skipped"] == {"unreadable": 1, "empty": 0, "flagged": 0}
     assert metrics["extra_samples"] >= 13 and metrics["extra_samples"] % 13 == 0
     done = subprocess.run([sys.executable, "-m", "runes.evaluate", str(data), "--model", str(out)], cwd=REPO,
                           env=_clean_env(tmp_path), capture_output=True, text=True, check=False, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1].endswith("(n=13)")
     assert "skipped 1 unreadable file(s): isa/broken.png" in done.stdout
+
+
+def test_training_leaves_flagged_drawings_out_unless_asked(tmp_path):
+    data = tmp_path / "data"
+    store = DrawingStore(data)
+    for i, rune_id in enumerate(("isa", "tyr", "hagall")):
+        store.save(draw_sketch(rune_id, seed=200 + i), rune_id, "prompted")
+    store.save(draw_sketch("tyr", seed=7), "isa", "prompted", flag=FLAG_OTHER_RUNE)  # a ᛏ saved as ᛁ
+    store.save(np.asarray(circle_with_a_cross()), "fe", "prompted", flag=FLAG_NOT_A_RUNE)
+    _, y, _ = load_labelled_folder(data, leave_out=flagged_files(data))
+    assert sorted(y.tolist()) == sorted(RUNE_IDS.index(r) for r in ("isa", "tyr", "hagall"))
+    tiny = ["--samples-per-rune", "4", "--val-samples-per-rune", "2", "--epochs", "1", "--filters", "4",
+            "--workers", "1", "--data-copies", "0", "--data", str(data)]
+    metrics = train(TrainConfig(out=str(tmp_path / "a"), samples_per_rune=4, val_samples_per_rune=2, epochs=1,
+                                filters=4, workers=1, data_copies=0, data=str(data)), verbose=0)
+    assert metrics["extra_drawings"] == 3 and metrics["extra_skipped"] == {"unreadable": 0, "empty": 0, "flagged": 2}
+    train_main(["--out", str(tmp_path / "b"), *tiny, "--include-flagged"])  # the CLI switch
+    metrics = json.loads((tmp_path / "b" / "metrics.json").read_text())
+    assert metrics["extra_drawings"] == 5 and metrics["extra_skipped"] == {"unreadable": 0, "empty": 0, "flagged": 0}
+    assert json.loads((tmp_path / "b" / "config.json").read_text())["train_config"]["include_flagged"] is True
+    assert "- `include_flagged`: True" in (tmp_path / "b" / "README.md").read_text()
 
 
 # --------------------------------------------------------------------------- Hub: push and background sync
@@ -414,6 +576,33 @@ def test_push_dataset_calls_and_card(tmp_path, monkeypatch):
     assert data["size_categories"] == ["n<1K"] and "younger-futhark" in data["tags"]
     assert "| `fe` | ᚠ | fé | 2 |" in card.text and "| `tyr` | ᛏ ᛐ | týr | 1 |" in card.text
     assert 'load_dataset("alice/rune-drawings"' in card.text and "3 hand-drawn runes" in card.text
+
+
+def test_pushed_rows_keep_strokes_and_flags_and_the_card_describes_them(tmp_path, monkeypatch):
+    from huggingface_hub import DatasetCard, HfApi
+
+    from runes.dataset_hub import push_dataset
+
+    store = DrawingStore(tmp_path / "data")
+    store.save(draw_sketch("fe", seed=1), "fe", "import")  # no strokes
+    image, strokes = drawn("tyr")
+    store.save(image, "isa", "prompted", strokes=strokes, flag=FLAG_OTHER_RUNE)
+    uploaded = {}
+
+    def upload_folder(self, **kwargs):
+        folder = Path(kwargs["folder_path"])
+        uploaded.update({p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()})
+
+    monkeypatch.setattr(HfApi, "create_repo", lambda self, **kwargs: None)
+    monkeypatch.setattr(HfApi, "upload_folder", upload_folder)
+    push_dataset(tmp_path / "data", "alice/rune-drawings")
+    rows = [json.loads(line) for line in uploaded[METADATA_FILENAME].decode().splitlines()]
+    assert rows == store.records()
+    assert [(r["strokes"] is None, r["flag"]) for r in rows] == [(True, None), (False, FLAG_OTHER_RUNE)]
+    text = DatasetCard(uploaded["README.md"].decode("utf-8")).text
+    assert "`strokes`: the drawing as vectors in the QuickDraw style, `[[xs, ys, ts], ...]`" in text
+    assert "`flag`: null, or why the drawing is not trusted: `not_a_rune`" in text and "`other_rune`" in text
+    assert "1 of the 2 drawings are flagged" in text and 'filter(lambda row: not row.get("flag"))' in text
 
 
 def test_push_cli_unreachable_hub_is_one_clear_line_and_never_prints_the_token(tmp_path):

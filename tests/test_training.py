@@ -26,7 +26,7 @@ def test_tiny_training_run_learns_and_round_trips(tmp_path):
     metrics = train(config, verbose=0)
     losses = metrics["loss_history"]
     assert losses[-1] < losses[0]
-    assert metrics["extra_drawings"] == 1 and metrics["extra_skipped"] == {"unreadable": 1, "empty": 1}
+    assert metrics["extra_drawings"] == 1 and metrics["extra_skipped"] == {"unreadable": 1, "empty": 1, "flagged": 0}
     assert metrics["extra_samples"] == 1 + config.data_copies
     folder = Path(config.out)
     assert {p.name for p in folder.iterdir()} >= {"model.keras", "config.json", "metrics.json", "README.md"}
