@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import functools
+import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -250,6 +253,97 @@ def test_short_stroke_is_short_twig_sol_or_yr(recognizer):
 def test_empty_image_raises(recognizer, image):
     with pytest.raises(EmptySketchError):
         read_inscription(recognizer, image)
+
+
+def _read_quietly(recognizer, image) -> Inscription:
+    """read_inscription with every warning (numpy's "Mean of empty slice" ...) turned into an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return read_inscription(recognizer, image)
+
+
+def _white_canvas(height: int = 300, width: int = 960) -> np.ndarray:
+    return np.full((height, width), 255, np.uint8)
+
+
+def _with_disk(image: np.ndarray, centre: tuple[int, int], radius: float) -> np.ndarray:
+    rows, cols = np.ogrid[:image.shape[0], :image.shape[1]]
+    image = image.copy()
+    image[(rows - centre[0]) ** 2 + (cols - centre[1]) ** 2 <= radius ** 2] = 0
+    return image
+
+
+@functools.cache
+def _nothing_rune_like() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(0)
+    thin_line, thick_bar, block = _white_canvas(), _white_canvas(), _white_canvas()
+    thin_line[150, 10:950] = 0  # one pixel high, 940 long
+    thick_bar[146:154, 10:950] = 0  # the pad's 8 px pen drawn straight across
+    block[4:-4, 4:-4] = 0  # ink everywhere but a thin margin
+    dashes = np.where(np.arange(960) % 7 < 3, 0, 255).astype(np.uint8)
+    return {
+        "uniform noise": (np.random.default_rng(0).random((300, 960)) * 255).astype(np.uint8),
+        "uniform colour noise": (np.random.default_rng(1).random((300, 960, 3)) * 255).astype(np.uint8),
+        "small uniform noise": (rng.random((64, 200)) * 255).astype(np.uint8),
+        "salt and pepper 5%": np.where(rng.random((300, 960)) < 0.05, 0, 255).astype(np.uint8),
+        "salt and pepper 20%": np.where(rng.random((300, 960)) < 0.2, 0, 255).astype(np.uint8),
+        "salt and pepper 50%": np.where(rng.random((300, 960)) < 0.5, 0, 255).astype(np.uint8),
+        "single 3 px dot": _with_disk(_white_canvas(), (150, 480), 1.5),
+        "single tap of the pen": _with_disk(_white_canvas(), (150, 480), 5),
+        "very thin long line": thin_line,
+        "thick horizontal bar": thick_bar,
+        "filled block": block,
+        "1xN dashes": dashes[None, :],
+        "Nx1 dashes": dashes[:, None],
+    }
+
+
+@pytest.mark.parametrize("name", list(_nothing_rune_like()))
+def test_nothing_rune_like_reads_as_no_runes(recognizer, name):
+    """Noise, specks, a dot, a line or a blob: an Inscription with no runes, never an error or a numpy warning
+    (uniform colour noise, salt and pepper and the Nx1 dashes used to raise "argmax of an empty sequence")."""
+    reading = _read_quietly(recognizer, _nothing_rune_like()[name])
+    assert reading == Inscription(runes=(), words=(), text="", transliteration="")
+
+
+@pytest.mark.parametrize("image", [
+    np.zeros((300, 960), np.uint8),  # all black
+    np.full((1, 960), 255, np.uint8),  # a blank 1xN strip
+    np.concatenate([np.zeros((300, 960, 3), np.uint8), np.full((300, 960, 1), 255, np.uint8)], axis=-1),  # all ink
+], ids=["all black", "blank 1xN", "opaque black RGBA"])
+def test_uniform_images_are_empty_canvases(recognizer, image):
+    with pytest.raises(EmptySketchError, match="The canvas is empty"):
+        _read_quietly(recognizer, image)
+
+
+def test_noise_is_rejected_quickly(recognizer):
+    noise = (np.random.default_rng(3).random((1024, 1024)) * 255).astype(np.uint8)  # 20 000 specks
+    start = time.perf_counter()
+    assert _read_quietly(recognizer, noise).runes == ()
+    assert time.perf_counter() - start < 2.0  # labelling is vectorised; no piece of noise is classified
+
+
+def test_a_long_vertical_line_is_still_isa(recognizer):
+    image = _white_canvas()
+    image[20:280, 479:481] = 0
+    reading = _read_quietly(recognizer, image)
+    assert [r.rune for r in reading.runes] == ["isa"] and reading.runes[0].box == (20, 479, 280, 481)
+
+
+@needs_real_runes
+def test_real_lines_read_the_same_with_dust_far_away_or_a_dot_beside_them(recognizer, drawings):
+    line = _line(drawings, [("thurs", 0), ("ur", 0), ("reith", 2)], [4, 4])
+    expected = [r.rune for r in _read_quietly(recognizer, line).runes]
+    assert expected == ["thurs", "ur", "reith"]
+    dusty = np.zeros((line.shape[0] + 120, line.shape[1]), np.uint8)  # a speck far below the line used to
+    dusty[:line.shape[0]] = line                                        # stretch the line height to nothing
+    dusty[-3:-1, 1:3] = 255
+    assert [r.rune for r in _read_quietly(recognizer, dusty).runes] == expected
+    blob = np.zeros((line.shape[0], line.shape[1] + 40), np.uint8)  # a filled blob after it: not a rune
+    blob[:, :line.shape[1]] = line
+    blob[MARGIN:-MARGIN, -30:-6] = 255
+    reading = _read_quietly(recognizer, blob)
+    assert [r.rune for r in reading.runes] == expected and reading.text == "ᚦᚢᚱ"
 
 
 def test_labels_that_are_not_runes_are_skipped(recognizer):
