@@ -28,6 +28,7 @@ from gradio_client import Client, handle_file  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import app  # noqa: E402
+import ui  # noqa: E402
 from runes import RUNES  # noqa: E402
 from runes.sketches import draw_sketch  # noqa: E402
 
@@ -53,7 +54,7 @@ def bench_handler(count: int) -> list[float]:
 
 def noop_demo() -> gr.Blocks:
     with gr.Blocks() as demo:
-        pad = gr.Sketchpad(image_mode="L", type="numpy", canvas_size=(app.CANVAS_SIZE, app.CANVAS_SIZE),
+        pad = gr.Sketchpad(image_mode="L", type="numpy", canvas_size=app.CANVAS,
                            fixed_canvas=True, layers=False, transforms=())
         out_label, out_html = gr.Label(), gr.HTML()
         pad.change(lambda value: ({"noop": 1.0}, "<div>noop</div>"), inputs=pad, outputs=[out_label, out_html],
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
 
         app_blocks = app.demo
         app_blocks.launch(prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", server_port=None,
-                          css=app.CSS)
+                          theme=ui.theme(), css=ui.page_css())
         noop = noop_demo()
         noop.launch(prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", server_port=None)
         try:

@@ -1,4 +1,8 @@
-"""The app's documented API (`/predict`, `/contribute`, `/correct`) through gradio_client, against the real running app."""
+"""The app's documented API through gradio_client, against the real running app.
+
+`/predict` and `/read` take an image (a gr.Sketchpad value); `/predict_strokes`, `/read_strokes`, `/contribute`
+and `/correct` take a drawing as strokes, as the page's pads send it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import numpy as np
 import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
-from rune_strokes import TEST_RUNES, draw_png
+from rune_strokes import TEST_RUNES, as_quickdraw, draw_png, rune_drawing, strokes_in_box
 
 from runes import RUNE_IDS, get_rune
 
@@ -130,15 +134,95 @@ def test_bad_inputs_get_a_clear_answer_and_the_server_keeps_serving(client: Clie
     assert_recognised(*call(client, sketch(good)), "tyr")
 
 
+# --------------------------------------------------------------------------- strokes and inscriptions (issue 10)
+
+
+@pytest.mark.parametrize("rune_id", TEST_RUNES)
+def test_predict_strokes(client: Client, rune_id: str):
+    label, card = client.predict(rune_drawing(rune_id), api_name="/predict_strokes")
+    assert_recognised(label, card, rune_id)
+
+
+def test_readme_strokes_example(client: Client):
+    stem, arms = [[192, 192], [40, 340], [0, 300]], [[120, 192, 264], [100, 40, 100], [400, 500, 600]]
+    label, card = client.predict({"width": 384, "height": 384, "strokes": [stem, arms]}, api_name="/predict_strokes")
+    assert_recognised(label, card, "tyr")
+
+
+def test_strokes_and_image_of_the_same_drawing_agree(client: Client, tmp_path):
+    """The stroke endpoint renders the drawing as the image endpoint reads it: the same top guesses."""
+    from runes.strokes import render_strokes
+
+    drawing = rune_drawing("kaun")
+    path = tmp_path / "kaun.png"
+    Image.fromarray(render_strokes(drawing["strokes"], 384, 384)).save(path)
+    by_strokes, _ = client.predict(drawing, api_name="/predict_strokes")
+    by_image, _ = call(client, sketch(path))
+    assert by_strokes == by_image
+
+
+def test_read_strokes_and_read_image(client: Client, tmp_path):
+    from runes.strokes import render_strokes
+
+    size = 200  # glyphs 160 px tall and at most 90 px wide, 160 px apart: one word
+    strokes = [as_quickdraw(stroke) for index, rune_id in enumerate(("tyr", "ur", "reith"))
+               for stroke in strokes_in_box(rune_id, 240 + 160 * index, 50, size)]
+    text, boxes = client.predict({"width": 960, "height": 300, "strokes": strokes}, api_name="/read_strokes")
+    assert 'data-transliteration="tur"' in text and "ᛏᚢᚱ" in text
+    assert len(boxes["annotations"]) == 3
+    path = tmp_path / "line.png"
+    Image.fromarray(render_strokes(strokes, 960, 300)).save(path)
+    text, _ = client.predict(sketch(path), api_name="/read")
+    assert 'data-transliteration="tur"' in text
+
+
+BAD_STROKES = {
+    "not a dict": "ᛏ",
+    "empty": {"width": 384, "height": 384, "strokes": []},
+    "a point far away": {"width": 384, "height": 384, "strokes": [[[5000], [5000], [0]]]},
+    "text in the numbers": {"width": 384, "height": 384, "strokes": [[["a", "b"], [1, 2], [0, 1]]]},
+    "too many strokes": {"width": 384, "height": 384, "strokes": [[[10], [10], [0]]] * 501},
+    "too many points": {"width": 384, "height": 384, "strokes": [[[10] * 60_000, [10] * 60_000, [0] * 60_000]]},
+    "no size": {"strokes": [[[1, 200], [1, 200], [0, 1]]]},
+    "zero size": {"width": 0, "height": 0, "strokes": [[[1, 200], [1, 200], [0, 1]]]},
+    "one tap": {"width": 384, "height": 384, "strokes": [[[192], [192], [0]]]},
+}
+
+
+@pytest.mark.parametrize("name", BAD_STROKES)
+def test_bad_strokes_get_a_clear_answer_on_every_stroke_endpoint(client: Client, name: str, app_process_alive):
+    label, card = client.predict(BAD_STROKES[name], api_name="/predict_strokes")
+    text, boxes = client.predict(BAD_STROKES[name], api_name="/read_strokes")
+    for html_text in (card, text):
+        assert "Traceback" not in html_text and "File \"" not in html_text and len(html_text) < 2000
+    if name == "empty":
+        assert label["label"] == DRAW_PROMPT and "Write a few runes" in text
+    elif name == "one tap":  # a dot is a drawing: some answer, not an error
+        assert label["label"] != ERROR_LABEL and "⚠️" not in text
+    else:
+        assert label["label"] == ERROR_LABEL and "⚠️" in card and "⚠️" in text and boxes is None
+    assert app_process_alive()
+
+
+def test_read_answers_noise_clearly(client: Client, tmp_path):
+    """An image of pure noise on /read: a plain-language answer, no internal message."""
+    path = tmp_path / "noise.png"
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (300, 960), dtype=np.uint8)).save(path)
+    text, _ = client.predict(sketch(path), api_name="/read")
+    assert "argmax" not in text and "sequence" not in text and "Traceback" not in text
+    assert "can't find any runes" in text or "⚠️" in text
+
+
 # --------------------------------------------------------------------------- contribute and correct (issue 5)
 
 
 def contribute(client: Client, value, rune_id: str) -> tuple[str, str, str]:
-    status, prompt, next_rune, counts = client.predict(value, rune_id, api_name="/contribute")
+    status, prompt, next_rune, counts, pad = client.predict(value, rune_id, api_name="/contribute")
     assert "Traceback" not in status and "File \"" not in status
     if "Saved your" not in status:
         return status, "", ""
     assert f'data-rune="{next_rune}"' in prompt and get_rune(next_rune).name in prompt  # the next prompt
+    assert pad["strokes"] == []  # the pad is cleared for the next rune
     return status, next_rune, counts
 
 
@@ -151,22 +235,23 @@ def records(folder) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
-def test_api_lists_contribute_and_correct(client: Client):
+def test_api_lists_every_endpoint(client: Client):
     info = client.view_api(print_info=False, return_format="dict")
-    assert {"/predict", "/contribute", "/correct"} <= set(info["named_endpoints"])
+    assert {"/predict", "/predict_strokes", "/read", "/read_strokes", "/contribute", "/correct"} <= set(
+        info["named_endpoints"])
 
 
-def test_contribute_stores_the_drawing_and_prompts_the_least_collected(client: Client, contributed_dir, tmp_path):
-    path = tmp_path / "ur.png"
-    draw_png("ur", path)
+def test_contribute_stores_the_drawing_and_prompts_the_least_collected(client: Client, contributed_dir):
+    drawing = rune_drawing("ur")
     before = drawings_on_disk(contributed_dir)
-    status, next_rune, counts = contribute(client, sketch(path), "ur")
+    status, next_rune, counts = contribute(client, drawing, "ur")
     assert "Saved your ᚢ úr" in status
     new = set(drawings_on_disk(contributed_dir)) - set(before)
     assert len(new) == 1 and new.pop().startswith("ur/")
     record = [r for r in records(contributed_dir) if r["label"] == "ur"][-1]
     assert record["source"] == "prompted" and record["guess"] == "ur" and record["model_version"]
-    assert (record["width"], record["height"]) == (256, 256)
+    assert (record["width"], record["height"]) == (384, 384) and record.get("flag") is None
+    assert record["strokes"] == drawing["strokes"]  # the strokes are kept, QuickDraw style
     counted = {r["label"]: 0 for r in records(contributed_dir)}
     for r in records(contributed_dir):
         counted[r["label"]] += 1
@@ -175,37 +260,53 @@ def test_contribute_stores_the_drawing_and_prompts_the_least_collected(client: C
     assert f'data-rune="ur" data-count="{counted["ur"]}"' in counts
 
 
-def test_correction_stores_the_right_label_and_the_models_guess(client: Client, contributed_dir, tmp_path):
-    path = tmp_path / "tyr.png"
-    draw_png("tyr", path)
-    answer = client.predict(sketch(path), "isa", api_name="/correct")  # the visitor says it was ᛁ
+def test_correction_stores_the_right_label_and_the_models_guess(client: Client, contributed_dir):
+    answer = client.predict(rune_drawing("tyr"), "isa", api_name="/correct")  # the visitor says it was ᛁ
     assert "Saved as ᛁ íss" in answer and "the model said ᛏ týr" in answer
     record = records(contributed_dir)[-1]
     assert record["label"] == "isa" and record["source"] == "correction" and record["guess"] == "tyr"
+    assert record["flag"] is None  # a correction disagrees with the model by design: not flagged for that
     assert (contributed_dir / record["file_name"]).is_file()
+
+
+def test_junk_contributions_are_flagged_not_trusted(client: Client, contributed_dir):
+    rng = np.random.default_rng(3)
+    noise = [as_quickdraw([tuple(p) for p in rng.uniform(20, 364, (12, 2))]) for _ in range(6)]
+    status, _, _ = contribute(client, {"width": 384, "height": 384, "strokes": noise}, "tyr")
+    assert "Saved your ᛏ týr" in status and "kept aside" in status
+    assert records(contributed_dir)[-1]["flag"] == "not_a_rune"
+    status, _, _ = contribute(client, rune_drawing("hagall"), "tyr")  # a clear ᚼ sent as ᛏ
+    assert "The model read ᚼ hagall" in status and "kept aside" in status
+    assert records(contributed_dir)[-1]["flag"] == "other_rune"
+
+
+BAD_DRAWINGS = {
+    "empty": {"width": 384, "height": 384, "strokes": []},
+    "dot far away": {"width": 384, "height": 384, "strokes": [[[5000], [5000], [0]]]},
+    "not strokes": {"width": 384, "height": 384, "strokes": "ᛏ"},
+    "no canvas": {"strokes": [[[1, 2], [1, 2], [0, 1]]]},
+    "uneven": {"width": 384, "height": 384, "strokes": [[[1, 2, 3], [1, 2], [0, 1]]]},
+    "huge canvas": {"width": 100_000, "height": 384, "strokes": [[[1, 2], [1, 2], [0, 1]]]},
+    "an image": {"background": None, "layers": [], "composite": None},
+}
 
 
 @pytest.mark.parametrize("endpoint, value, rune_id, message", [
     ("/contribute", "empty", "fe", "The canvas is empty: draw ᚠ fé first."),
-    ("/contribute", "white", "fe", "The canvas is empty: draw ᚠ fé first."),
     ("/contribute", "tyr", "../fe", "Unknown rune"),
     ("/contribute", "tyr", "", "Pick the rune you drew"),
-    ("/contribute", "text", "fe", "not an image I can read"),
-    ("/contribute", "huge", "fe", "at most 4096x4096"),
+    ("/contribute", "dot far away", "fe", "lies far outside the 384x384 canvas"),
+    ("/contribute", "not strokes", "fe", "Strokes must be a list"),
+    ("/contribute", "no canvas", "fe", 'Send a drawing as {"width": W, "height": H, "strokes"'),
+    ("/contribute", "uneven", "fe", "needs as many xs, ys and ts"),
+    ("/contribute", "huge canvas", "fe", "The canvas must be 1 to 4096 whole pixels a side, got 100000x384"),
+    ("/contribute", "an image", "fe", "Send a drawing as"),
     ("/correct", "empty", "fe", "The canvas is empty: draw ᚠ fé first."),
     ("/correct", "tyr", None, "Pick the rune you drew from the list first."),
 ])
-def test_contribute_and_correct_refuse_bad_input_without_writing(client: Client, contributed_dir, tmp_path,
+def test_contribute_and_correct_refuse_bad_input_without_writing(client: Client, contributed_dir,
                                                                   endpoint, value, rune_id, message):
-    paths = {"tyr": tmp_path / "tyr.png", "white": tmp_path / "white.png", "text": tmp_path / "notes.txt",
-             "huge": tmp_path / "huge.png"}
-    draw_png("tyr", paths["tyr"])
-    Image.new("L", (300, 300), 255).save(paths["white"])
-    paths["text"].write_text("not an image")
-    huge = Image.new("L", (5000, 300), 255)
-    huge.paste(0, (100, 100, 4000, 200))
-    huge.save(paths["huge"])
-    payload = ({"background": None, "layers": [], "composite": None} if value == "empty" else sketch(paths[value]))
+    payload = rune_drawing("tyr") if value == "tyr" else BAD_DRAWINGS[value]
     before = drawings_on_disk(contributed_dir), len(records(contributed_dir))
     answer = client.predict(payload, rune_id, api_name=endpoint)
     status = answer[0] if isinstance(answer, (tuple, list)) else answer
@@ -216,20 +317,15 @@ def test_contribute_and_correct_refuse_bad_input_without_writing(client: Client,
 def test_correct_with_a_label_outside_the_dropdown_is_refused_by_gradio(client: Client, contributed_dir, tmp_path):
     from gradio_client.exceptions import AppError
 
-    draw_png("tyr", tmp_path / "tyr.png")
     before = drawings_on_disk(contributed_dir), len(records(contributed_dir))
     with pytest.raises(AppError, match="thorn is not in the list of choices"):
-        client.predict(sketch(tmp_path / "tyr.png"), "thorn", api_name="/correct")
+        client.predict(rune_drawing("tyr"), "thorn", api_name="/correct")
     assert (drawings_on_disk(contributed_dir), len(records(contributed_dir))) == before
 
 
-def test_concurrent_contributions_through_the_api(app_url: str, contributed_dir, tmp_path):
+def test_concurrent_contributions_through_the_api(app_url: str, contributed_dir):
     """Several visitors at once: every drawing is stored exactly once, with the right label."""
     runes = ("fe", "isa", "tyr", "hagall", "kaun")
-    pngs = {}
-    for rune_id in runes:
-        pngs[rune_id] = tmp_path / f"{rune_id}.png"
-        draw_png(rune_id, pngs[rune_id])
     before_files, before_lines = drawings_on_disk(contributed_dir), len(records(contributed_dir))
 
     def visitor(index: int) -> list[str]:
@@ -237,7 +333,7 @@ def test_concurrent_contributions_through_the_api(app_url: str, contributed_dir,
         labels = []
         for i in range(8):
             rune_id = runes[(index + i) % len(runes)]
-            status, _, _ = contribute(own, sketch(pngs[rune_id]), rune_id)
+            status, _, _ = contribute(own, rune_drawing(rune_id), rune_id)
             assert "Saved your" in status, status
             labels.append(rune_id)
         return labels
@@ -253,4 +349,4 @@ def test_concurrent_contributions_through_the_api(app_url: str, contributed_dir,
         assert record["source"] == "prompted" and record["guess"] == record["label"]
         with Image.open(contributed_dir / record["file_name"]) as image:
             image.load()
-            assert image.size == (256, 256)
+            assert image.size == (384, 384)
