@@ -9,320 +9,46 @@
     python -m runes.dataset push DATA_DIR --repo owner/name       # a Hub dataset repo (runes.dataset_hub)
     python -m runes.dataset verify DATA_DIR [--repair]            # after a crash
 
-Layout: DATA_DIR/<rune id>/<uuid>.png (the drawing as drawn, grayscale) plus DATA_DIR/metadata.jsonl,
-one JSON line per drawing (file_name relative to DATA_DIR, label, source, UTC time, size, versions, guess,
-strokes, flag). `strokes` is the drawing as vectors in the QuickDraw style, [[xs, ys, ts], ...] in the
-PNG's pixels and milliseconds (rounded to 0.1 px and 1 ms), or null (uploads, imports, older rows).
-`flag` is null, or why the drawing is not trusted: "not_a_rune" (the model says it is no rune) or
-"other_rune" (the model reads another rune with high confidence; see `flag_for`). Flagged drawings are
-kept and counted by `counts()` (they were saved), but `runes.train --data` leaves them out unless asked.
-
-Consistency: the metadata line is the commit point. A save runs under a thread lock and an flock on
-DATA_DIR/.lock: it writes the PNG to a hidden `.<uuid>.png.tmp`, fsyncs it, renames it into place, then
-appends its line in one write and fsyncs. A crash can therefore leave only (a) a temp file, never read
-as a drawing, (b) a complete PNG without a line (an "orphan", still a valid labelled drawing for
-`runes.train --data`), or (c) a torn last line, which readers skip and the next append fences off.
-Each PNG carries its own metadata line in a text chunk, so `repair()` restores (a)-(c) exactly.
-Library code only: never imports gradio; never prints or logs a token.
+The store itself (layout, flags, crash consistency) is `runes.store`; its names are importable from here
+too. This module adds importing JSON drawings and the command line; it sits above `runes.store` and
+`runes.dataset_hub`, which never import it. Library code only: never imports gradio; never prints or
+logs a token.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
-import io
 import json
 import os
-import re
 import sys
-import threading
-import uuid
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
-from runes import __version__
-from runes.alphabet import RUNE_IDS, RUNES, get_rune
-from runes.preprocess import EmptySketchError, preprocess
-from runes.strokes import InvalidStrokesError, Strokes, check_strokes
+from runes.dataset_hub import push_dataset
+from runes.store import (
+    FLAG_NOT_A_RUNE,
+    FLAG_OTHER_RUNE,
+    FLAGS,
+    LOCK_FILENAME,
+    MAX_SIDE,
+    METADATA_FILENAME,
+    MIN_SIDE,
+    OTHER_RUNE_CONFIDENCE,
+    PNG_KEY,
+    SOURCES,
+    DrawingStore,
+    InvalidDrawingError,
+    StoreReport,
+    default_data_dir,
+    flag_for,
+    flagged_files,
+)
 
-__all__ = ["FLAGS", "FLAG_NOT_A_RUNE", "FLAG_OTHER_RUNE", "MAX_SIDE", "METADATA_FILENAME", "MIN_SIDE",
-           "OTHER_RUNE_CONFIDENCE", "SOURCES", "DrawingStore", "InvalidDrawingError", "StoreReport",
-           "default_data_dir", "flag_for", "flagged_files", "import_json", "main"]
-
-METADATA_FILENAME = "metadata.jsonl"
-LOCK_FILENAME = ".lock"
-PNG_KEY = "rune-reader"  # PNG text chunk holding the drawing's own metadata line
-SOURCES = ("prompted", "correction", "import")
-MAX_SIDE = 4096  # refuse larger drawings (the app's canvas is 384 px)
-MIN_SIDE = 8
-FLAG_NOT_A_RUNE = "not_a_rune"  # the model says the drawing is no rune at all
-FLAG_OTHER_RUNE = "other_rune"  # the model reads another rune than the label, with high confidence
-FLAGS = (FLAG_NOT_A_RUNE, FLAG_OTHER_RUNE)
-# A drawing the model reads as another rune with at least this confidence is flagged "other_rune".
-# Measured by benchmarks/flag_threshold.py (bundled model, default arguments): at 0.95 it flags 0 of the 138
-# real drawings in ../shared/real-runes/dev under their own label (the one misread, sol/0003 as ar, has 0.62;
-# from 0.63 up none is flagged), 3 of 800 generated sketches (1 "not a rune", misreads at 0.963 and 0.997),
-# and as junk 96.4% of the real drawings and 97.0% of the sketches saved under a wrong label, 99.3% of 2120
-# Omniglot characters (97.6% of them as "not a rune") and all of 200 noise images. At 0.9: 97.1% / 97.4%
-# of the wrong labels, the same honest figures; at 0.99: 94.2% / 95.4%.
-OTHER_RUNE_CONFIDENCE = 0.95
-# Runes whose short-twig form is a lone stroke (ᛌ sól, ᛧ yr): drawn alone they read as ísa, honestly.
-_READ_AS_ISA = frozenset(rune.id for rune in RUNES if rune.short_twig_glyph and not rune.short_twig_templates)
-
-
-class InvalidDrawingError(ValueError):
-    """A drawing or label the store refuses; the message is meant for the person who drew it."""
-
-
-@dataclass
-class StoreReport:
-    """What `verify()` found (or `repair()` fixed): committed drawings and the traces of crashes."""
-    drawings: int = 0
-    orphans: list[str] = field(default_factory=list)  # PNGs without a metadata line
-    temp_files: list[str] = field(default_factory=list)  # unfinished writes
-    missing: list[str] = field(default_factory=list)  # metadata lines whose PNG is gone
-    bad_lines: int = 0  # torn or unparsable metadata lines
-
-    @property
-    def ok(self) -> bool:
-        return not (self.orphans or self.temp_files or self.missing or self.bad_lines)
-
-
-def flag_for(label: str, prediction: Any, confidence: float = OTHER_RUNE_CONFIDENCE) -> str | None:
-    """Why a drawing saved as `label` should not be trusted, from the model's prediction for it, or None.
-
-    `prediction` is a `runes.model.Prediction` (anything with `.is_rune`, `.rune` and `.confidence`):
-    FLAG_NOT_A_RUNE when the model says it is no rune, FLAG_OTHER_RUNE when it reads another rune with at
-    least `confidence` (a lone stroke labelled sól or yr may read as ísa: that is their short-twig form).
-    Meant for prompted drawings: a correction is by definition a drawing the model read as another rune.
-    """
-    if not prediction.is_rune:
-        return FLAG_NOT_A_RUNE
-    if prediction.rune == label or (label in _READ_AS_ISA and prediction.rune == "isa"):
-        return None
-    return FLAG_OTHER_RUNE if prediction.confidence >= confidence else None
-
-
-def flagged_files(data_dir: str | os.PathLike) -> set[str]:
-    """File names (relative to data_dir, e.g. "tyr/<uuid>.png") whose metadata line carries a flag, also
-    for orphans (a crash before their line: the line in the PNG counts). Empty when data_dir has no
-    metadata.jsonl (a plain folder of PNGs)."""
-    store = DrawingStore(data_dir)
-    if not store.metadata_path.is_file():
-        return set()
-    records = store.records() + [r for r in map(store._embedded_record, store.verify().orphans) if r]
-    return {record["file_name"] for record in records if record.get("flag")}
-
-
-def _compact(value: float, digits: int) -> float | int:
-    """Rounded to `digits` decimals, as an int when whole: "12" instead of "12.0" in the metadata line."""
-    rounded = round(value, digits)
-    return int(rounded) if rounded == int(rounded) else rounded
-
-
-def _check_drawing_strokes(strokes: Any, width: int, height: int, label: str) -> Strokes:
-    """Validated strokes rounded for storage (0.1 px, whole ms). Raises InvalidDrawingError."""
-    try:
-        checked = check_strokes(strokes, width, height)
-    except InvalidStrokesError as error:
-        raise InvalidDrawingError(f"Those strokes cannot be stored: {error}") from None
-    if not checked:
-        raise InvalidDrawingError(f"The strokes are empty: draw {get_rune(label).label} first.")
-    return [[[_compact(x, 1) for x in xs], [_compact(y, 1) for y in ys], [_compact(t, 0) for t in ts]]
-            for xs, ys, ts in checked]
-
-
-def default_data_dir() -> Path:
-    return Path(os.environ.get("RUNES_DATA_DIR") or "data/contributed")
-
-
-def _check_label(label: Any, what: str = "rune") -> str:
-    if not isinstance(label, str) or label not in RUNE_IDS:
-        raise InvalidDrawingError(f"Unknown {what} {str(label)[:40]!r}: expected one of {', '.join(RUNE_IDS)}.")
-    return label
-
-
-def _check_size(width: int, height: int) -> None:
-    if max(width, height) > MAX_SIDE:
-        raise InvalidDrawingError(f"That drawing is {width}x{height} pixels; at most {MAX_SIDE}x{MAX_SIDE} is stored.")
-    if min(width, height) < MIN_SIDE:
-        raise InvalidDrawingError(f"That drawing is only {width}x{height} pixels; draw on the canvas.")
-
-
-def _to_gray(image: Any) -> np.ndarray:
-    """bytes, PIL image or numpy array -> uint8 HxW grayscale (transparency composited onto white)."""
-    if isinstance(image, (bytes, bytearray)):
-        try:
-            image = Image.open(io.BytesIO(image))
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-            raise InvalidDrawingError("That file is not an image I can read; send a PNG or JPEG drawing.") from None
-    if isinstance(image, Image.Image):
-        _check_size(*image.size)  # from the header, before decoding any pixels
-        try:
-            rgba = image.convert("RGBA")
-        except (OSError, ValueError, Image.DecompressionBombError):
-            raise InvalidDrawingError("That image is damaged or truncated; it could not be read.") from None
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return np.asarray(Image.alpha_composite(white, rgba).convert("L"))
-    array = np.asarray(image)
-    if array.ndim == 3 and array.shape[-1] == 1:
-        array = array[..., 0]
-    numeric = np.issubdtype(array.dtype, np.number) or array.dtype == bool
-    if not numeric or array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] not in (3, 4)):
-        raise InvalidDrawingError(f"Expected a grayscale, RGB or RGBA image, got an array of shape {array.shape}.")
-    _check_size(array.shape[1], array.shape[0])
-    array = np.nan_to_num(array.astype(np.float32))
-    array = np.clip(array * 255.0 if array.max(initial=0) <= 1.0 else array, 0, 255).astype(np.uint8)
-    return _to_gray(Image.fromarray(array)) if array.ndim == 3 else array
-
-
-class DrawingStore:
-    """Labelled drawings in DATA_DIR/<rune id>/<uuid>.png + DATA_DIR/metadata.jsonl; thread- and process-safe."""
-
-    def __init__(self, data_dir: str | os.PathLike, lock: Any = None) -> None:
-        self.root = Path(data_dir)
-        self.metadata_path = self.root / METADATA_FILENAME
-        self._lock = lock if lock is not None else threading.Lock()  # e.g. a CommitScheduler's lock
-
-    @contextlib.contextmanager
-    def locked(self):
-        """Exclusive access for this thread and every other process using the same folder."""
-        with self._lock:
-            self.root.mkdir(parents=True, exist_ok=True)
-            with open(self.root / LOCK_FILENAME, "a") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, also if the process dies
-                yield
-
-    def save(self, image: Any, label: str, source: str, *, guess: str | None = None,
-             strokes: Strokes | None = None, flag: str | None = None, app_version: str = __version__,
-             model_version: str | None = None) -> Path:
-        """Validate and store one drawing; returns its path. Raises InvalidDrawingError; writes nothing then.
-
-        `strokes`: the drawing as vectors, [[xs, ys, ts], ...] in the image's pixels (checked with
-        `runes.strokes.check_strokes` against the image's size; `image` is what they render to).
-        `flag`: None, or one of FLAGS (see `flag_for`)."""
-        _check_label(label)
-        if source not in SOURCES:
-            raise InvalidDrawingError(f"Unknown source {str(source)[:40]!r}: expected one of {', '.join(SOURCES)}.")
-        if guess is not None and not (isinstance(guess, str) and re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", guess)):
-            raise InvalidDrawingError(f"Unknown guess {str(guess)[:40]!r}: expected a model label such as 'tyr'.")
-        if flag is not None and flag not in FLAGS:
-            raise InvalidDrawingError(f"Unknown flag {str(flag)[:40]!r}: expected None or one of {', '.join(FLAGS)}.")
-        gray = _to_gray(image)
-        try:
-            preprocess(gray)
-        except EmptySketchError:
-            raise InvalidDrawingError(f"The canvas is empty: draw {get_rune(label).label} first.") from None
-        height, width = (int(side) for side in gray.shape)
-        if strokes is not None:
-            strokes = _check_drawing_strokes(strokes, width, height, label)
-        uid = uuid.uuid4().hex
-        record = {"file_name": f"{label}/{uid}.png", "label": label, "source": source,
-                  "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                  "width": width, "height": height, "app_version": app_version,
-                  "model_version": model_version, "guess": guess, "strokes": strokes, "flag": flag}
-        line = json.dumps(record, ensure_ascii=False)
-        info = PngImagePlugin.PngInfo()
-        info.add_itxt(PNG_KEY, line)
-        buffer = io.BytesIO()
-        Image.fromarray(gray, mode="L").save(buffer, format="PNG", pnginfo=info)
-        path = self.root / record["file_name"]
-        with self.locked():
-            self._write_atomic(path, buffer.getvalue())
-            try:
-                self._append(line)
-            except BaseException:
-                path.unlink(missing_ok=True)  # not committed: roll back (a hard crash leaves an orphan instead)
-                raise
-        return path
-
-    def _write_atomic(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.tmp")
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-
-    def _append(self, line: str) -> None:
-        with open(self.metadata_path, "a+b") as handle:
-            size = handle.seek(0, os.SEEK_END)
-            torn = size > 0 and os.pread(handle.fileno(), 1, size - 1) != b"\n"
-            handle.write((b"\n" if torn else b"") + line.encode("utf-8") + b"\n")  # fence off a torn line
-            handle.flush()
-            os.fsync(handle.fileno())
-
-    def _read(self) -> tuple[list[dict], int]:
-        if not self.metadata_path.is_file():
-            return [], 0
-        records, bad = [], 0
-        for raw in filter(bytes.strip, self.metadata_path.read_bytes().split(b"\n")):
-            try:
-                record = json.loads(raw)
-                _check_label(record.get("label"))
-                if record.get("file_name") != f"{record['label']}/{Path(record['file_name']).name}":
-                    raise ValueError
-                records.append(record)
-            except (ValueError, TypeError, AttributeError, KeyError):
-                bad += 1
-        return records, bad
-
-    def records(self) -> list[dict]:
-        """The committed metadata records in the order they were saved (torn lines skipped)."""
-        return self._read()[0]
-
-    def counts(self) -> dict[str, int]:
-        """Committed drawings per rune id, every rune present (0 when none). Flagged drawings count too:
-        they were saved, and this is what visitors see grow (training leaves them out)."""
-        counted = Counter(record["label"] for record in self.records())
-        return {rune_id: counted.get(rune_id, 0) for rune_id in RUNE_IDS}
-
-    def next_prompt(self, rng: Any) -> str:
-        """The rune to ask for next: the least collected, random among ties (rng: random.Random or numpy)."""
-        counts = self.counts()
-        fewest = min(counts.values())
-        return str(rng.choice([rune_id for rune_id, n in counts.items() if n == fewest]))
-
-    def verify(self) -> StoreReport:
-        """Check the folder (read-only): orphans, unfinished temp files, lines without a PNG, torn lines."""
-        records, bad = self._read()
-        named = {record["file_name"] for record in records}
-        on_disk = {p.relative_to(self.root).as_posix() for r in RUNE_IDS for p in (self.root / r).glob("*.png")}
-        temps = sorted(p.relative_to(self.root).as_posix() for r in RUNE_IDS for p in (self.root / r).glob(".*.tmp"))
-        return StoreReport(drawings=len(records), orphans=sorted(on_disk - named), temp_files=temps,
-                           missing=sorted(named - on_disk), bad_lines=bad)
-
-    def repair(self) -> StoreReport:
-        """Make the folder consistent after a crash; returns what it found. Never deletes a finished drawing:
-        orphans written by a store get their line back; other PNGs dropped in by hand are left as they are."""
-        with self.locked():
-            report = self.verify()
-            for name in report.temp_files:
-                (self.root / name).unlink(missing_ok=True)
-            records = [r for r in self.records() if r["file_name"] not in set(report.missing)]
-            # Adopt the orphans this store wrote (their line is in the PNG).
-            records += [record for record in map(self._embedded_record, report.orphans) if record]
-            if report.missing or report.orphans or report.bad_lines:
-                data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
-                self._write_atomic(self.metadata_path, data)  # same temp-file + rename, for the metadata file
-            return report
-
-
-    def _embedded_record(self, name: str) -> dict | None:
-        """The metadata line a store wrote into the PNG `name` (relative to the folder), or None."""
-        with contextlib.suppress(OSError, ValueError, SyntaxError), Image.open(self.root / name) as image:
-            record = json.loads(image.text.get(PNG_KEY, "{}"))
-            if isinstance(record, dict) and record.get("file_name") == name:
-                return record
-        return None
+__all__ = ["FLAGS", "FLAG_NOT_A_RUNE", "FLAG_OTHER_RUNE", "LOCK_FILENAME", "MAX_SIDE", "METADATA_FILENAME",
+           "MIN_SIDE", "OTHER_RUNE_CONFIDENCE", "PNG_KEY", "SOURCES", "DrawingStore", "InvalidDrawingError",
+           "StoreReport", "default_data_dir", "flag_for", "flagged_files", "import_json", "main"]
 
 
 def import_json(src_dir: str | os.PathLike, store: DrawingStore) -> tuple[int, dict[str, int]]:
@@ -371,8 +97,6 @@ def main(argv: list[str] | None = None) -> int:
             imported, skipped = import_json(args.src_dir, DrawingStore(args.to))
             print(f"imported {imported} drawings into {args.to} (skipped: {skipped or 'none'})")
         elif args.command == "push":
-            from runes.dataset_hub import push_dataset
-
             info = push_dataset(args.data_dir, args.repo, private=args.private)
             print(f"pushed {args.data_dir} to dataset {args.repo}: {getattr(info, 'commit_url', info)}")
         else:

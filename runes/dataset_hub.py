@@ -11,6 +11,7 @@ Library code only: never imports gradio.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -21,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from runes.alphabet import RUNE_IDS, get_rune
-from runes.dataset import METADATA_FILENAME, DrawingStore
+from runes.store import METADATA_FILENAME, DrawingStore
+
+log = logging.getLogger(__name__)
 
 __all__ = ["SYNC_FOLDER", "dataset_card", "push_dataset", "start_sync"]
 
@@ -117,3 +120,21 @@ def start_sync(data_dir: str | os.PathLike, repo_id: str, every_minutes: float =
     return CommitScheduler(repo_id=repo_id, repo_type="dataset", folder_path=data_dir, every=every_minutes,
                            path_in_repo=f"{SYNC_FOLDER}/{run}", allow_patterns=[METADATA_FILENAME, "*/*.png"],
                            hf_api=hf_api)
+
+
+def open_store(data_dir: str | os.PathLike, repo_id: str = "", every_minutes: float = 5
+               ) -> tuple[DrawingStore, str | None]:
+    """The drawing store for an app: repaired after a crash and, when `repo_id` is given, synced to that Hub
+    dataset repo in the background. Returns (store, the repo it syncs to, or None when it keeps drawings
+    locally: no repo, or syncing could not start, e.g. offline or no token; that is logged, never raised)."""
+    lock, synced = None, None
+    if repo_id:
+        try:
+            lock, synced = start_sync(data_dir, repo_id, every_minutes=every_minutes).lock, repo_id
+        except Exception as error:  # noqa: BLE001  (offline, no token, no rights: keep collecting locally)
+            log.warning("not syncing drawings to %s (%s); they stay in %s", repo_id, type(error).__name__, data_dir)
+    store = DrawingStore(data_dir, lock=lock)
+    report = store.repair()  # adopt complete drawings without a metadata line, drop unfinished temp files
+    if not report.ok:
+        log.warning("repaired %s: %s", data_dir, report)
+    return store, synced

@@ -231,11 +231,28 @@ def _cuts(unit: _Unit, line: float, stems: list[tuple[int, int]]) -> list[int]:
     return sorted(c for c in cuts if unit.left + margin <= c <= unit.right - margin)
 
 
-# Width / height of each rune's ink (futhark order), 2nd and 98th percentile over 150 sketches per rune
-# drawn by runes.sketches (slant, wobble and pen width included): what a plausible rune is.
-_ASPECT = np.array([(0.31, 0.88), (0.48, 1.0), (0.35, 0.71), (0.34, 0.89), (0.39, 0.87), (0.34, 0.84),
-                    (0.21, 1.04), (0.3, 0.76), (0.08, 0.44), (0.32, 0.68), (0.41, 1.06), (0.33, 0.95),
-                    (0.29, 0.76), (0.19, 1.0), (0.29, 0.7), (0.53, 0.97)])
+# Width / height of each rune's ink: 2nd and 98th percentile over the first 150 sketches of each rune drawn by
+# runes.sketches (slant, wobble and pen width included): what a plausible rune is. Measured, never edited by
+# hand: `python benchmarks/measure_aspect.py --write` regenerates this table (tests/test_inscription.py checks
+# that it is what the script measures).
+_ASPECT_RANGES: dict[str, tuple[float, float]] = {
+    "fe": (0.24, 0.88), "ur": (0.48, 1.0), "thurs": (0.35, 0.71), "as": (0.33, 0.87),
+    "reith": (0.39, 0.87), "kaun": (0.29, 0.85), "hagall": (0.21, 1.1), "nauthr": (0.3, 0.73),
+    "isa": (0.08, 0.44), "ar": (0.32, 0.77), "sol": (0.41, 1.06), "tyr": (0.29, 0.95),
+    "bjork": (0.32, 0.76), "mathr": (0.19, 1.0), "logr": (0.29, 0.73), "yr": (0.53, 0.97),
+}
+
+
+def _aspect_table() -> np.ndarray:
+    """_ASPECT_RANGES as an array in RUNE_IDS order, shape (runes, 2)."""
+    missing = [rune_id for rune_id in RUNE_IDS if rune_id not in _ASPECT_RANGES]
+    if missing:
+        raise RuntimeError(f"runes/inscription.py has no width range for {', '.join(missing)}: run "
+                           "`python benchmarks/measure_aspect.py --write` to measure the table again.")
+    return np.array([_ASPECT_RANGES[rune_id] for rune_id in RUNE_IDS])
+
+
+_ASPECT = _aspect_table()
 
 
 _STEMS = np.array([2 if r in ("ur", "reith", "sol", "bjork") else 1 for r in RUNE_IDS])  # most stems a rune has

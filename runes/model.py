@@ -1,13 +1,15 @@
 """The CNN and the Recognizer that loads a model folder and predicts runes.
 
-A model folder (laid out like a Hugging Face model repo) holds `model.keras`,
-`config.json` (labels in order, input size, preprocessing version, package version),
-`metrics.json` and a `README.md` model card.
+A model folder (laid out like a Hugging Face model repo) holds `model.keras`, `config.json` (labels in
+order, input size, preprocessing version, package version), `metrics.json` and a `README.md` model card;
+`runes.folder` reads and checks it. `Recognizer.load("hf://owner/name[@rev]")` downloads one with
+`runes.hub` first. This module imports runes.hub (never the reverse) inside the two methods that need
+it: importing it with the package would load it twice under `python -m runes.hub`, and nothing of the
+Hub is needed until a hf:// source is loaded.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,21 +17,23 @@ from pathlib import Path
 import numpy as np
 
 from runes.alphabet import get_rune
+from runes.folder import (
+    BUNDLED_MODEL_DIR,
+    CONFIG_FILENAME,
+    HF_PREFIX,
+    MODEL_FILENAME,
+    ModelLoadError,
+    load_keras_model,
+    read_config,
+)
 from runes.inference import NumpyForward, UnsupportedModelError
 from runes.nonrunes import BLUETOOTH, EXTRA_LABELS
-from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION, preprocess
+from runes.preprocess import INPUT_SIZE, preprocess
 
 __all__ = ["build_model", "Recognizer", "Prediction", "ModelLoadError", "BUNDLED_MODEL_DIR",
            "MODEL_FILENAME", "CONFIG_FILENAME"]
 
-BUNDLED_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
-MODEL_FILENAME = "model.keras"
-CONFIG_FILENAME = "config.json"
 NUMPY_MAX_BATCH = 32  # batches up to this size use the numpy forward pass, larger ones the TensorFlow graph
-
-
-class ModelLoadError(RuntimeError):
-    """A model folder could not be loaded; the message says which and why."""
 
 
 def build_model(input_shape: tuple[int, int, int] = (INPUT_SIZE, INPUT_SIZE, 1), num_classes: int = 16,
@@ -78,37 +82,6 @@ class Prediction:
         return sorted(self.probabilities.items(), key=lambda item: -item[1])[:k]
 
 
-def _read_config(folder: Path) -> dict:
-    path = folder / CONFIG_FILENAME
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelLoadError(f"{folder} is not a model folder: it has no {CONFIG_FILENAME}.") from None
-    except (OSError, ValueError) as error:
-        raise ModelLoadError(f"{path} is not valid JSON ({error}).") from None
-    labels = config.get("labels")
-    if not isinstance(labels, list) or not labels or not all(isinstance(label, str) for label in labels):
-        raise ModelLoadError(f"{path} has no 'labels' list of rune ids.")
-    for label in labels:
-        if label in EXTRA_LABELS:
-            continue
-        try:
-            get_rune(label)
-        except KeyError as error:
-            raise ModelLoadError(f"{path}: {error.args[0]}") from None
-    threshold = config.get("rune_threshold", 0.5)
-    if not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
-        raise ModelLoadError(f"{path}: rune_threshold must be a number in [0, 1], got {threshold!r}.")
-    if config.get("input_size") != INPUT_SIZE:
-        raise ModelLoadError(f"{path}: input_size is {config.get('input_size')!r}, this package needs {INPUT_SIZE}.")
-    if config.get("preprocessing_version") != PREPROCESSING_VERSION:
-        raise ModelLoadError(
-            f"{path}: preprocessing_version is {config.get('preprocessing_version')!r}, this package uses "
-            f"{PREPROCESSING_VERSION}; retrain the model or install the matching package version."
-        )
-    return config
-
-
 class Recognizer:
     """A loaded model plus its labels: `Recognizer.load().predict(image)`.
 
@@ -146,24 +119,16 @@ class Recognizer:
     @classmethod
     def load(cls, source: str | os.PathLike | None = None) -> "Recognizer":
         """Load a model folder: None for the bundled model, a local folder path, or "hf://owner/name[@rev]"."""
-        if isinstance(source, str) and source.startswith("hf://"):
-            # Downloads (or reuses the cache), then loads that folder like a local one.
+        if isinstance(source, str) and source.startswith(HF_PREFIX):
             from runes import hub
 
+            # Downloads (or reuses the cache), then loads that folder like a local one.
             return hub.load_recognizer(cls, source)
         folder = BUNDLED_MODEL_DIR if source is None else Path(source).expanduser()
         if not folder.is_dir():
             raise ModelLoadError(f"Model folder {str(folder)!r} does not exist.")
-        config = _read_config(folder)
-        model_path = folder / MODEL_FILENAME
-        if not model_path.is_file():
-            raise ModelLoadError(f"{folder} has no {MODEL_FILENAME}.")
-        import keras
-
-        try:
-            model = keras.saving.load_model(model_path, compile=False, safe_mode=True)
-        except Exception as error:  # corrupt zip, wrong format, unsafe content...
-            raise ModelLoadError(f"Could not load {model_path}: {type(error).__name__}: {error}") from None
+        config = read_config(folder)
+        model = load_keras_model(folder)
         name = "bundled model" if source is None else str(folder)
         return cls(model, config["labels"], source=name, config=config)
 
@@ -174,7 +139,6 @@ class Recognizer:
         Returns (recognizer, note): the note says in words which model runs and why. Other errors
         (repo not found, gated, bad files...) still raise, with their message.
         """
-        # Imported here: no huggingface_hub import until a download is needed.
         from runes.hub import HubUnavailableError
 
         try:
@@ -182,7 +146,7 @@ class Recognizer:
         except HubUnavailableError as error:
             recognizer = cls.load(None)
             return recognizer, f"Using the bundled model because {error}"
-        if isinstance(source, str) and source.startswith("hf://"):
+        if isinstance(source, str) and source.startswith(HF_PREFIX):
             commit = getattr(recognizer, "hub_commit", "")
             return recognizer, f"Using {recognizer.source} from the Hugging Face Hub (commit {commit[:10]})."
         return recognizer, f"Using the {recognizer.source}." if source is None else f"Using {recognizer.source}."

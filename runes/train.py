@@ -1,10 +1,11 @@
 """Train the rune CNN on generated sketches: `python -m runes.train [--flags]`.
 
 Writes a model folder laid out like a Hugging Face model repo: model.keras, config.json,
-metrics.json and a README.md model card. `--data DIR` adds labelled drawings
-(DIR/<rune id>/*.png) to the generated ones; the bundled model uses generated data only. Drawings whose
-line in DIR/metadata.jsonl carries a flag (see `runes.dataset.flag_for`) are left out unless
-`--include-flagged`; a folder without metadata.jsonl is read whole.
+metrics.json and a README.md model card (`runes.card`: the same card `runes.hub push` uploads).
+`--data DIR` adds labelled drawings (DIR/<rune id>/*.png) to the generated ones; the bundled model
+uses generated data only. Drawings whose line in DIR/metadata.jsonl carries a flag (see
+`runes.store.flag_for`) are left out unless `--include-flagged`; a folder without metadata.jsonl is
+read whole.
 """
 
 from __future__ import annotations
@@ -22,12 +23,19 @@ from pathlib import Path
 import numpy as np
 
 from runes import __version__
-from runes.alphabet import NUM_RUNES, RUNE_IDS, RUNES
-from runes.dataset import flagged_files
-from runes.model import CONFIG_FILENAME, MODEL_FILENAME, build_model
+from runes.alphabet import NUM_RUNES, RUNE_IDS
+from runes.card import model_card
+from runes.folder import (
+    CARD_FILENAME,
+    CONFIG_FILENAME,
+    METRICS_FILENAME,
+    MODEL_FILENAME,
+)
+from runes.model import build_model
 from runes.nonrunes import BLUETOOTH, NOT_A_RUNE, draw_extra
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION, preprocess
 from runes.sketches import generate_rune_sketches
+from runes.store import flagged_files
 
 __all__ = ["TrainConfig", "train", "load_labelled_folder", "main"]
 
@@ -145,70 +153,6 @@ def load_labelled_folder(folder: str | os.PathLike, labels: list[str] | tuple[st
     return x, np.array(targets, dtype=np.int32), skipped
 
 
-def _model_card(config: TrainConfig, metrics: dict) -> str:
-    rows = "\n".join(f"| {i} | `{r.id}` | {r.glyphs} | {r.name} | {r.transliteration} | {r.meaning} |"
-                     for i, r in enumerate(RUNES))
-    extra_rows = {BLUETOOTH: "| {i} | `bluetooth` | ᚼ+ᛒ | Bluetooth logo | | the bind rune of Harald Bluetooth |",
-                  NOT_A_RUNE: "| {i} | `other` | | not a rune | | scribbles, symbols, letters of other scripts |"}
-    rows += "".join("\n" + extra_rows[label].format(i=i) for i, label in enumerate(model_labels(config))
-                    if label in extra_rows)
-    calibration = metrics.get("calibration")
-    rejection_line = (f"- 'not a rune': rune_threshold {calibration['rune_threshold']:.3f} accepts "
-                      f"{calibration['acceptance']:.4f} of generated runes and rejects {calibration['rejection']:.4f} "
-                      f"of generated non-runes\n" if calibration else "")
-    real = metrics.get("real_drawings")
-    if real and "acceptance" in real:
-        rejection_line += f"- real drawings accepted as runes: {real['acceptance']:.4f}\n"
-    real_line = (f"- accuracy on {real['n']} real human drawings (never trained on): "
-                 f"top-1 {real['accuracy']:.4f}, top-3 {real['top3_accuracy']:.4f}\n" if real else "")
-    settings = "\n".join(f"- `{k}`: {v}" for k, v in dataclasses.asdict(config).items() if k not in ("out", "workers"))
-    return f"""---
-library_name: keras
-pipeline_tag: image-classification
-license: mit
-tags:
-- runes
-- younger-futhark
-- sketch-recognition
----
-# Rune Reader CNN
-
-A small Keras CNN that recognises hand-drawn runes of the Younger Futhark (16 runes, long-branch
-and short-twig forms). Trained with `python -m runes.train` on synthetic hand-drawn sketches
-generated from stroke templates (package version {__version__}).
-
-## Metrics
-- validation accuracy on generated sketches: {metrics['val_accuracy']:.4f} (n={metrics['val_samples']})
-{real_line}{rejection_line}- training time: {metrics['train_seconds']:.0f} s on {metrics['cpu_count']} CPU cores
-
-## Labels (output order)
-| index | id | glyphs | name | sound | meaning |
-|---|---|---|---|---|---|
-{rows}
-
-## Input
-`runes.preprocess.preprocess(image)`: any image is cropped to its ink, scaled so the longer side is
-26 px keeping the aspect ratio, centred in a {INPUT_SIZE}x{INPUT_SIZE} float32 image with the ink bright
-(preprocessing version {PREPROCESSING_VERSION}).
-
-## Training settings
-{settings}
-
-## Use
-```python
-from runes import Recognizer
-recognizer = Recognizer.load("path/to/this/folder")
-print(recognizer.predict(image).top(3))
-```
-or with plain Keras: `keras.saving.load_model("{MODEL_FILENAME}", safe_mode=True)` on preprocessed input.
-
-## Limitations
-- One rune per image. ᛌ (short-twig sol) and ᛧ (short-twig yr) are a lone short stroke and read as ᛁ.
-- "Not a rune" is learned from generated scribbles, symbols, Latin letters and digits: a non-rune that
-  looks much like a rune is still read as that rune.
-"""
-
-
 def train(config: TrainConfig, verbose: int = 1) -> dict:
     """Train a model as configured, write the model folder and return its metrics."""
     import keras
@@ -270,8 +214,8 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
         metrics["real_drawings"] = {"accuracy": report.accuracy, "top3_accuracy": report.top3_accuracy,
                                     "acceptance": report.acceptance, "n": report.total,
                                     "folder": Path(config.eval_dir).name}
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    (out / "README.md").write_text(_model_card(config, metrics), encoding="utf-8")
+    (out / METRICS_FILENAME).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    (out / CARD_FILENAME).write_text(model_card(model_config, metrics), encoding="utf-8")
     if verbose:
         print(f"wrote {out} (val accuracy {val_accuracy:.4f}, {metrics['train_seconds']:.0f} s)")
     return metrics

@@ -159,3 +159,47 @@ def test_recognizer_round_trip_and_load_errors(tmp_path, bundled):
     (copy / "config.json").write_text(json.dumps(config))
     with pytest.raises(ModelLoadError, match="Unknown rune id"):
         Recognizer.load(copy)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module `path` imports, dotted ("runes.hub", "gradio"), lazy imports included and `if
+    TYPE_CHECKING:` blocks left out; `from runes import hub` counts as "runes.hub"."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(child) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING"
+                   for child in ast.walk(node)}
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)  # a submodule, or just a name
+    return found
+
+
+def test_runes_modules_import_one_way():
+    """No import cycle of any length inside runes/ (lazy imports count), and the library never imports gradio."""
+    paths = {path.stem: path for path in (Path(__file__).resolve().parents[1] / "runes").glob("*.py")}
+    imported = {name: _imports(path) for name, path in paths.items()}
+    assert not [name for name, modules in imported.items() if any(m.split(".")[0] == "gradio" for m in modules)]
+    graph = {name: {m.split(".")[1] for m in modules if m.startswith("runes.") and m.split(".")[1] in paths} - {name}
+             for name, modules in imported.items() if name != "__init__"}  # the package only re-exports
+    cycles = []
+
+    def visit(module: str, path: list[str]) -> None:
+        for dependency in sorted(graph.get(module, ())):
+            if dependency == path[0]:
+                cycles.append(" -> ".join([*path, dependency]))
+            elif dependency not in path:
+                visit(dependency, [*path, dependency])
+
+    for module in sorted(graph):
+        visit(module, [module])
+    assert not cycles, cycles
+    assert graph["model"] >= {"folder", "hub"} and "model" not in graph["hub"]
+    assert "dataset" not in graph["dataset_hub"] | graph["store"] and graph["dataset"] >= {"dataset_hub", "store"}

@@ -693,3 +693,24 @@ def test_verify_cli_and_repair_leave_foreign_pngs_alone(tmp_path):
     assert done.returncode == 0 and done.stdout.startswith("repaired: 1 drawings; orphans 2")
     assert foreign.is_file() and DrawingStore(root).verify().orphans == ["isa/dropped-in-by-hand.png"]
     assert DrawingStore(root).counts()["tyr"] == 1 and DrawingStore(root).counts()["isa"] == 0
+
+
+def test_a_correction_is_flagged_only_when_it_is_no_rune():
+    read_as_tyr = SimpleNamespace(rune="tyr", confidence=1.0, is_rune=True)
+    assert flag_for("isa", read_as_tyr, source="correction") is None  # disagreeing is what a correction does
+    assert flag_for("isa", SimpleNamespace(rune="tyr", confidence=1.0, is_rune=False),
+                    source="correction") == FLAG_NOT_A_RUNE
+
+
+def test_open_store_keeps_drawings_locally_when_the_hub_is_unreachable(tmp_path):
+    """The app's store: with the Hub offline, syncing cannot start; drawings are still stored, nothing raised."""
+    code = ("import sys, numpy as np; from runes.dataset_hub import open_store\n"
+            "store, synced = open_store(sys.argv[1], 'alice/rune-drawings')\n"
+            "image = np.full((64, 64), 255, np.uint8); image[8:56, 30:34] = 0\n"
+            "store.save(image, 'isa', 'prompted'); print('synced', synced, store.counts()['isa'])")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "data")], capture_output=True, text=True,
+                            env=_clean_env(tmp_path, HF_HUB_OFFLINE="1"), cwd=Path(__file__).resolve().parent.parent,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "synced None 1"
+    assert "not syncing drawings to alice/rune-drawings" in result.stderr

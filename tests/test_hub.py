@@ -281,6 +281,47 @@ def test_card_includes_real_drawing_accuracy():
     assert "real human drawings" in card.text and "`epochs`: 12" in card.text
 
 
+def _front_matter(card: str) -> str:
+    assert card.startswith("---\n"), card[:80]
+    return card.split("---\n")[1]
+
+
+def test_one_card_for_training_and_the_hub(small_model):
+    """Training writes model_card(config, metrics); a push writes the same document with the repo filled in.
+    Its metadata is what huggingface_hub writes back for it, unchanged."""
+    from huggingface_hub import ModelCard
+
+    from runes.card import model_card
+
+    config = json.loads((small_model / "config.json").read_text())
+    metrics = json.loads((small_model / "metrics.json").read_text())
+    trained = (small_model / "README.md").read_text(encoding="utf-8")
+    assert trained == model_card(config, metrics)
+    pushed = model_card(config, metrics, "alice/runes")
+    generic = (pushed.replace("# Rune Reader CNN: alice/runes", "# Rune Reader CNN")
+               .replace("- name: runes\n", "- name: rune-reader-cnn\n").replace("alice/runes", "owner/name"))
+    assert generic == trained
+    for card in (trained, pushed):
+        assert ModelCard(card).data.to_yaml() + "\n" == _front_matter(card)
+        assert "| 0 | `fe` | ᚠ | fé | f | wealth, cattle |" in card and "| 17 | `other` | | not a rune |" in card
+        assert f"validation accuracy on generated sketches: {metrics['val_accuracy']:.4f}" in card
+        assert "accuracy on real human drawings: not measured for this model" in card
+        assert "- `samples_per_rune`: 20" in card and "`out`" not in card and "`workers`" not in card
+        assert "preprocessing version 1" in card and "ᛌ (short-twig sól) and ᛧ (short-twig yr)" in card
+
+
+def test_bundled_card_is_generated_from_its_config_and_metrics():
+    """models/README.md is `python -m runes.card models`: the card a training run would write for it."""
+    from runes.card import model_card
+
+    config = json.loads((BUNDLED_MODEL_DIR / "config.json").read_text())
+    metrics = json.loads((BUNDLED_MODEL_DIR / "metrics.json").read_text())
+    card = (BUNDLED_MODEL_DIR / "README.md").read_text(encoding="utf-8")
+    assert card == model_card(config, metrics), "run python -m runes.card models"
+    assert "- 'not a rune': rune_threshold 0.500 accepts 0.9992 of generated runes" in card
+    assert "top-1 0.9928, top-3 1.0000" in card and "- `eval_dir`: ../shared/real-runes/dev" in card
+
+
 def test_pull_cli_writes_a_loadable_folder(hub_cache, tmp_path):
     env = _clean_env(tmp_path, HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(hub_cache))
     out = tmp_path / "pulled"

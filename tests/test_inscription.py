@@ -379,3 +379,46 @@ def test_sequence_accuracy_on_composed_inscriptions(recognizer):
         pytest.xfail(f"issue #6 target not met: sequence accuracy {result['sequence_accuracy']:.3f} (lines the "
                      f"classifier reads right one by one: {result['readable_accuracy']:.3f}), per rune "
                      f"{result['rune_accuracy']:.3f}; drawings right on their own {result['isolated_accuracy']:.3f}")
+
+
+# --------------------------------------------------------------------------- the measured width table
+
+
+@pytest.fixture(scope="module")
+def measure_aspect():
+    """benchmarks/measure_aspect.py as a module (the script that regenerates _ASPECT_RANGES)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "measure_aspect.py"
+    spec = importlib.util.spec_from_file_location("measure_aspect", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_aspect_table_is_what_the_script_measures(measure_aspect):
+    """The committed table equals a fresh measurement (all 150 sketches per rune, ~3 s): a change to the
+    templates or the sketch style shows up here until `python benchmarks/measure_aspect.py --write` is run."""
+    from runes import inscription
+
+    measured = measure_aspect.measure()
+    assert list(measured) == list(RUNE_IDS)
+    differing = {r: (inscription._ASPECT_RANGES.get(r), measured[r]) for r in RUNE_IDS
+                 if inscription._ASPECT_RANGES.get(r) != measured[r]}
+    assert not differing, f"(committed, measured) differ: {differing}; run python benchmarks/measure_aspect.py --write"
+    np.testing.assert_array_equal(inscription._ASPECT, [measured[r] for r in RUNE_IDS])
+    source = Path(inscription.__file__).read_text(encoding="utf-8")
+    assert measure_aspect.rewrite(source, measured) == source  # the file holds the script's own text
+    assert all(0 < low < high for low, high in measured.values())
+    assert measured["isa"][1] < 0.5 < measured["yr"][0]  # a lone stroke is narrow, ᛦ is wide
+
+
+def test_aspect_script_rewrites_only_the_table(measure_aspect):
+    from runes import inscription
+
+    source = Path(inscription.__file__).read_text(encoding="utf-8")
+    changed = measure_aspect.rewrite(source, {**inscription._ASPECT_RANGES, "fe": (0.01, 9.5)})
+    assert '"fe": (0.01, 9.5),' in changed and changed.count("\n") == source.count("\n")
+    assert changed.replace('"fe": (0.01, 9.5)', '"fe": ({}, {})'.format(*inscription._ASPECT_RANGES["fe"])) == source
+    with pytest.raises(ValueError, match="--write"):
+        measure_aspect.rewrite(source.replace("_ASPECT_RANGES: dict", "_RANGES: dict"), inscription._ASPECT_RANGES)

@@ -46,6 +46,20 @@ def test_load_labelled_folder_skips_bad_files(tmp_path):
     assert x.shape == (1, 32, 32, 1) and list(y) == [11] and skipped == {"unreadable": 1, "empty": 0}
 
 
+def test_training_and_its_card_need_no_huggingface_hub(tmp_path):
+    """runes.train imports, and writes the model card, with huggingface_hub unimportable."""
+    code = ("import sys; sys.modules['huggingface_hub'] = None\n"
+            "import runes.train\n"
+            "from runes.card import write_card\n"
+            "from runes.folder import BUNDLED_MODEL_DIR\n"
+            "import shutil; shutil.copytree(BUNDLED_MODEL_DIR, sys.argv[1], ignore=shutil.ignore_patterns('*.keras'))\n"
+            "print(write_card(sys.argv[1]).read_text()[:4])")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "m")], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("---"), done.stderr[-2000:]
+    assert (tmp_path / "m" / "README.md").read_text() == (ROOT / "models" / "README.md").read_text()
+
+
 def test_train_help_lists_every_field():
     result = subprocess.run([sys.executable, "-m", "runes.train", "--help"], capture_output=True, text=True,
                             cwd=ROOT, check=True)

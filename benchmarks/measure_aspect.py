@@ -1,0 +1,99 @@
+"""Measure `_ASPECT_RANGES` in runes/inscription.py: how wide each rune's ink is, from generated sketches.
+
+    python benchmarks/measure_aspect.py            # print the measured table
+    python benchmarks/measure_aspect.py --check    # exit 1 (with the differences) if runes/inscription.py differs
+    python benchmarks/measure_aspect.py --write    # rewrite the table in runes/inscription.py in place
+
+For each rune, the first PER_RUNE sketches `runes.sketches.draw_sketch(rune, seed=i)` (slant, wobble,
+pen width included) are reduced to their ink the way `read_inscription` does (`to_ink`, then
+ink >= min(INK_THRESHOLD, strongest / 2)), and the width / height of the ink's box is taken. The table
+holds the 2nd and 98th percentile of that ratio per rune, rounded to 2 decimals: what a plausible rune
+is. The sketches are a deterministic function of their seed, so the table is exactly reproducible;
+re-run with --write whenever the stroke templates (runes.alphabet) or the sketch style change.
+About 3 s; tests/test_inscription.py checks that the committed table is what this computes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from runes.alphabet import RUNE_IDS  # noqa: E402
+from runes.preprocess import INK_THRESHOLD, to_ink  # noqa: E402
+from runes.sketches import draw_sketch  # noqa: E402
+
+PER_RUNE = 150  # sketches per rune
+PERCENTILES = (2, 98)
+INSCRIPTION = ROOT / "runes" / "inscription.py"
+# The table's assignment up to its closing brace, as this script writes it.
+TABLE = re.compile(r"^_ASPECT_RANGES: dict\[str, tuple\[float, float\]\] = \{\n.*?^\}\n", re.MULTILINE | re.DOTALL)
+
+Ranges = dict[str, tuple[float, float]]
+
+
+def ink_aspect(image: np.ndarray) -> float:
+    """Width / height of the box around the ink of one drawing, as read_inscription finds ink."""
+    ink = to_ink(image)
+    mask = ink >= min(INK_THRESHOLD, float(ink.max()) / 2)
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return float(cols[-1] + 1 - cols[0]) / float(rows[-1] + 1 - rows[0])
+
+
+def measure(per_rune: int = PER_RUNE) -> Ranges:
+    """Rune id -> (2nd, 98th percentile of the ink's width / height), rounded to 2 decimals, futhark order."""
+    ranges = {}
+    for rune_id in RUNE_IDS:
+        aspects = [ink_aspect(draw_sketch(rune_id, seed=i)) for i in range(per_rune)]
+        low, high = np.percentile(aspects, PERCENTILES)
+        ranges[rune_id] = (round(float(low), 2), round(float(high), 2))
+    return ranges
+
+
+def table_source(ranges: Ranges) -> str:
+    """The table as Python source, four runes a line."""
+    items = [f'"{rune_id}": ({low}, {high})' for rune_id, (low, high) in ranges.items()]
+    lines = ["    " + ", ".join(items[i:i + 4]) + "," for i in range(0, len(items), 4)]
+    return "_ASPECT_RANGES: dict[str, tuple[float, float]] = {\n" + "\n".join(lines) + "\n}\n"
+
+
+def rewrite(source: str, ranges: Ranges) -> str:
+    """`source` (runes/inscription.py's text) with its table replaced by `ranges`."""
+    found = TABLE.findall(source)
+    if len(found) != 1:
+        raise ValueError(f"Expected one `_ASPECT_RANGES: dict[str, tuple[float, float]] = {{ ... }}` block ending "
+                         f"with a '}}' line in {INSCRIPTION}, found {len(found)}; restore it, then run --write again.")
+    return TABLE.sub(lambda _: table_source(ranges), source)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help=f"rewrite the table in {INSCRIPTION.relative_to(ROOT)}")
+    mode.add_argument("--check", action="store_true", help="exit 1 if the committed table differs")
+    args = parser.parse_args(argv)
+    ranges = measure()
+    source = INSCRIPTION.read_text(encoding="utf-8")
+    updated = rewrite(source, ranges)
+    if args.write:
+        INSCRIPTION.write_text(updated, encoding="utf-8")
+        print(f"{'rewrote' if updated != source else 'unchanged:'} the table in {INSCRIPTION.relative_to(ROOT)}")
+    elif args.check:
+        if updated != source:
+            print(f"{INSCRIPTION.relative_to(ROOT)} differs from the measured table; run "
+                  f"`python benchmarks/measure_aspect.py --write`:\n{table_source(ranges)}", file=sys.stderr)
+            return 1
+        print("the committed table is what this script measures")
+    else:
+        print(table_source(ranges), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+"""The model card (README.md) of a model folder: one writer, used when training and when publishing.
+
+    model_card(config, metrics)                 # runes.train writes it into the folder it trains
+    model_card(config, metrics, "owner/name")   # runes.hub push uploads it, naming the repo it goes to
+    python -m runes.card MODEL_DIR              # rewrite MODEL_DIR/README.md from its config.json + metrics.json
+
+`config` and `metrics` are the folder's config.json and metrics.json as dicts; the card says what they
+hold (missing metrics are said to be not measured). The YAML front matter is written here in the form
+huggingface_hub's ModelCardData writes (library, pipeline tag, license, tags, a model-index with the
+evaluation results), so training never needs huggingface_hub; tests/test_hub.py parses it with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+from runes import __version__
+from runes.alphabet import get_rune
+from runes.folder import (
+    CARD_FILENAME,
+    CONFIG_FILENAME,
+    MODEL_FILENAME,
+    MODEL_FILES,
+    ModelLoadError,
+    read_config,
+    read_metrics,
+)
+from runes.nonrunes import BLUETOOTH, NOT_A_RUNE
+from runes.preprocess import GLYPH_SIZE, INPUT_SIZE, PREPROCESSING_VERSION
+
+__all__ = ["TAGS", "model_card", "write_card", "main"]
+
+TAGS = ("runes", "younger-futhark", "sketch-recognition", "image-classification", "keras")
+# Rows of the label table for the outputs that are not runes: glyphs, name, sound, meaning.
+_EXTRA_ROWS = {BLUETOOTH: ("ᚼ+ᛒ", "Bluetooth logo", "", "the bind rune of Harald Bluetooth"),
+               NOT_A_RUNE: ("", "not a rune", "", "scribbles, symbols, letters of other scripts")}
+_UNUSED_SETTINGS = ("out", "workers")  # training settings that do not change the model
+
+
+def _yaml(value: object) -> str:
+    """A YAML scalar: plain when unambiguous, else a JSON string (valid YAML)."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    plain = re.fullmatch(r"[A-Za-z][A-Za-z0-9 _./()=+-]*", text) and not text.endswith(" ")
+    ambiguous = text.lower() in ("yes", "no", "on", "off", "true", "false", "null")  # YAML would read a bool
+    return text if plain and not ambiguous else json.dumps(text)
+
+
+def _eval_results(metrics: dict) -> list[tuple[dict[str, str], list[tuple[str, float, str]]]]:
+    """(dataset, [(metric type, value, metric name)]) for each measured data set."""
+    results = []
+    if "val_accuracy" in metrics:
+        results.append(({"name": "Generated Younger Futhark sketches", "type": "synthetic-rune-sketches",
+                         "split": "validation"},
+                        [("accuracy", round(float(metrics["val_accuracy"]), 4), "Validation accuracy (generated)")]))
+    real = metrics.get("real_drawings") or {}
+    scores = [(key, round(float(real[key]), 4), f"{name} on real drawings (n={real.get('n')})")
+              for key, name in (("accuracy", "Accuracy"), ("top3_accuracy", "Top-3 accuracy")) if key in real]
+    if scores:
+        results.append(({"name": "Real human rune drawings", "type": "real-rune-drawings",
+                         "split": str(real.get("folder") or "test")}, scores))
+    return results
+
+
+def _front_matter(metrics: dict, model_name: str, license: str) -> str:
+    lines = ["library_name: keras", f"license: {_yaml(license)}", "pipeline_tag: image-classification", "tags:"]
+    lines += [f"- {tag}" for tag in TAGS]
+    results = _eval_results(metrics)
+    if results:
+        lines += ["model-index:", f"- name: {_yaml(model_name)}", "  results:"]
+        for dataset, scores in results:
+            lines += ["  - task:", "      type: image-classification", "      name: Rune sketch recognition",
+                      "    dataset:", *(f"      {key}: {_yaml(value)}" for key, value in dataset.items()),
+                      "    metrics:"]
+            for kind, value, name in scores:
+                lines += [f"    - type: {_yaml(kind)}", f"      value: {_yaml(value)}", f"      name: {_yaml(name)}"]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def _label_row(index: int, label: str) -> str:
+    if label in _EXTRA_ROWS:
+        cells = _EXTRA_ROWS[label]
+    else:
+        try:
+            rune = get_rune(label)
+            cells = (rune.glyphs, rune.name, rune.transliteration, rune.meaning)
+        except KeyError:
+            cells = ("", "?", "", "not a rune id of this package")
+    return "|" + "|".join(f" {cell} " if cell else " " for cell in (str(index), f"`{label}`", *cells)) + "|"
+
+
+def _metric_lines(metrics: dict) -> list[str]:
+    lines = []
+    if "val_accuracy" in metrics:
+        lines.append(f"- validation accuracy on generated sketches: {metrics['val_accuracy']:.4f} "
+                     f"(n={metrics.get('val_samples', '?')})")
+    real = metrics.get("real_drawings") or {}
+    if "accuracy" in real:
+        lines.append(f"- accuracy on {real.get('n', '?')} real human drawings (never trained on): "
+                     f"top-1 {real['accuracy']:.4f}, top-3 {real.get('top3_accuracy', float('nan')):.4f}")
+    else:
+        lines.append("- accuracy on real human drawings: not measured for this model")
+    calibration = metrics.get("calibration")
+    if calibration:
+        lines.append(f"- 'not a rune': rune_threshold {calibration['rune_threshold']:.3f} accepts "
+                     f"{calibration['acceptance']:.4f} of generated runes and rejects "
+                     f"{calibration['rejection']:.4f} of generated non-runes")
+    if "acceptance" in real:
+        lines.append(f"- real drawings accepted as runes: {real['acceptance']:.4f}")
+    if "extra_drawings" in metrics:
+        lines.append(f"- trained on {metrics['extra_drawings']} labelled drawings besides the generated sketches "
+                     f"({metrics.get('extra_samples', '?')} samples with augmented copies)")
+    if "train_seconds" in metrics:
+        lines.append(f"- training time: {metrics['train_seconds']:.0f} s on {metrics.get('cpu_count', '?')} CPU cores")
+    return lines
+
+
+def _limitations(labels: list[str]) -> str:
+    lone = [get_rune(label) for label in labels if _known_rune(label)]
+    lone = [rune for rune in lone if rune.short_twig_glyph and not rune.short_twig_templates]
+    lines = ["- One rune per image: `Recognizer.read` segments an inscription into runes first. Not for reading "
+             "runes in photographs of stones, nor other runic rows (Elder Futhark, Anglo-Saxon futhorc)."]
+    if lone:
+        names = " and ".join(f"{rune.short_twig_glyph} (short-twig {rune.name})" for rune in lone)
+        lines.append(f"- {names} {'are' if len(lone) > 1 else 'is'} a lone short stroke and read as ᛁ.")
+    if NOT_A_RUNE in labels:
+        lines.append("- 'Not a rune' (the `other` label; `rune_threshold` in config.json is calibrated on generated "
+                     "sketches) is learned from generated scribbles, symbols, Latin letters and digits: a non-rune "
+                     "that looks much like a rune is still read as that rune.")
+    else:
+        lines.append("- It always answers with one of its runes, even for scribbles.")
+    lines.append("- Trained on generated sketches (plus any drawings listed under Metrics); accuracy on real "
+                 "drawings is lower than on generated ones.")
+    return "\n".join(textwrap.fill(line, 110, subsequent_indent="  ", break_on_hyphens=False) for line in lines)
+
+
+def _known_rune(label: str) -> bool:
+    try:
+        get_rune(label)
+    except KeyError:
+        return False
+    return True
+
+
+def model_card(config: dict, metrics: dict, repo_id: str | None = None, license: str = "mit") -> str:
+    """The README.md of a model folder: YAML front matter and markdown, from its config and metrics.
+
+    `repo_id` ("owner/name") is the Hub repo the card goes to, if any: it names the model and the load
+    snippet. The rest of the card is the same whether it is written by training or by a push."""
+    labels = [str(label) for label in config.get("labels", [])]
+    runes = sum(map(_known_rune, labels))
+    size = config.get("input_size", INPUT_SIZE)
+    settings = {k: v for k, v in (config.get("train_config") or {}).items() if k not in _UNUSED_SETTINGS}
+    repo = repo_id or "owner/name"  # the load snippets name a placeholder until the card is pushed
+    title = f"Rune Reader CNN: {repo_id}" if repo_id else "Rune Reader CNN"
+    rows = "\n".join(_label_row(index, label) for index, label in enumerate(labels))
+    outputs = f"; {len(labels)} outputs" if len(labels) != runes else ""
+    version, preprocessing = (config.get("package_version", __version__),
+                              config.get("preprocessing_version", PREPROCESSING_VERSION))
+    return _front_matter(metrics, repo_id.split("/")[-1] if repo_id else "rune-reader-cnn", license) + f"""
+# {title}
+
+A small Keras CNN that recognises hand-drawn runes of the Younger Futhark ({runes} runes, long-branch and
+short-twig forms{outputs}). Trained with `python -m runes.train` (Rune Reader package version {version})
+on synthetic hand-drawn sketches generated from stroke templates.
+
+## Metrics
+{chr(10).join(_metric_lines(metrics))}
+
+## Labels (output order)
+| index | id | glyphs | name | sound | meaning |
+|---|---|---|---|---|---|
+{rows}
+
+## Input and preprocessing
+Input: `{size}x{size}x1` float32, ink bright (1) on a dark background (0), produced by
+`runes.preprocess.preprocess(image)` (preprocessing version {preprocessing}) from any image: it is cropped
+to its ink, scaled so the longer side is {GLYPH_SIZE} px keeping the aspect ratio, and centred.
+Output: softmax probabilities in the label order above.
+
+## Training config
+{chr(10).join(f"- `{key}`: {value}" for key, value in settings.items()) or "- not recorded"}
+
+## Intended use and limitations
+- For recognising single hand-drawn Younger Futhark runes, in a sketching app or for teaching.
+{_limitations(labels)}
+
+## How to load
+```python
+from runes import Recognizer  # the Rune Reader package
+recognizer = Recognizer.load("hf://{repo}")  # or "hf://{repo}@<revision>", or a model folder path
+print(recognizer.predict(image).top(3))
+```
+
+Without the package (plain Keras; apply the preprocessing described above yourself):
+```python
+import json, keras
+from huggingface_hub import snapshot_download
+folder = snapshot_download("{repo}", allow_patterns={list(MODEL_FILES)!r})
+model = keras.saving.load_model(f"{{folder}}/{MODEL_FILENAME}", compile=False, safe_mode=True)
+labels = json.load(open(f"{{folder}}/{CONFIG_FILENAME}"))["labels"]
+```
+"""
+
+
+def write_card(folder: str | Path, repo_id: str | None = None, license: str = "mit") -> Path:
+    """Rewrite folder/README.md from the folder's config.json and metrics.json; returns its path."""
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise ModelLoadError(f"Model folder {str(folder)!r} does not exist.")
+    path = folder / CARD_FILENAME
+    path.write_text(model_card(read_config(folder), read_metrics(folder), repo_id, license), encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m runes.card", description=__doc__.split("\n\n")[0])
+    parser.add_argument("model_dir", help="model folder with config.json (and metrics.json)")
+    parser.add_argument("--repo", default=None, help="owner/name of the Hub repo the card is for (optional)")
+    parser.add_argument("--license", default="mit")
+    args = parser.parse_args(argv)
+    try:
+        print(f"wrote {write_card(args.model_dir, args.repo, args.license)}")
+    except ModelLoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

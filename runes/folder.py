@@ -1,0 +1,93 @@
+"""A model folder on disk: its file names, reading and checking its config, loading its Keras model.
+
+A model folder (laid out like a Hugging Face model repo) holds `model.keras`, `config.json` (labels in
+order, input size, preprocessing version, package version, training config, rune_threshold),
+`metrics.json` and a `README.md` model card (`runes.card`). The lowest layer of model loading:
+`runes.model` (the Recognizer) and `runes.hub` (downloads and pushes) both build on it, and it imports
+neither, so neither has to import the other to read a folder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from runes.alphabet import get_rune
+from runes.nonrunes import EXTRA_LABELS
+from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION
+
+__all__ = ["HF_PREFIX", "BUNDLED_MODEL_DIR", "MODEL_FILENAME", "CONFIG_FILENAME", "METRICS_FILENAME",
+           "CARD_FILENAME", "MODEL_FILES", "ModelLoadError", "read_config", "read_metrics", "load_keras_model"]
+
+HF_PREFIX = "hf://"  # a model source starting with this is a Hub repo: "hf://owner/name[@revision]" (runes.hub)
+BUNDLED_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
+MODEL_FILENAME = "model.keras"
+CONFIG_FILENAME = "config.json"
+METRICS_FILENAME = "metrics.json"
+CARD_FILENAME = "README.md"
+MODEL_FILES = (MODEL_FILENAME, CONFIG_FILENAME, METRICS_FILENAME, CARD_FILENAME)  # what a folder (and a Hub repo) holds
+
+
+class ModelLoadError(RuntimeError):
+    """A model folder could not be loaded; the message says which and why."""
+
+
+def read_config(folder: Path) -> dict:
+    """The folder's config.json, checked against this package. Raises ModelLoadError saying what is wrong."""
+    path = folder / CONFIG_FILENAME
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelLoadError(f"{folder} is not a model folder: it has no {CONFIG_FILENAME}.") from None
+    except (OSError, ValueError) as error:
+        raise ModelLoadError(f"{path} is not valid JSON ({error}).") from None
+    if not isinstance(config, dict):
+        raise ModelLoadError(f"{path} holds a JSON {type(config).__name__}; expected an object with 'labels'.")
+    labels = config.get("labels")
+    if not isinstance(labels, list) or not labels or not all(isinstance(label, str) for label in labels):
+        raise ModelLoadError(f"{path} has no 'labels' list of rune ids.")
+    for label in labels:
+        if label in EXTRA_LABELS:
+            continue
+        try:
+            get_rune(label)
+        except KeyError as error:
+            raise ModelLoadError(f"{path}: {error.args[0]}") from None
+    threshold = config.get("rune_threshold", 0.5)
+    if not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
+        raise ModelLoadError(f"{path}: rune_threshold must be a number in [0, 1], got {threshold!r}.")
+    if config.get("input_size") != INPUT_SIZE:
+        raise ModelLoadError(f"{path}: input_size is {config.get('input_size')!r}, this package needs {INPUT_SIZE}.")
+    if config.get("preprocessing_version") != PREPROCESSING_VERSION:
+        raise ModelLoadError(
+            f"{path}: preprocessing_version is {config.get('preprocessing_version')!r}, this package uses "
+            f"{PREPROCESSING_VERSION}; retrain the model or install the matching package version."
+        )
+    return config
+
+
+def read_metrics(folder: Path) -> dict:
+    """The folder's metrics.json, or {} when it has none. Raises ModelLoadError when it is not a JSON object."""
+    path = folder / METRICS_FILENAME
+    if not path.is_file():
+        return {}
+    try:
+        metrics = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelLoadError(f"{path} is not valid JSON ({error}); fix or delete it.") from None
+    if not isinstance(metrics, dict):
+        raise ModelLoadError(f"{path} holds a JSON {type(metrics).__name__}; expected an object of metrics.")
+    return metrics
+
+
+def load_keras_model(folder: Path):
+    """The folder's model.keras, loaded in Keras' safe mode (no arbitrary code). Raises ModelLoadError."""
+    model_path = folder / MODEL_FILENAME
+    if not model_path.is_file():
+        raise ModelLoadError(f"{folder} has no {MODEL_FILENAME}.")
+    import keras
+
+    try:
+        return keras.saving.load_model(model_path, compile=False, safe_mode=True)
+    except Exception as error:  # corrupt zip, wrong format, unsafe content...
+        raise ModelLoadError(f"Could not load {model_path}: {type(error).__name__}: {error}") from None
