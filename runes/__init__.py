@@ -10,6 +10,8 @@ __version__ = "0.1.0"
 from runes.alphabet import NUM_RUNES, RUNE_IDS, RUNES, Rune, get_rune  # noqa: E402
 from runes.model import ModelLoadError, Prediction, Recognizer, build_model  # noqa: E402
 from runes.preprocess import EmptySketchError, preprocess  # noqa: E402
+from runes.rows import ROWS, Row  # noqa: E402
+from runes.writing import transliterate  # noqa: E402
 
 __all__ = ["Recognizer", "Prediction", "EmptySketchError", "ModelLoadError", "RUNES", "RUNE_IDS", "NUM_RUNES",
-           "Rune", "get_rune", "preprocess", "build_model", "__version__"]
+           "Rune", "get_rune", "preprocess", "build_model", "ROWS", "Row", "transliterate", "__version__"]
