@@ -1,13 +1,10 @@
-"""Rune Reader: sketch one of the 16 Younger Futhark runes and watch it be recognised as you draw.
+"""Rune Reader: sketch a rune of the Younger Futhark and watch it be recognised as you draw.
 
     python app.py                        # http://127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT honoured)
     RUNES_MODEL=path/to/model python app.py   # another model folder, or hf://owner/name[@rev] from the Hub
 
 Layout and events only: recognition is `runes.Recognizer`, contributed drawings go to `runes.dataset`
-(RUNES_DATA_DIR; RUNES_DATASET_REPO=owner/name syncs them to a Hub dataset repo), and the pad, cards and
-styles are in ui/. The pads send strokes as vectors ({"width", "height", "strokes": [[xs, ys, ts], ...]}).
-API: `/predict` and `/read` take an image (a gr.Sketchpad value), `/predict_strokes` and `/read_strokes`
-a drawing as strokes, `/contribute` and `/correct` a drawing as strokes and a rune id. See README.md.
+(RUNES_DATA_DIR, RUNES_DATASET_REPO), and the pad, cards and styles are in ui/. README.md lists the API.
 """
 
 from __future__ import annotations
@@ -23,9 +20,12 @@ import numpy as np
 
 import ui
 from runes import RUNE_IDS, RUNES, EmptySketchError, Recognizer, __version__, get_rune
-from runes.dataset import FLAG_OTHER_RUNE, DrawingStore, InvalidDrawingError, default_data_dir, flag_for
+from runes.dataset import InvalidDrawingError, default_data_dir, flag_for
+from runes.dataset_hub import open_store
+from runes.writing import render_runes, transliterate
 from ui import cards
 from ui.inputs import api_sketchpad, drawing_image, first_line, never_raises, sketch_image
+from ui.mcp import hide_tools_on_start
 from ui.pad import LIVE, StrokePad
 
 CANVAS = (384, 384)
@@ -34,41 +34,18 @@ INSCRIPTION_CANVAS = (960, 300)
 log = logging.getLogger("rune_reader")
 
 
-def _load_recognizer() -> tuple[Recognizer, str]:
-    source = os.environ.get("RUNES_MODEL") or None  # a folder, or hf://owner/name[@revision]
-    recognizer, note = Recognizer.load_with_fallback(source)
-    log.warning("%s", note)
-    recognizer.warm_up()  # trace the graph now, not on the first visitor's stroke
-    return recognizer, note
-
-
 _started = time.perf_counter()
-RECOGNIZER, MODEL_NOTE = _load_recognizer()
+RECOGNIZER, MODEL_NOTE = Recognizer.load_with_fallback(os.environ.get("RUNES_MODEL") or None)  # folder or hf://
+RECOGNIZER.warm_up()  # trace the graph now, not on the first visitor's stroke
 LOAD_SECONDS = time.perf_counter() - _started
+log.warning("%s", MODEL_NOTE)
 MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if getattr(RECOGNIZER, "hub_commit", "") else "")
 
 
-def _open_store() -> tuple[DrawingStore, str]:
-    """The drawing store, synced in the background to RUNES_DATASET_REPO when set (a failure only logs)."""
-    data_dir = default_data_dir()
-    repo = os.environ.get("RUNES_DATASET_REPO", "").strip()
-    lock, note = None, "They are kept on this server as a data set for training."
-    if repo:
-        try:
-            from runes.dataset_hub import start_sync
-
-            scheduler = start_sync(data_dir, repo, every_minutes=float(os.environ.get("RUNES_SYNC_MINUTES") or 5))
-            lock, note = scheduler.lock, f"They are shared as the Hugging Face dataset {repo}."
-        except Exception as error:  # noqa: BLE001  (offline, no token, no rights: keep collecting locally)
-            log.warning("not syncing contributions to %s (%s); they stay in %s", repo, type(error).__name__, data_dir)
-    store = DrawingStore(data_dir, lock=lock)
-    report = store.repair()  # after a crash: adopt complete drawings without a metadata line, drop temp files
-    if not report.ok:
-        log.warning("repaired %s: %s", data_dir, report)
-    return store, note
-
-
-STORE, STORE_NOTE = _open_store()
+STORE, SYNCED_REPO = open_store(default_data_dir(), os.environ.get("RUNES_DATASET_REPO", "").strip(),
+                                 every_minutes=float(os.environ.get("RUNES_SYNC_MINUTES") or 5))
+STORE_NOTE = (f"They are shared as the Hugging Face dataset {SYNCED_REPO}." if SYNCED_REPO
+              else "They are kept on this server as a data set for training.")
 PROMPT_RNG = random.Random()
 
 # --------------------------------------------------------------------------- recognise and read
@@ -91,7 +68,12 @@ def _read(image: np.ndarray | None):
 
 @never_raises(cards.empty_answer, cards.failed_answer)
 def predict_strokes(drawing: dict):
-    """A drawing as strokes -> (top-5 runes as {label: probability}, rune card HTML)."""
+    """Recognise one hand-drawn rune of the Younger Futhark (the 16 Viking-age runes), sent as pen strokes.
+    Args:
+        drawing: {"width": 384, "height": 384, "strokes": [[xs, ys, ts], ...]}: one stroke = x, y (px) and t (ms) lists.
+    Returns:
+        the top 5 as {"label": "ᛏ týr", "confidences": [...]} (or "Not a rune", "Draw a rune", "Can't read that")
+        HTML of the rune card (glyph, Old Norse name, sound, meaning) or of why the drawing can't be read"""
     return _recognise(drawing_image(drawing)[0])
 
 
@@ -103,7 +85,12 @@ def predict(sketch: dict):
 
 @never_raises(cards.empty_reading, cards.failed_reading)
 def read_strokes(drawing: dict):
-    """A line of runes as strokes -> (runic text and transliteration HTML, the drawing with a box per rune)."""
+    """Read a line of Younger Futhark runes written left to right (words split by dots or gaps), sent as strokes.
+    Args:
+        drawing: {"width": 960, "height": 300, "strokes": [[xs, ys, ts], ...]}: one stroke = x, y (px) and t (ms) lists.
+    Returns:
+        HTML of the runic text (words joined by ᛫) and its transliteration (also in data-transliteration="...")
+        the drawing as an image with a labelled box around every rune read"""
     return _read(drawing_image(drawing)[0])
 
 
@@ -126,9 +113,7 @@ def _store(drawing: Any, rune_id: str, source: str) -> tuple[str, str | None, st
             return "", None, f"The canvas is empty: draw {get_rune(rune_id).label} first."
         prediction = RECOGNIZER.predict(image)
         guess = prediction.rune if prediction.is_rune else ("bluetooth" if prediction.bluetooth else "other")
-        flag = flag_for(rune_id, prediction)
-        if source == "correction" and flag == FLAG_OTHER_RUNE:  # a correction disagrees with the model by design
-            flag = None
+        flag = flag_for(rune_id, prediction, source=source)
         STORE.save(image, rune_id, source, guess=guess, strokes=strokes, flag=flag, app_version=__version__,
                    model_version=MODEL_VERSION)
         return guess, flag, ""
@@ -140,7 +125,12 @@ def _store(drawing: Any, rune_id: str, source: str) -> tuple[str, str | None, st
 
 
 def contribute(drawing: dict, rune_id: str):
-    """Store a prompted drawing -> (status, next prompt, next rune id, counts, a cleared pad)."""
+    """Add a drawing of a rune to the training data (kept with its strokes; likely junk is flagged for review).
+    Args:
+        drawing: {"width": 384, "height": 384, "strokes": [[xs, ys, ts], ...]}: one stroke = x, y (px) and t (ms) lists.
+        rune_id: the rune drawn, one of fe ur thurs as reith kaun hagall nauthr isa ar sol tyr bjork mathr logr yr.
+    Returns:
+        HTML status ("Saved your ᛏ týr, thank you!" or why not), next rune to draw (HTML, id), counts, an empty pad"""
     guess, flag, problem = _store(drawing, rune_id, "prompted")
     if problem:
         return cards.status(problem, False), gr.skip(), gr.skip(), gr.skip(), gr.skip()
@@ -152,13 +142,30 @@ def contribute(drawing: dict, rune_id: str):
 
 
 def correct(drawing: dict, rune_id: str | None) -> str:
-    """"Wrong? It was ...": store the drawing with the right label and the model's guess."""
+    """Store a drawing the model read wrong, with the rune it really is (and the model's guess), as training data.
+    Args:
+        drawing: {"width": 384, "height": 384, "strokes": [[xs, ys, ts], ...]}: one stroke = x, y (px) and t (ms) lists.
+        rune_id: the rune it really is, a rune id such as "tyr".
+    Returns:
+        HTML status: "Thanks! Saved as ᛏ týr (the model said ...)", or why the drawing was not saved"""
     guess, flag, problem = _store(drawing, rune_id or "", "correction")
     if problem:
         return cards.status(problem, False)
     said = f" (the model said {get_rune(guess).label})" if guess in RUNE_IDS else ""
     return cards.status(f"Thanks! Saved as {get_rune(rune_id).label}{said}; it will help the next model."
                         + cards.flag_note(rune_id, guess, flag), True)
+
+
+def write_name(text: str, row: str):
+    """Write a name or word in runes, as it would have been carved.
+    Args:
+        text: a name, word or short phrase in Latin letters, e.g. "Harald".
+        row: "younger" (Viking Age, long-branch), "short-twig" (Younger, short-twig) or "elder" (Elder Futhark).
+    Returns:
+        HTML of the runes (also in data-runes="...") with which letters share a rune or were left out
+        a PNG of the runes drawn with Noto Sans Runic, or None when no letter has a rune"""
+    written = transliterate(text or "", row=row)
+    return cards.name_html(written), (render_runes(written.text) if written.text else None)
 
 
 def start_session():
@@ -203,6 +210,15 @@ with gr.Blocks(title="Rune Reader") as demo:
             gr.Markdown("Your drawing (the image and its strokes) is stored as training data for the next model "
                         "(no personal data). Collected per rune:")
             counts = gr.HTML("", elem_id="contribute-counts")
+    with gr.Tab("Your name in runes", elem_id="tab-name"), gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=300):
+            name = gr.Textbox(label="A name or a word", placeholder="Harald", elem_id="name-text")
+            name_row = gr.Radio([("Younger Futhark", "younger"), ("Younger, short-twig", "short-twig"),
+                                 ("Elder Futhark", "elder")], value="younger", label="Rune row", elem_id="name-row")
+        with gr.Column(scale=1, min_width=300):
+            name_runes = gr.HTML(cards.name_html(transliterate("")), elem_id="name-runes")
+            name_png = gr.Image(label="Your runes as a picture", type="numpy", format="png", interactive=False,
+                                buttons=["download"], elem_id="name-png")
     gr.Markdown("### The 16 runes")
     gr.HTML(cards.reference_strip(), elem_id="reference")
     gr.HTML(cards.footer(RECOGNIZER.source, LOAD_SECONDS, MODEL_NOTE), elem_id="model-source")
@@ -220,7 +236,10 @@ with gr.Blocks(title="Rune Reader") as demo:
     save_button.click(contribute, inputs=[contribute_pad, prompt_rune],
                       outputs=[contribute_status, prompt, prompt_rune, counts, contribute_pad],
                       api_name="contribute", concurrency_limit=4)
+    gr.on([name.change, name_row.change], write_name, inputs=[name, name_row], outputs=[name_runes, name_png],
+          api_name="transliterate", trigger_mode="always_last", show_progress="hidden")
     demo.load(start_session, outputs=[prompt, prompt_rune, counts], api_name=False)
 
 if __name__ == "__main__":
-    demo.launch(theme=ui.theme(), css=ui.page_css())
+    demo.launch(theme=ui.theme(), css=ui.page_css(), mcp_server=True,  # also an MCP server, see ui/mcp.py
+                app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read")})  # image ones: API only

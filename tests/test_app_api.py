@@ -176,6 +176,17 @@ def test_read_strokes_and_read_image(client: Client, tmp_path):
     assert 'data-transliteration="tur"' in text
 
 
+def test_transliterate(client: Client):
+    html_text, png = client.predict("Harald", "younger", api_name="/transliterate")
+    assert 'data-runes="ᚼᛅᚱᛅᛚᛏ"' in html_text and "ᛏ = d, t" in html_text
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.width > image.height
+    html_text, png = client.predict("Harald", "elder", api_name="/transliterate")
+    assert 'data-runes="ᚺᚨᚱᚨᛚᛞ"' in html_text
+    html_text, png = client.predict("2024!", "younger", api_name="/transliterate")
+    assert "Type a name" in html_text and png is None
+
+
 BAD_STROKES = {
     "not a dict": "ᛏ",
     "empty": {"width": 384, "height": 384, "strokes": []},

@@ -372,3 +372,17 @@ def test_wrong_guess_can_be_corrected(fresh_page: Page, contributed_dir):
     assert records[-1]["label"] == "isa" and records[-1]["guess"] == "tyr" and records[-1]["source"] == "correction"
     assert records[-1]["flag"] is None and len(records[-1]["strokes"]) == 2
     assert (contributed_dir / records[-1]["file_name"]).is_file()
+
+
+def test_your_name_in_runes(fresh_page: Page, artifacts_dir):
+    page = fresh_page
+    page.get_by_role("tab", name="Your name in runes").click()
+    page.locator("#name-text textarea, #name-text input").first.fill("Harald")
+    runes = page.locator("#name-runes .name-runes")
+    expect(runes).to_have_attribute("data-runes", "ᚼᛅᚱᛅᛚᛏ")
+    expect(runes).to_contain_text("ᛏ = d, t")
+    expect(page.locator("#name-png img")).to_be_visible()
+    page.get_by_label("Elder Futhark").check()
+    expect(runes).to_have_attribute("data-runes", "ᚺᚨᚱᚨᛚᛞ")
+    assert_no_tofu(page, ("name-runes",))
+    page.screenshot(path=str(artifacts_dir / "app-name.png"), full_page=True)

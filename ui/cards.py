@@ -10,6 +10,8 @@ import html
 
 from runes import RUNES, Prediction, get_rune
 from runes.inscription import Inscription
+from runes.rows import get_row
+from runes.writing import Transliteration
 
 DRAW_PROMPT = "Draw a rune"
 ERROR_LABEL = "Can't read that"
@@ -138,6 +140,23 @@ def inscription_html(inscription: Inscription | None, message: str = "") -> str:
             f'<p class="latin">{_esc(inscription.transliteration)}</p>'
             f'<p class="rune-footnote">{len(inscription.runes)} runes in {len(inscription.words)} '
             f"word(s): {_esc(words)}</p></div>")
+
+
+def name_html(written: Transliteration) -> str:
+    """A name in runes, with a line on what the row merged, wrote once or left out."""
+    if not written.text:
+        left = f" ({', '.join(written.left_out)} have no rune)" if written.left_out else ""
+        return f'<div class="name-runes empty">Type a name or a word to see it in runes{_esc(left)}.</div>'
+    notes = []
+    if written.merged:
+        notes.append(f"The {get_row(written.row).name} has fewer runes than we have letters: "
+                     + "; ".join(written.merged) + ".")
+    if written.written_once:
+        notes.append(f"A sound written twice is written once, as on the rune stones ({', '.join(written.written_once)}).")
+    if written.left_out:
+        notes.append(f"Left out (no rune): {' '.join(written.left_out)}")
+    return (f'<div class="name-runes" data-runes="{_esc(written.text)}"><p class="runic-text">{_esc(written.text)}</p>'
+            + "".join(f'<p class="rune-footnote">{_esc(note)}</p>' for note in notes) + "</div>")
 
 
 def prompt_card(rune_id: str) -> str:

@@ -1,0 +1,113 @@
+"""The app as an MCP server (`demo.launch(mcp_server=True)`), against the shared running app.
+
+Reads the served tool schema (`/gradio_api/mcp/schema`) and calls the stroke tools through the MCP protocol
+with the `mcp` package's own client, over streamable HTTP (`/gradio_api/mcp/`) and SSE (`/gradio_api/mcp/sse`).
+Everything stays on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import urllib.request
+
+import anyio
+import pytest
+from gradio_client import Client
+from mcp import ClientSession
+from mcp.client.sse import sse_client
+from mcp.client.streamable_http import streamable_http_client
+from rune_strokes import as_quickdraw, rune_drawing, strokes_in_box
+
+STROKE_TOOLS = ("predict_strokes", "read_strokes", "contribute", "correct")
+
+
+@pytest.fixture(scope="module")
+def schema(app_url: str) -> dict[str, dict]:
+    with urllib.request.urlopen(f"{app_url}gradio_api/mcp/schema", timeout=30) as response:
+        return {tool["name"]: tool for tool in json.load(response)}
+
+
+def mcp_session(app_url: str, transport: str, work):
+    """Open an MCP session over `transport`, run `await work(session)` and return its result."""
+    async def run():
+        if transport == "http":
+            connection = streamable_http_client(f"{app_url}gradio_api/mcp/")
+        else:
+            connection = sse_client(f"{app_url}gradio_api/mcp/sse")
+        async with connection as streams, ClientSession(streams[0], streams[1]) as session:
+            with anyio.fail_after(60):
+                await session.initialize()
+                return await work(session)
+    return anyio.run(run)
+
+
+def answer(result) -> list:
+    """The outputs of a Gradio tool call: one text content holding the Python repr of the output list."""
+    assert not result.isError, result.content
+    assert len(result.content) == 1 and result.content[0].type == "text", result.content
+    return ast.literal_eval(result.content[0].text)
+
+
+def test_schema_describes_the_stroke_tools(schema):
+    assert set(STROKE_TOOLS) <= set(schema), sorted(schema)
+    for name in STROKE_TOOLS:
+        tool = schema[name]
+        assert tool["meta"]["mcp_type"] == "tool" and tool["meta"]["endpoint_name"] == name
+        assert " Returns: " in tool["description"], tool["description"]
+        drawing = tool["inputSchema"]["properties"]["drawing"]
+        assert drawing["type"] == "object" and drawing["required"] == ["width", "height", "strokes"]
+        assert drawing["properties"]["strokes"]["type"] == "array"
+        assert '"strokes": [[xs, ys, ts], ...]' in drawing["description"]
+        for parameter in tool["inputSchema"]["properties"].values():
+            assert parameter["description"], (name, parameter)  # every parameter is explained to an agent
+
+    predict = schema["predict_strokes"]
+    assert predict["description"].startswith("Recognise one hand-drawn rune of the Younger Futhark")
+    assert '"label": "ᛏ týr"' in predict["description"] and "Not a rune" in predict["description"]
+    assert set(predict["inputSchema"]["properties"]) == {"drawing"}
+    drawing_help = {name: schema[name]["inputSchema"]["properties"]["drawing"]["description"] for name in STROKE_TOOLS}
+    assert '"width": 384, "height": 384' in drawing_help["predict_strokes"]
+    assert '"width": 960, "height": 300' in drawing_help["read_strokes"]  # the inscription canvas
+    assert "tyr" in schema["correct"]["inputSchema"]["properties"]["rune_id"]["enum"]
+
+
+def test_image_endpoints_are_api_only(schema, app_url: str):
+    """/predict and /read (a gr.Sketchpad value) are no MCP tools, but stay in the normal API."""
+    assert not {tool["meta"]["endpoint_name"] for tool in schema.values()} & {"predict", "read"}
+    info = Client(app_url, verbose=False).view_api(print_info=False, return_format="dict")
+    assert {"/predict", "/read", "/predict_strokes"} <= set(info["named_endpoints"])
+
+
+@pytest.mark.parametrize("transport", ["http", "sse"])
+def test_predict_strokes_through_mcp(app_url: str, schema, transport: str):
+    async def work(session: ClientSession):
+        tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+        drawn = await session.call_tool("predict_strokes", {"drawing": rune_drawing("tyr")})
+        empty = await session.call_tool("predict_strokes", {"drawing": {"width": 384, "height": 384, "strokes": []}})
+        return tools, drawn, empty
+
+    tools, drawn, empty = mcp_session(app_url, transport, work)
+    assert set(tools) == set(schema)  # the protocol lists what the schema endpoint serves
+    assert tools["predict_strokes"].description == schema["predict_strokes"]["description"]
+    assert tools["predict_strokes"].inputSchema == schema["predict_strokes"]["inputSchema"]
+
+    label, card = answer(drawn)
+    assert label["label"] == "ᛏ týr" and label["confidences"][0]["label"] == "ᛏ týr", label
+    assert label["confidences"][0]["confidence"] > 0.9 and len(label["confidences"]) == 5
+    assert 'data-rune="tyr"' in card
+    label, card = answer(empty)
+    assert label["label"] == "Draw a rune" and "Draw a rune" in card
+
+
+def test_read_strokes_through_mcp(app_url: str):
+    strokes = [as_quickdraw(stroke) for index, rune_id in enumerate(("tyr", "ur", "reith"))
+               for stroke in strokes_in_box(rune_id, 240 + 160 * index, 50, 200)]
+
+    async def work(session: ClientSession):
+        return await session.call_tool("read_strokes", {"drawing": {"width": 960, "height": 300, "strokes": strokes}})
+
+    text, boxes = answer(mcp_session(app_url, "http", work))
+    assert 'data-transliteration="tur"' in text and "ᛏᚢᚱ" in text
+    assert [box["label"] for box in boxes["annotations"]] == ["ᛏ t", "ᚢ u", "ᚱ r"]
+    assert boxes["image"]["url"].startswith(f"{app_url}gradio_api/file=")  # the drawing with its boxes, by URL
