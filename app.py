@@ -23,16 +23,13 @@ from runes import RUNE_IDS, RUNES, EmptySketchError, Recognizer, __version__, ge
 from runes.dataset import InvalidDrawingError, default_data_dir, flag_for
 from runes.dataset_hub import open_store
 from runes.writing import render_runes, transliterate
-from ui import cards
+from ui import cards, seeing
 from ui.inputs import api_sketchpad, drawing_image, first_line, never_raises, sketch_image
 from ui.mcp import hide_tools_on_start
 from ui.pad import LIVE, StrokePad
 
-CANVAS = (384, 384)
-INSCRIPTION_CANVAS = (960, 300)
-
+CANVAS, INSCRIPTION_CANVAS = (384, 384), (960, 300)
 log = logging.getLogger("rune_reader")
-
 
 _started = time.perf_counter()
 RECOGNIZER, MODEL_NOTE = Recognizer.load_with_fallback(os.environ.get("RUNES_MODEL") or None)  # folder or hf://
@@ -40,7 +37,6 @@ RECOGNIZER.warm_up()  # trace the graph now, not on the first visitor's stroke
 LOAD_SECONDS = time.perf_counter() - _started
 log.warning("%s", MODEL_NOTE)
 MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if getattr(RECOGNIZER, "hub_commit", "") else "")
-
 
 STORE, SYNCED_REPO = open_store(default_data_dir(), os.environ.get("RUNES_DATASET_REPO", "").strip(),
                                  every_minutes=float(os.environ.get("RUNES_SYNC_MINUTES") or 5))
@@ -52,18 +48,11 @@ PROMPT_RNG = random.Random()
 
 
 def _recognise(image: np.ndarray | None) -> tuple[dict[str, float] | str, str]:
-    if image is None:
-        return cards.empty_answer()
-    return cards.answer(RECOGNIZER.predict(image))
+    return cards.empty_answer() if image is None else cards.answer(RECOGNIZER.predict(image))
 
 
 def _read(image: np.ndarray | None):
-    if image is None:
-        return cards.empty_reading()
-    inscription = RECOGNIZER.read(image)
-    boxes = [((left, top, right, bottom), f"{reading.glyph} {reading.transliteration}")
-             for reading in inscription.runes for top, left, bottom, right in [reading.box]]
-    return cards.inscription_html(inscription), (image, boxes)
+    return cards.empty_reading() if image is None else cards.reading(RECOGNIZER.read(image), image)
 
 
 @never_raises(cards.empty_answer, cards.failed_answer)
@@ -99,6 +88,14 @@ def read(sketch: dict):
     """A line of runes as an image (gr.Sketchpad value) -> (runic text HTML, the image with a box per rune)."""
     return _read(sketch_image(sketch))
 
+
+@never_raises(cards.empty_seeing, cards.failed_seeing)
+def explain_strokes(drawing: dict, looking: bool):
+    """"How it sees" for a drawing: the network's input, strongest feature maps and saliency (when shown)."""
+    if not looking:
+        return gr.skip()
+    image = drawing_image(drawing)[0]
+    return cards.empty_seeing() if image is None else seeing.panel(RECOGNIZER.explain(image))
 
 # --------------------------------------------------------------------------- contribute and correct
 
@@ -181,6 +178,8 @@ with gr.Blocks(title="Rune Reader") as demo:
     with gr.Tab("Recognize", elem_id="tab-recognize"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             pad = StrokePad(*CANVAS, label="Draw one rune here", hint="Draw a rune here", elem_id="pad")
+            with gr.Accordion("How it sees: inside the network", open=False, elem_id="seeing-panel") as panel:
+                seeing_html, looking = gr.HTML(cards.empty_seeing(), elem_id="seeing"), gr.State(False)
         with gr.Column(scale=1, min_width=300):
             top5 = gr.Label(value=cards.DRAW_PROMPT, num_top_classes=cards.TOP_K, label="Best guesses",
                             elem_id="top5")
@@ -213,8 +212,7 @@ with gr.Blocks(title="Rune Reader") as demo:
     with gr.Tab("Your name in runes", elem_id="tab-name"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             name = gr.Textbox(label="A name or a word", placeholder="Harald", elem_id="name-text")
-            name_row = gr.Radio([("Younger Futhark", "younger"), ("Younger, short-twig", "short-twig"),
-                                 ("Elder Futhark", "elder")], value="younger", label="Rune row", elem_id="name-row")
+            name_row = gr.Radio(cards.WRITING_ROWS, value="younger", label="Rune row", elem_id="name-row")
         with gr.Column(scale=1, min_width=300):
             name_runes = gr.HTML(cards.name_html(transliterate("")), elem_id="name-runes")
             name_png = gr.Image(label="Your runes as a picture", type="numpy", format="png", interactive=False,
@@ -226,6 +224,10 @@ with gr.Blocks(title="Rune Reader") as demo:
 
     # A pad fires `change` at every pen-up and every 100 ms while drawing (ui.pad.LIVE says how it is sent).
     pad.change(predict_strokes, inputs=pad, outputs=[top5, card], api_name="predict_strokes", **LIVE)
+    pad.change(explain_strokes, inputs=[pad, looking], outputs=seeing_html, api_name=False, **LIVE)
+    panel.expand(lambda: True, outputs=looking, api_name=False).then(
+        explain_strokes, inputs=[pad, looking], outputs=seeing_html, api_name=False)
+    panel.collapse(lambda: False, outputs=looking, api_name=False)
     inscription_pad.change(read_strokes, inputs=inscription_pad, outputs=[inscription_text, inscription_boxes],
                            api_name="read_strokes", **LIVE)
     image_pad.change(predict, inputs=image_pad, outputs=[top5, card], api_name="predict")

@@ -111,6 +111,7 @@ class Recognizer:
             input_signature=[tf.TensorSpec([None, INPUT_SIZE, INPUT_SIZE, 1], tf.float32)],
             reduce_retracing=True,
         )
+        self._blocks = None  # a Keras model that outputs every conv block's activations, made on first use
         try:
             self._numpy_forward: NumpyForward | None = NumpyForward.from_keras(model)
         except UnsupportedModelError:
@@ -183,6 +184,26 @@ class Recognizer:
         from runes.inscription import read_inscription
 
         return read_inscription(self, image)
+
+    def explain(self, image):
+        """What the network saw and which ink mattered: a `runes.explain.Explanation` (input, feature maps per
+        conv block, saliency over the image by occlusion, the prediction)."""
+        from runes.explain import explain
+
+        return explain(self, image)
+
+    def feature_maps(self, x: np.ndarray) -> list[np.ndarray]:
+        """The activations of each conv block (before its pooling) for one preprocessed input (32, 32, 1)."""
+        if self._blocks is None:
+            import keras
+
+            pools = [layer for layer in self.model.layers if layer.name.startswith("pool")]
+            if not pools:
+                raise ValueError(f"{self.source} has no pooling layers named pool0, pool1...: not a build_model() "
+                                 "network, so its conv blocks are unknown.")
+            self._blocks = keras.Model(self.model.input, [layer.input for layer in pools])
+        maps = self._blocks(np.asarray(x, np.float32)[None], training=False)
+        return [np.asarray(block)[0] for block in (maps if isinstance(maps, (list, tuple)) else [maps])]
 
     def predict_batch(self, images) -> list[Prediction]:
         """Recognise several sketches at once."""

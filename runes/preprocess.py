@@ -9,10 +9,13 @@ to fit, keeps the aspect ratio, centres it and pads, and returns a float32 array
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PIL import Image
 
-__all__ = ["preprocess", "to_ink", "ink_box", "EmptySketchError", "INPUT_SIZE", "PREPROCESSING_VERSION"]
+__all__ = ["preprocess", "place", "Placement", "to_ink", "ink_box", "EmptySketchError", "INPUT_SIZE",
+           "PREPROCESSING_VERSION"]
 
 INPUT_SIZE = 32  # side of the square tensor the model sees
 GLYPH_SIZE = 26  # the longer side of the ink is scaled to this many pixels, leaving a margin
@@ -68,9 +71,14 @@ def _as_float_channels(image: np.ndarray | Image.Image) -> tuple[np.ndarray, np.
     return luma, (array[..., 3] if array.shape[-1] == 4 else None)
 
 
+def _shrink_factor(height: int, width: int) -> int:
+    """Large images are averaged over factor x factor blocks first (1: kept as they are)."""
+    return max(1, int(np.ceil(max(height, width) / MAX_WORKING_SIDE)))
+
+
 def _shrink(channel: np.ndarray) -> np.ndarray:
     height, width = channel.shape
-    factor = int(np.ceil(max(height, width) / MAX_WORKING_SIDE))
+    factor = _shrink_factor(height, width)
     if factor <= 1:
         return channel
     height, width = height // factor * factor, width // factor * factor
@@ -108,11 +116,35 @@ def ink_box(ink: np.ndarray, threshold: float = INK_THRESHOLD) -> tuple[int, int
     return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
 
 
-def preprocess(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> np.ndarray:
-    """Turn any image of a sketch into the model's input: float32 (size, size, 1), ink bright.
+@dataclass(frozen=True)
+class Placement:
+    """Where `preprocess` put an image's ink: its box, how it was scaled and where it sits in the input."""
 
-    Raises EmptySketchError when the image holds no ink.
-    """
+    image_shape: tuple[int, int]  # (height, width) of the image given to preprocess
+    shrink: int  # the ink map is the image averaged over shrink x shrink blocks (large images only)
+    box: tuple[int, int, int, int]  # (top, left, bottom, right) of the ink in the ink map
+    size: tuple[int, int]  # (height, width) of the scaled ink in the input
+    offset: tuple[int, int]  # (row, column) where it starts in the input
+
+    def to_image(self, grid: np.ndarray) -> np.ndarray:
+        """A map over the model's input (size x size) carried back onto the image's pixels (0 off the ink box)."""
+        top, left, bottom, right = self.box
+        (height, width), (y0, x0) = self.size, self.offset
+        shape = self.image_shape
+        out = np.zeros(shape, dtype=np.float32)
+        rows = np.arange(shape[0]) // self.shrink
+        cols = np.arange(shape[1]) // self.shrink
+        inside_rows = np.flatnonzero((rows >= top) & (rows < bottom))
+        inside_cols = np.flatnonzero((cols >= left) & (cols < right))
+        grid_rows = y0 + ((rows[inside_rows] - top + 0.5) * height / (bottom - top)).astype(int)
+        grid_cols = x0 + ((cols[inside_cols] - left + 0.5) * width / (right - left)).astype(int)
+        out[np.ix_(inside_rows, inside_cols)] = grid[np.ix_(grid_rows, grid_cols)]
+        return out
+
+
+def place(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> tuple[np.ndarray, Placement]:
+    """`preprocess(image, size)` and where it put the ink (to map the input's pixels back onto the image)."""
+    shape = image.size[::-1] if isinstance(image, Image.Image) else np.shape(image)[:2]
     ink = to_ink(image)
     strongest = float(ink.max()) if ink.size else 0.0
     box = ink_box(ink, min(INK_THRESHOLD, strongest / 2)) if strongest >= FAINT_INK else None
@@ -136,4 +168,12 @@ def preprocess(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> np.nd
     y0 = (size - new_height) // 2
     x0 = (size - new_width) // 2
     out[y0:y0 + new_height, x0:x0 + new_width] = resized
-    return out[..., None]
+    return out[..., None], Placement(tuple(shape), _shrink_factor(*shape), box, (new_height, new_width), (y0, x0))
+
+
+def preprocess(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> np.ndarray:
+    """Turn any image of a sketch into the model's input: float32 (size, size, 1), ink bright.
+
+    Raises EmptySketchError when the image holds no ink.
+    """
+    return place(image, size)[0]

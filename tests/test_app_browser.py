@@ -386,3 +386,20 @@ def test_your_name_in_runes(fresh_page: Page, artifacts_dir):
     expect(runes).to_have_attribute("data-runes", "ᚺᚨᚱᚨᛚᛞ")
     assert_no_tofu(page, ("name-runes",))
     page.screenshot(path=str(artifacts_dir / "app-name.png"), full_page=True)
+
+
+def test_how_it_sees_follows_the_pad(fresh_page: Page, artifacts_dir):
+    page = fresh_page
+    draw_rune(page, "hagall")
+    expect_guess(page, get_rune("hagall").label)
+    page.get_by_text("How it sees: inside the network").click()  # opening the panel explains what is drawn
+    panel = page.locator("#seeing .seeing")
+    expect(panel.locator("figure")).to_have_count(2)
+    expect(panel.locator(".maps img")).to_have_count(18)  # the 6 strongest maps of each of the 3 conv blocks
+    expect(panel).to_contain_text(f"Which ink mattered for {get_rune('hagall').label}")
+    expect(panel).to_contain_text("finds edges")
+    page.screenshot(path=str(artifacts_dir / "app-how-it-sees.png"), full_page=True)
+    clear(page)
+    expect(page.locator("#seeing")).to_contain_text("Draw a rune and see what the network sees")
+    draw_rune(page, "tyr")  # and it follows the pad like the guess does
+    expect(panel).to_contain_text(f"Which ink mattered for {get_rune('tyr').label}")

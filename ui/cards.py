@@ -19,6 +19,7 @@ NOT_A_RUNE_LABEL = "Not a rune"
 BLUETOOTH_LABEL = "Bluetooth logo (ᚼ+ᛒ)"
 INSCRIPTION_PROMPT = "Write a few runes left to right. Separate words with a dot (᛫), two dots (:) or a wider gap."
 TOP_K = 5
+WRITING_ROWS = [("Younger Futhark", "younger"), ("Younger, short-twig", "short-twig"), ("Elder Futhark", "elder")]
 
 _esc = html.escape
 
@@ -157,6 +158,22 @@ def name_html(written: Transliteration) -> str:
         notes.append(f"Left out (no rune): {' '.join(written.left_out)}")
     return (f'<div class="name-runes" data-runes="{_esc(written.text)}"><p class="runic-text">{_esc(written.text)}</p>'
             + "".join(f'<p class="rune-footnote">{_esc(note)}</p>' for note in notes) + "</div>")
+
+
+def reading(inscription: Inscription, image) -> tuple[str, tuple]:
+    """An inscription as (its HTML, the image with a labelled box per rune for gr.AnnotatedImage)."""
+    boxes = [((left, top, right, bottom), f"{rune.glyph} {rune.transliteration}")
+             for rune in inscription.runes for top, left, bottom, right in [rune.box]]
+    return inscription_html(inscription), (image, boxes)
+
+
+def empty_seeing() -> str:
+    return ('<div class="seeing empty">Draw a rune and see what the network sees: its input, what its layers '
+            "pick out, and which of your strokes decided the answer.</div>")
+
+
+def failed_seeing(message: str) -> str:
+    return f'<div class="seeing error">⚠️ {_esc(message)}</div>'
 
 
 def prompt_card(rune_id: str) -> str:
