@@ -1,4 +1,4 @@
-"""Synthetic hand-drawn sketches of runes, drawn from the stroke templates in `runes.alphabet`.
+"""Synthetic hand-drawn sketches of runes, drawn from the stroke templates in `runes.alphabet` and `runes.rows`.
 
 Every sketch is a deterministic function of its seed: the same seed gives the same image.
 A hand is imitated with template-point jitter, smooth wobble along each stroke, slant,
@@ -6,22 +6,30 @@ rotation, scale and aspect changes, varied stroke width, overshoot and small gap
 strokes join, and a random position on the canvas. Sketches are never mirrored or flipped:
 several runes are mirror images of each other (ᚾ/ᛅ, ᛘ/ᛦ, ᛚ/ᛐ).
 
+    draw_sketch("tyr", seed=1)                        # a Younger rune, by id
+    draw_sketch(ROWS["elder"].runes[6], seed=1)       # any Rune, e.g. ᚷ gebo of the Elder Futhark
+    draw_templates(templates, seed=1)                 # one of any templates
+
     python -m runes.sketches --preview sketches.png
+    python -m runes.sketches --preview elder.png --row elder --glyphs   # Elder runes, the font's glyph first
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from runes.alphabet import RUNES, Template, get_rune
-from runes.preprocess import INPUT_SIZE, preprocess
+from runes.alphabet import RUNES, Rune, Template, get_rune
+from runes.preprocess import INPUT_SIZE, ink_box, preprocess
+from runes.rows import DEFAULT_ROW, ROW_IDS, get_row
 
-__all__ = ["SketchStyle", "draw_sketch", "render_template", "generate_rune_sketches", "preview_grid"]
+__all__ = ["SketchStyle", "draw_sketch", "draw_templates", "render_template", "generate_rune_sketches",
+           "preview_grid"]
 
 
 @dataclass(frozen=True)
@@ -142,12 +150,25 @@ def render_template(template: Template, rng: np.random.Generator, style: SketchS
     return np.asarray(image, dtype=np.uint8)
 
 
-def draw_sketch(rune_id: str, seed: int, style: SketchStyle = SketchStyle()) -> np.ndarray:
-    """A hand-drawn-looking sketch of one rune (any of its forms): uint8, black ink on white."""
+def draw_templates(templates: Sequence[Template], seed: int, style: SketchStyle = SketchStyle()) -> np.ndarray:
+    """A hand-drawn-looking sketch of one of `templates` (the seed picks which): uint8, black ink on white."""
+    if not templates:
+        raise ValueError("No templates to draw.")
     rng = np.random.default_rng(seed)
-    rune = get_rune(rune_id)
-    template = rune.templates[int(rng.integers(len(rune.templates)))]
+    template = templates[int(rng.integers(len(templates)))]
     return render_template(template, rng, style)
+
+
+def draw_sketch(rune: str | Rune, seed: int, style: SketchStyle = SketchStyle()) -> np.ndarray:
+    """A hand-drawn-looking sketch of one rune (any of its forms): uint8, black ink on white.
+
+    `rune` is a Younger rune id ("tyr") or any `Rune`, e.g. one of `runes.rows.ELDER_RUNES`.
+    """
+    if isinstance(rune, str):
+        rune = get_rune(rune)
+    if not rune.templates:
+        raise ValueError(f"{rune.label} has no stroke templates to draw.")
+    return draw_templates(rune.templates, seed, style)
 
 
 def generate_rune_sketches(label: int, seed: int, start: int, count: int, style: SketchStyle = SketchStyle(),
@@ -166,14 +187,37 @@ def generate_rune_sketches(label: int, seed: int, start: int, count: int, style:
     return np.stack(images) if images else np.zeros((0, size, size, 1), np.float32)
 
 
-def preview_grid(samples_per_rune: int = 10, seed: int = 0, style: SketchStyle = SketchStyle()) -> Image.Image:
-    """A grid image: one row per rune, `samples_per_rune` raw sketches across."""
+def _glyph_cell(glyph: str, cell: int) -> Image.Image:
+    """The glyph as the bundled font draws it, cropped to its ink and fitted into a cell (black on white)."""
+    from runes.writing import render_runes  # only the preview needs the font
+
+    ink = 255 - render_runes(glyph, font_size=2 * cell, margin=2)
+    top, left, bottom, right = ink_box(ink / 255.0)  # cropped to its ink, as the model sees it
+    image = Image.fromarray(255 - ink[top:bottom, left:right])
+    image.thumbnail((int(cell * 0.8), int(cell * 0.8)), Image.LANCZOS)
+    out = Image.new("L", (cell, cell), 255)
+    out.paste(image, ((cell - image.width) // 2, (cell - image.height) // 2))
+    return out
+
+
+def preview_grid(samples_per_rune: int = 10, seed: int = 0, style: SketchStyle = SketchStyle(),
+                 row: str = DEFAULT_ROW, glyphs: bool = False) -> Image.Image:
+    """A grid image: one row per rune of `row`, `samples_per_rune` raw sketches across.
+
+    With `glyphs`, each row starts with the rune's glyph in the bundled font (Noto Sans Runic), to compare.
+    The Younger rows draw every form of a rune (`Rune.templates`), as training does.
+    """
+    the_row = get_row(row)
     cell = style.canvas_size
-    grid = Image.new("L", (cell * samples_per_rune, cell * len(RUNES)), 200)
-    for row, rune in enumerate(RUNES):
+    first = 1 if glyphs else 0
+    grid = Image.new("L", (cell * (samples_per_rune + first), cell * len(the_row.runes)), 200)
+    for index, rune in enumerate(the_row.runes):
+        if glyphs:
+            grid.paste(_glyph_cell(the_row.glyph(rune.id), cell - 2), (1, index * cell + 1))
         for column in range(samples_per_rune):
-            sketch = Image.fromarray(draw_sketch(rune.id, seed * 1_000_003 + row * 1000 + column, style))
-            grid.paste(sketch.resize((cell - 2, cell - 2), Image.NEAREST), (column * cell + 1, row * cell + 1))
+            sketch = Image.fromarray(draw_sketch(rune, seed * 1_000_003 + index * 1000 + column, style))
+            grid.paste(sketch.resize((cell - 2, cell - 2), Image.NEAREST),
+                       ((column + first) * cell + 1, index * cell + 1))
     return grid
 
 
@@ -182,8 +226,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--preview", metavar="OUT.png", required=True, help="write a grid of samples here")
     parser.add_argument("--per-rune", type=int, default=10, help="samples per rune (columns)")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
+    parser.add_argument("--row", choices=ROW_IDS, default=DEFAULT_ROW, help="which rune row (default: %(default)s)")
+    parser.add_argument("--glyphs", action="store_true", help="start each row with the glyph in the bundled font")
     args = parser.parse_args(argv)
-    preview_grid(args.per_rune, args.seed).save(args.preview)
+    preview_grid(args.per_rune, args.seed, row=args.row, glyphs=args.glyphs).save(args.preview)
     print(f"wrote {args.preview}")
 
 
