@@ -20,7 +20,7 @@ import numpy as np
 
 import ui
 from runes import RUNE_IDS, RUNES, EmptySketchError, Recognizer, __version__, get_rune
-from runes.dataset import InvalidDrawingError, default_data_dir, flag_for
+from runes.dataset import InvalidDrawingError, default_data_dir
 from runes.dataset_hub import open_store
 from runes.writing import render_runes, transliterate
 from ui import cards, seeing
@@ -108,11 +108,8 @@ def _store(drawing: Any, rune_id: str, source: str) -> tuple[str, str | None, st
         image, strokes = drawing_image(drawing)
         if image is None:
             return "", None, f"The canvas is empty: draw {get_rune(rune_id).label} first."
-        prediction = RECOGNIZER.predict(image)
-        guess = prediction.rune if prediction.is_rune else ("bluetooth" if prediction.bluetooth else "other")
-        flag = flag_for(rune_id, prediction, source=source)
-        STORE.save(image, rune_id, source, guess=guess, strokes=strokes, flag=flag, app_version=__version__,
-                   model_version=MODEL_VERSION)
+        guess, flag = STORE.save_reviewed(image, rune_id, source, RECOGNIZER, strokes=strokes,
+                                          app_version=__version__, model_version=MODEL_VERSION)
         return guess, flag, ""
     except (InvalidDrawingError, ValueError, TypeError) as error:
         return "", None, first_line(error)

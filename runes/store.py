@@ -199,6 +199,18 @@ class DrawingStore:
                 fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, also if the process dies
                 yield
 
+    def save_reviewed(self, image: Any, label: str, source: str, recognizer: Any, **kwargs: Any
+                      ) -> tuple[str, str | None]:
+        """Save a drawing with the model's reading of it: its guess (a rune id, or "bluetooth" / "other" when it
+        is no rune) and the flag `flag_for` gives. `recognizer` is a `runes.Recognizer`; `kwargs` go to `save`.
+        Returns (guess, flag). Raises InvalidDrawingError (or EmptySketchError) and writes nothing then."""
+        _check_label(label)
+        prediction = recognizer.predict(_to_gray(image))
+        guess = prediction.rune if prediction.is_rune else ("bluetooth" if prediction.bluetooth else "other")
+        flag = flag_for(label, prediction, source=source)
+        self.save(image, label, source, guess=guess, flag=flag, **kwargs)
+        return guess, flag
+
     def save(self, image: Any, label: str, source: str, *, guess: str | None = None,
              strokes: Strokes | None = None, flag: str | None = None, app_version: str = __version__,
              model_version: str | None = None) -> Path:

@@ -714,3 +714,18 @@ def test_open_store_keeps_drawings_locally_when_the_hub_is_unreachable(tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "synced None 1"
     assert "not syncing drawings to alice/rune-drawings" in result.stderr
+
+
+def test_save_reviewed_stores_the_models_guess_and_flag(tmp_path, bundled):
+    store = DrawingStore(tmp_path / "data")
+    clean = SketchStyle(point_jitter=0, wobble=0, max_rotation_deg=0, max_slant=0, aspect_range=(1, 1),
+                        low_resolution_probability=0, branch_turn_deg=0, branch_stretch=(1, 1), overshoot=0, gap=0)
+    tyr = draw_sketch("tyr", seed=1, style=clean)
+    assert store.save_reviewed(tyr, "tyr", "prompted", bundled) == ("tyr", None)
+    assert store.save_reviewed(tyr, "isa", "prompted", bundled) == ("tyr", FLAG_OTHER_RUNE)
+    assert store.save_reviewed(tyr, "isa", "correction", bundled) == ("tyr", None)
+    assert store.save_reviewed(circle_with_a_cross(), "tyr", "prompted", bundled) == ("other", FLAG_NOT_A_RUNE)
+    assert [(r["label"], r["guess"], r["flag"]) for r in store.records()] == [
+        ("tyr", "tyr", None), ("isa", "tyr", FLAG_OTHER_RUNE), ("isa", "tyr", None), ("tyr", "other", FLAG_NOT_A_RUNE)]
+    with pytest.raises(InvalidDrawingError):
+        store.save_reviewed(tyr, "thorn", "prompted", bundled)
