@@ -9,6 +9,7 @@ Layout and events only: recognition is `runes.Recognizer`, contributed drawings 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import random
@@ -20,10 +21,10 @@ import numpy as np
 
 import ui
 from runes import RUNE_IDS, RUNES, EmptySketchError, Recognizer, __version__, get_rune
-from runes.dataset import InvalidDrawingError, default_data_dir
+from runes.dataset import default_data_dir
 from runes.dataset_hub import open_store
 from runes.writing import render_runes, transliterate
-from ui import cards, seeing
+from ui import cards, seeing, teaching
 from ui.inputs import api_sketchpad, drawing_image, first_line, never_raises, sketch_image
 from ui.mcp import hide_tools_on_start
 from ui.pad import LIVE, StrokePad
@@ -47,8 +48,8 @@ PROMPT_RNG = random.Random()
 # --------------------------------------------------------------------------- recognise and read
 
 
-def _recognise(image: np.ndarray | None) -> tuple[dict[str, float] | str, str]:
-    return cards.empty_answer() if image is None else cards.answer(RECOGNIZER.predict(image))
+def _recognise(image: np.ndarray | None, recognizer: Recognizer | None = None) -> tuple[dict[str, float] | str, str]:
+    return cards.empty_answer() if image is None else cards.answer((recognizer or RECOGNIZER).predict(image))
 
 
 def _read(image: np.ndarray | None):
@@ -56,14 +57,14 @@ def _read(image: np.ndarray | None):
 
 
 @never_raises(cards.empty_answer, cards.failed_answer)
-def predict_strokes(drawing: dict):
+def predict_strokes(drawing: dict, taught: Recognizer | None = None):
     """Recognise one hand-drawn rune of the Younger Futhark (the 16 Viking-age runes), sent as pen strokes.
     Args:
         drawing: {"width": 384, "height": 384, "strokes": [[xs, ys, ts], ...]}: one stroke = x, y (px) and t (ms) lists.
     Returns:
         the top 5 as {"label": "ᛏ týr", "confidences": [...]} (or "Not a rune", "Draw a rune", "Can't read that")
         HTML of the rune card (glyph, Old Norse name, sound, meaning) or of why the drawing can't be read"""
-    return _recognise(drawing_image(drawing)[0])
+    return _recognise(drawing_image(drawing)[0], taught)
 
 
 @never_raises(cards.empty_answer, cards.failed_answer)
@@ -100,24 +101,18 @@ def explain_strokes(drawing: dict, looking: bool):
 # --------------------------------------------------------------------------- contribute and correct
 
 
-def _store(drawing: Any, rune_id: str, source: str) -> tuple[str, str | None, str]:
-    """Save a drawing -> (the model's guess or "", its flag, "") or ("", None, a friendly refusal)."""
-    try:
-        if rune_id not in RUNE_IDS:
-            return "", None, "Pick the rune you drew from the list first." if not rune_id else f"Unknown rune {rune_id!r}."
-        image, strokes = drawing_image(drawing)
-        if image is None:
-            return "", None, f"The canvas is empty: draw {get_rune(rune_id).label} first."
-        guess, flag = STORE.save_reviewed(image, rune_id, source, RECOGNIZER, strokes=strokes,
-                                          app_version=__version__, model_version=MODEL_VERSION)
-        return guess, flag, ""
-    except (InvalidDrawingError, ValueError, TypeError) as error:
-        return "", None, first_line(error)
-    except Exception:  # never show a traceback to a visitor
-        log.exception("saving a drawing failed")
-        return "", None, "Something went wrong saving that drawing. Please try again."
+def _store(drawing: Any, rune_id: str, source: str) -> tuple[str, str | None]:
+    """Save a drawing with the model's guess and flag; a ValueError says why not."""
+    if rune_id not in RUNE_IDS:
+        raise ValueError("Pick the rune you drew from the list first." if not rune_id else f"Unknown rune {rune_id!r}.")
+    image, strokes = drawing_image(drawing)
+    if image is None:
+        raise ValueError(f"The canvas is empty: draw {get_rune(rune_id).label} first.")
+    return STORE.save_reviewed(image, rune_id, source, RECOGNIZER, strokes=strokes, app_version=__version__,
+                               model_version=MODEL_VERSION)
 
 
+@never_raises(None, lambda message: (cards.status(message, False), *[gr.skip()] * 4))
 def contribute(drawing: dict, rune_id: str):
     """Add a drawing of a rune to the training data (kept with its strokes; likely junk is flagged for review).
     Args:
@@ -125,9 +120,7 @@ def contribute(drawing: dict, rune_id: str):
         rune_id: the rune drawn, one of fe ur thurs as reith kaun hagall nauthr isa ar sol tyr bjork mathr logr yr.
     Returns:
         HTML status ("Saved your ᛏ týr, thank you!" or why not), next rune to draw (HTML, id), counts, an empty pad"""
-    guess, flag, problem = _store(drawing, rune_id, "prompted")
-    if problem:
-        return cards.status(problem, False), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    guess, flag = _store(drawing, rune_id, "prompted")
     next_id = STORE.next_prompt(PROMPT_RNG)
     message = (f"Saved your {get_rune(rune_id).label}, thank you!{cards.flag_note(rune_id, guess, flag)} "
                f"Next: {get_rune(next_id).label}.")
@@ -135,6 +128,7 @@ def contribute(drawing: dict, rune_id: str):
             cards.counts_strip(STORE.counts(), STORE_NOTE), None)
 
 
+@never_raises(None, lambda message: cards.status(message, False))
 def correct(drawing: dict, rune_id: str | None) -> str:
     """Store a drawing the model read wrong, with the rune it really is (and the model's guess), as training data.
     Args:
@@ -142,9 +136,7 @@ def correct(drawing: dict, rune_id: str | None) -> str:
         rune_id: the rune it really is, a rune id such as "tyr".
     Returns:
         HTML status: "Thanks! Saved as ᛏ týr (the model said ...)", or why the drawing was not saved"""
-    guess, flag, problem = _store(drawing, rune_id or "", "correction")
-    if problem:
-        return cards.status(problem, False)
+    guess, flag = _store(drawing, rune_id or "", "correction")
     said = f" (the model said {get_rune(guess).label})" if guess in RUNE_IDS else ""
     return cards.status(f"Thanks! Saved as {get_rune(rune_id).label}{said}; it will help the next model."
                         + cards.flag_note(rune_id, guess, flag), True)
@@ -214,13 +206,21 @@ with gr.Blocks(title="Rune Reader") as demo:
             name_runes = gr.HTML(cards.name_html(transliterate("")), elem_id="name-runes")
             name_png = gr.Image(label="Your runes as a picture", type="numpy", format="png", interactive=False,
                                 buttons=["download"], elem_id="name-png")
+    with gr.Tab("Teach it a symbol", elem_id="tab-teach"), gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=300):
+            symbol_name = gr.Textbox(label="Name of your symbol", placeholder="heart", elem_id="teach-name")
+            teach_pad = StrokePad(*CANVAS, label="Draw your symbol", hint="Draw your symbol here", elem_id="teach-pad")
+            with gr.Row():
+                add_button = gr.Button("Add this drawing", elem_id="teach-add")
+                teach_button = gr.Button("Teach", variant="primary", elem_id="teach-go")
+        teach_status, examples, taught = gr.HTML(teaching.status({}), elem_id="teach-status"), gr.State({}), gr.State()
     gr.Markdown("### The 16 runes")
     gr.HTML(cards.reference_strip(), elem_id="reference")
     gr.HTML(cards.footer(RECOGNIZER.source, LOAD_SECONDS, MODEL_NOTE), elem_id="model-source")
     image_pad, wide_image_pad = api_sketchpad(CANVAS), api_sketchpad(INSCRIPTION_CANVAS)  # for API clients
 
     # A pad fires `change` at every pen-up and every 100 ms while drawing (ui.pad.LIVE says how it is sent).
-    pad.change(predict_strokes, inputs=pad, outputs=[top5, card], api_name="predict_strokes", **LIVE)
+    pad.change(predict_strokes, inputs=[pad, taught], outputs=[top5, card], api_name="predict_strokes", **LIVE)
     pad.change(explain_strokes, inputs=[pad, looking], outputs=seeing_html, api_name=False, **LIVE)
     panel.expand(lambda: True, outputs=looking, api_name=False).then(
         explain_strokes, inputs=[pad, looking], outputs=seeing_html, api_name=False)
@@ -237,6 +237,10 @@ with gr.Blocks(title="Rune Reader") as demo:
                       api_name="contribute", concurrency_limit=4)
     gr.on([name.change, name_row.change], write_name, inputs=[name, name_row], outputs=[name_runes, name_png],
           api_name="transliterate", trigger_mode="always_last", show_progress="hidden")
+    add_button.click(teaching.add_example, [teach_pad, symbol_name, examples], [teach_status, examples, teach_pad],
+                     api_name=False)
+    teach_button.click(functools.partial(teaching.teach_symbols, RECOGNIZER), examples, [teach_status, taught],
+                       api_name=False, concurrency_limit=1)
     demo.load(start_session, outputs=[prompt, prompt_rune, counts], api_name=False)
 
 if __name__ == "__main__":

@@ -85,8 +85,10 @@ def _front_matter(metrics: dict, model_name: str, license: str) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def _label_row(index: int, label: str) -> str:
-    if label in _EXTRA_ROWS:
+def _label_row(index: int, label: str, taught: bool = False) -> str:
+    if taught:
+        cells = ("", label, "", "taught symbol (runes.teach)")
+    elif label in _EXTRA_ROWS:
         cells = _EXTRA_ROWS[label]
     else:
         try:
@@ -115,6 +117,11 @@ def _metric_lines(metrics: dict) -> list[str]:
                      f"{calibration['rejection']:.4f} of generated non-runes")
     if "acceptance" in real:
         lines.append(f"- real drawings accepted as runes: {real['acceptance']:.4f}")
+    if "taught" in metrics:
+        drawings = ", ".join(f"`{name}` ({count})" for name, count in metrics["taught"].items())
+        lines.append(f"- taught symbols and the drawings they were taught from: {drawings}")
+    if "teach_seconds" in metrics:
+        lines.append(f"- teaching time: {metrics['teach_seconds']:.0f} s on {metrics.get('cpu_count', '?')} CPU cores")
     if "extra_drawings" in metrics:
         lines.append(f"- trained on {metrics['extra_drawings']} labelled drawings besides the generated sketches "
                      f"({metrics.get('extra_samples', '?')} samples with augmented copies)")
@@ -142,6 +149,16 @@ def _limitations(labels: list[str]) -> str:
     return "\n".join(textwrap.fill(line, 110, subsequent_indent="  ", break_on_hyphens=False) for line in lines)
 
 
+def _taught_line(taught: list[str]) -> str:
+    if not taught:
+        return ""
+    return "\n\n" + textwrap.fill(
+        f"Then taught {len(taught)} new symbol{'s' * (len(taught) != 1)} ({', '.join(f'`{name}`' for name in taught)}) "
+        "from a few drawings each with `python -m runes.teach`: the same convolutional layers, one more output per "
+        "symbol, fine-tuned with generated sketches of the old labels. Validation accuracy below is on generated "
+        "sketches of the old labels.", 110, break_on_hyphens=False)
+
+
 def _known_rune(label: str) -> bool:
     try:
         get_rune(label)
@@ -161,7 +178,8 @@ def model_card(config: dict, metrics: dict, repo_id: str | None = None, license:
     settings = {k: v for k, v in (config.get("train_config") or {}).items() if k not in _UNUSED_SETTINGS}
     repo = repo_id or "owner/name"  # the load snippets name a placeholder until the card is pushed
     title = f"Rune Reader CNN: {repo_id}" if repo_id else "Rune Reader CNN"
-    rows = "\n".join(_label_row(index, label) for index, label in enumerate(labels))
+    taught = [str(label) for label in config.get("taught") or []]
+    rows = "\n".join(_label_row(index, label, label in taught) for index, label in enumerate(labels))
     outputs = f"; {len(labels)} outputs" if len(labels) != runes else ""
     version, preprocessing = (config.get("package_version", __version__),
                               config.get("preprocessing_version", PREPROCESSING_VERSION))
@@ -170,7 +188,7 @@ def model_card(config: dict, metrics: dict, repo_id: str | None = None, license:
 
 A small Keras CNN that recognises hand-drawn runes of the Younger Futhark ({runes} runes, long-branch and
 short-twig forms{outputs}). Trained with `python -m runes.train` (Rune Reader package version {version})
-on synthetic hand-drawn sketches generated from stroke templates.
+on synthetic hand-drawn sketches generated from stroke templates.{_taught_line(taught)}
 
 ## Metrics
 {chr(10).join(_metric_lines(metrics))}

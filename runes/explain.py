@@ -41,7 +41,7 @@ class Explanation:
     saliency: np.ndarray = field(repr=False)
     input_saliency: np.ndarray = field(repr=False)
     prediction: Prediction
-    label: str  # the output whose probability the saliency explains: a rune id, "other" or "bluetooth"
+    label: str  # the output whose probability the saliency explains: a rune id, "other", "bluetooth" or a taught symbol
 
 
 def _occluded(x: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:

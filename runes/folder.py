@@ -2,9 +2,10 @@
 
 A model folder (laid out like a Hugging Face model repo) holds `model.keras`, `config.json` (labels in
 order, input size, preprocessing version, package version, training config, rune_threshold),
-`metrics.json` and a `README.md` model card (`runes.card`). The lowest layer of model loading:
-`runes.model` (the Recognizer) and `runes.hub` (downloads and pushes) both build on it, and it imports
-neither, so neither has to import the other to read a folder.
+`metrics.json` and a `README.md` model card (`runes.card`). A model taught new symbols by `runes.teach`
+lists their names under "taught" in config.json: labels too, after the runes and the extra labels.
+The lowest layer of model loading: `runes.model` (the Recognizer) and `runes.hub` (downloads and
+pushes) both build on it, and it imports neither, so neither has to import the other to read a folder.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from runes.alphabet import get_rune
+from runes.alphabet import RUNE_IDS, get_rune
 from runes.nonrunes import EXTRA_LABELS
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION
 
 __all__ = ["HF_PREFIX", "BUNDLED_MODEL_DIR", "MODEL_FILENAME", "CONFIG_FILENAME", "METRICS_FILENAME",
-           "CARD_FILENAME", "MODEL_FILES", "ModelLoadError", "read_config", "read_metrics", "load_keras_model"]
+           "CARD_FILENAME", "MODEL_FILES", "TAUGHT_KEY", "MAX_SYMBOL_NAME", "ModelLoadError", "symbol_name_problem",
+           "read_config", "read_metrics", "load_keras_model"]
 
 HF_PREFIX = "hf://"  # a model source starting with this is a Hub repo: "hf://owner/name[@revision]" (runes.hub)
 BUNDLED_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -26,10 +28,51 @@ CONFIG_FILENAME = "config.json"
 METRICS_FILENAME = "metrics.json"
 CARD_FILENAME = "README.md"
 MODEL_FILES = (MODEL_FILENAME, CONFIG_FILENAME, METRICS_FILENAME, CARD_FILENAME)  # what a folder (and a Hub repo) holds
+TAUGHT_KEY = "taught"  # config.json: the labels of symbols taught by runes.teach (outputs after the runes and extras)
+MAX_SYMBOL_NAME = 40  # characters in the name of a taught symbol
 
 
 class ModelLoadError(RuntimeError):
     """A model folder could not be loaded; the message says which and why."""
+
+
+def symbol_name_problem(name: object) -> str | None:
+    """Why `name` cannot name a taught symbol, as the end of a sentence; None when it can.
+
+    A name is a non-empty string of printable characters without spaces at its ends, at most
+    MAX_SYMBOL_NAME long, and not a rune id nor one of EXTRA_LABELS (in any case: "Tyr" is taken)."""
+    if not isinstance(name, str):
+        return f"{name!r} is not a string"
+    if not name.strip():
+        return f"{name!r} is empty: give every symbol a name"
+    if not name.isprintable():
+        return f"{name!r} holds characters that cannot be printed (new lines, tabs, control characters)"
+    if name != name.strip():
+        return f"{name!r} has spaces at its ends: use {name.strip()!r}"
+    if len(name) > MAX_SYMBOL_NAME:
+        return f"{name[:MAX_SYMBOL_NAME]!r}... is {len(name)} characters long, more than {MAX_SYMBOL_NAME}"
+    taken = {label.casefold(): label for label in (*RUNE_IDS, *EXTRA_LABELS)}
+    if name.casefold() in taken:
+        kind = "a rune id" if taken[name.casefold()] in RUNE_IDS else "a label the model already has"
+        return f"{name!r} is {kind} ({taken[name.casefold()]!r}): pick another name"
+    return None
+
+
+def _check_taught(path: Path, labels: list[str], taught: object) -> list[str]:
+    if not isinstance(taught, list):
+        raise ModelLoadError(f"{path}: {TAUGHT_KEY!r} must be a list of symbol names, got {taught!r}.")
+    seen: dict[str, str] = {}
+    for name in taught:
+        problem = symbol_name_problem(name)
+        if problem:
+            raise ModelLoadError(f"{path}: the taught symbol {problem}.")
+        if name.casefold() in seen:
+            raise ModelLoadError(f"{path}: the taught symbols {seen[name.casefold()]!r} and {name!r} are the same "
+                                 "name.")
+        seen[name.casefold()] = name
+        if name not in labels:
+            raise ModelLoadError(f"{path}: the taught symbol {name!r} is not one of the 'labels'.")
+    return taught
 
 
 def read_config(folder: Path) -> dict:
@@ -46,8 +89,12 @@ def read_config(folder: Path) -> dict:
     labels = config.get("labels")
     if not isinstance(labels, list) or not labels or not all(isinstance(label, str) for label in labels):
         raise ModelLoadError(f"{path} has no 'labels' list of rune ids.")
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:
+        raise ModelLoadError(f"{path}: 'labels' lists {', '.join(map(repr, repeated))} more than once.")
+    taught = _check_taught(path, labels, config.get(TAUGHT_KEY, []))
     for label in labels:
-        if label in EXTRA_LABELS:
+        if label in EXTRA_LABELS or label in taught:
             continue
         try:
             get_rune(label)

@@ -22,6 +22,7 @@ from runes.folder import (
     CONFIG_FILENAME,
     HF_PREFIX,
     MODEL_FILENAME,
+    TAUGHT_KEY,
     ModelLoadError,
     load_keras_model,
     read_config,
@@ -72,6 +73,8 @@ class Prediction:
     is_rune: bool = True  # False when the model says this is not a rune at all (see rune_probability)
     rune_probability: float = 1.0  # the model's probability that the sketch is a rune at all
     bluetooth: bool = False  # the sketch looks like the Bluetooth logo, the bind rune of ᚼ and ᛒ
+    symbol: str | None = None  # the taught symbol (runes.teach) the sketch is, if any; is_rune is then False
+    symbols: dict[str, float] = field(default_factory=dict, repr=False)  # taught symbol -> probability (of all outputs)
 
     @property
     def glyph(self) -> str:
@@ -86,7 +89,9 @@ class Recognizer:
     """A loaded model plus its labels: `Recognizer.load().predict(image)`.
 
     `labels` are the model's outputs in order: the runes, optionally followed by EXTRA_LABELS
-    ("bluetooth", "other") for models trained to say "not a rune"; `rune_labels` are the runes alone.
+    ("bluetooth", "other") for models trained to say "not a rune", then by the symbols taught by
+    `runes.teach` (named in config["taught"]); `rune_labels` are the runes alone, `taught_labels` the
+    taught symbols.
     """
 
     def __init__(self, model, labels: list[str], source: str = "in memory", config: dict | None = None) -> None:
@@ -98,8 +103,13 @@ class Recognizer:
         self.labels = list(labels)
         self.source = source
         self.config = config or {}
-        self.rune_labels = [label for label in self.labels if label not in EXTRA_LABELS]
+        taught = set(self.config.get(TAUGHT_KEY, ()))
+        self.taught_labels = [label for label in self.labels if label in taught]
+        self.rune_labels = [label for label in self.labels if label not in EXTRA_LABELS and label not in taught]
         self._rune_indices = np.array([self.labels.index(label) for label in self.rune_labels])
+        self._taught_indices = [self.labels.index(label) for label in self.taught_labels]
+        # "other" and "bluetooth": a taught symbol must beat them (and the runes together) to win.
+        self._extra_indices = [index for index, label in enumerate(self.labels) if label in EXTRA_LABELS]
         self._bluetooth_index = self.labels.index(BLUETOOTH) if BLUETOOTH in self.labels else None
         # A sketch is called a rune when the model gives runes at least this much probability in all
         # (calibrated on generated sketches by runes.train and stored in config.json).
@@ -167,10 +177,20 @@ class Recognizer:
         runes = runes / max(rune_probability, 1e-12)
         best = int(np.argmax(runes))
         bluetooth = self._bluetooth_index is not None and probabilities[self._bluetooth_index] >= 0.5
+        symbol, symbols = None, {}
+        if self._taught_indices:
+            # A taught symbol wins when its output beats the runes together and every other output.
+            taught = probabilities[self._taught_indices]
+            symbols = {label: float(p) for label, p in zip(self.taught_labels, taught)}
+            strongest = int(np.argmax(taught))
+            rivals = [rune_probability, *probabilities[self._extra_indices], *np.delete(taught, strongest)]
+            if taught[strongest] > max(rivals):
+                symbol = self.taught_labels[strongest]
         return Prediction(rune=self.rune_labels[best], confidence=float(runes[best]),
                           probabilities={label: float(p) for label, p in zip(self.rune_labels, runes)},
-                          is_rune=rune_probability >= self.rune_threshold and not bluetooth,
-                          rune_probability=rune_probability, bluetooth=bool(bluetooth))
+                          is_rune=rune_probability >= self.rune_threshold and not bluetooth and symbol is None,
+                          rune_probability=rune_probability, bluetooth=bool(bluetooth), symbol=symbol,
+                          symbols=symbols)
 
     def predict(self, image) -> Prediction:
         """Recognise one sketch (numpy array or PIL image). Raises EmptySketchError if nothing is drawn."""

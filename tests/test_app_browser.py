@@ -403,3 +403,37 @@ def test_how_it_sees_follows_the_pad(fresh_page: Page, artifacts_dir):
     expect(page.locator("#seeing")).to_contain_text("Draw a rune and see what the network sees")
     draw_rune(page, "tyr")  # and it follows the pad like the guess does
     expect(panel).to_contain_text(f"Which ink mattered for {get_rune('tyr').label}")
+
+
+def test_teach_it_a_new_symbol(fresh_page: Page, artifacts_dir):
+    """Draw a new symbol five times under a name, press Teach, and the Recognize pad now knows it."""
+    page = fresh_page
+    page.get_by_role("tab", name="Teach it a symbol").click()
+    status = page.locator("#teach-status")
+    page.locator("#teach-add").click()
+    expect(status).to_contain_text("Give your symbol a name first")
+    page.locator("#teach-name textarea, #teach-name input").first.fill("heart")
+    box = pad_box(page, "#teach-pad")
+    rng = np.random.default_rng(5)
+    for count in range(1, 6):  # a heart, a little different each time, as a hand draws it
+        cx, cy = box["x"] + box["width"] * rng.uniform(0.45, 0.55), box["y"] + box["height"] * rng.uniform(0.45, 0.55)
+        r = box["width"] * rng.uniform(0.25, 0.32)
+        heart = [(cx + r * 16 * math.sin(t) ** 3 / 16, cy - r * (13 * math.cos(t) - 5 * math.cos(2 * t)
+                  - 2 * math.cos(3 * t) - math.cos(4 * t)) / 16) for t in np.linspace(0, 2 * math.pi, 40)]
+        mouse_strokes(page, [heart])
+        page.locator("#teach-add").click()
+        expect(status.locator('li[data-symbol="heart"]')).to_have_attribute("data-count", str(count))
+        expect(page.locator("#teach-pad .pad-hint")).to_be_visible()  # the pad is cleared for the next one
+    page.locator("#teach-go").click()
+    expect(status.locator(".teach-status.taught")).to_be_visible(timeout=120_000)  # fine-tuning: seconds
+    page.get_by_role("tab", name="Recognize").click()
+    box = pad_box(page)
+    cx, cy, r = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, 0.28 * box["width"]
+    mouse_strokes(page, [[(cx + r * math.sin(t) ** 3, cy - r * (13 * math.cos(t) - 5 * math.cos(2 * t)
+                          - 2 * math.cos(3 * t) - math.cos(4 * t)) / 16) for t in np.linspace(0, 2 * math.pi, 40)]])
+    expect(top_label(page)).to_have_text("✎ heart")
+    expect(page.locator("#card")).to_contain_text("the symbol you taught it")
+    page.screenshot(path=str(artifacts_dir / "app-taught.png"), full_page=True)
+    clear(page)
+    draw_rune(page, "tyr")  # and the runes are still read
+    expect(top_label(page)).to_have_text(get_rune("tyr").label)

@@ -79,6 +79,11 @@ def bluetooth_card() -> str:
 def answer(prediction: Prediction) -> tuple[dict[str, float], str]:
     """A prediction as (top guesses for gr.Label, card HTML)."""
     top = prediction.top(TOP_K)
+    if getattr(prediction, "symbol", None):  # a symbol the visitor taught (runes.teach)
+        symbols = sorted(prediction.symbols.items(), key=lambda item: -item[1])[:TOP_K]
+        return ({f"✎ {name}": float(p) for name, p in symbols},
+                f'<div class="rune-card taught" data-rune="" data-symbol="{_esc(prediction.symbol)}"><div class="info">'
+                f'<p class="name">✎ {_esc(prediction.symbol)}</p><p>Not a rune: the symbol you taught it.</p></div></div>')
     if prediction.is_rune:
         return {get_rune(rune_id).label: float(p) for rune_id, p in top}, rune_card(prediction.rune, top)
     # Not a rune: say so first; the nearest runes follow, scaled by how rune-like the sketch is.

@@ -76,24 +76,24 @@ def first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or ["That drawing could not be read."])[0][:200]
 
 
-def never_raises(empty: Callable[[], Any], failed: Callable[[str], Any]):
+def never_raises(empty: Callable[[], Any] | None, failed: Callable[[str], Any]):
     """Decorate an event handler so that no ink answers `empty()` and a bad input `failed(reason)`.
 
-    ValueError and TypeError carry a message for the visitor; anything else is logged and answered
-    with a generic apology, never a traceback.
+    ValueError and TypeError carry a message for the visitor (with `empty` None, no ink is such a failure too);
+    anything else is logged and answered with a generic apology, never a traceback.
     """
     def decorate(fn):
         @functools.wraps(fn)
         def handler(*args: Any):
             try:
                 return fn(*args)
-            except EmptySketchError:
-                return empty()
+            except EmptySketchError as error:
+                return empty() if empty is not None else failed(first_line(error))
             except (ValueError, TypeError) as error:
                 return failed(first_line(error))
             except Exception:  # noqa: BLE001
                 log.exception("%s failed", fn.__name__)
-                return failed("Something went wrong reading that drawing. Please try again.")
+                return failed("Something went wrong with that drawing. Please try again.")
         return handler
     return decorate
 
