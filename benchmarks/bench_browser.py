@@ -32,6 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
+from rune_strokes import mouse_strokes, strokes_in_box  # noqa: E402  (tests/ is on the path above)
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 LABEL = "#top5 h2.output-class"
@@ -89,15 +91,6 @@ def start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Pope
     raise SystemExit(f"{command} did not answer within 240 s")
 
 
-def draw(page, strokes) -> None:
-    for stroke in strokes:
-        page.mouse.move(*stroke[0])
-        page.mouse.down()
-        for point in stroke[1:]:
-            page.mouse.move(*point, steps=6)
-        page.mouse.up()
-
-
 LAST_LABEL_IS = "(text) => window.labels.length && window.labels[window.labels.length - 1][1] === text"
 
 
@@ -106,7 +99,7 @@ def measure(page, strokes, expected: str, empty: str, timeout_ms: int = 10_000) 
     if page.locator("#pad .pad-clear").is_enabled():
         page.locator("#pad .pad-clear").click()
         page.wait_for_function(LAST_LABEL_IS, arg=empty)
-    draw(page, strokes)
+    mouse_strokes(page, strokes, steps=6)
     try:
         page.wait_for_function(LAST_LABEL_IS, arg=expected, timeout=timeout_ms)
     except Exception:  # noqa: BLE001  (a misread: reported, not timed)
@@ -159,7 +152,6 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     from playwright.sync_api import sync_playwright
-    from rune_strokes import strokes_in_box
 
     from runes import RUNES
 

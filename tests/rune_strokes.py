@@ -50,3 +50,13 @@ def as_quickdraw(points: list[tuple[float, float]], start_ms: int = 0) -> list[l
     """[(x, y), ...] -> [xs, ys, ts], 10 ms between points."""
     return [[round(x, 1) for x, _ in points], [round(y, 1) for _, y in points],
             [start_ms + 10 * i for i in range(len(points))]]
+
+
+def mouse_strokes(page, strokes, steps: int = 8) -> None:
+    """Draw strokes (lists of page points) with a Playwright page's mouse: down, move in `steps` per segment, up."""
+    for stroke in strokes:
+        page.mouse.move(*stroke[0])
+        page.mouse.down()
+        for point in stroke[1:]:
+            page.mouse.move(*point, steps=steps)
+        page.mouse.up()

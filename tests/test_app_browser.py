@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
-from rune_strokes import strokes_in_box
+from rune_strokes import mouse_strokes, strokes_in_box
 
 from runes import RUNE_IDS, get_rune
 
@@ -85,15 +85,6 @@ def pad_box(page: Page, pad: str = "#pad") -> dict:
     box = page.locator(f"{pad} canvas").bounding_box()
     assert box is not None and box["width"] > 100
     return box
-
-
-def mouse_strokes(page: Page, strokes) -> None:
-    for stroke in strokes:
-        page.mouse.move(*stroke[0])
-        page.mouse.down()
-        for point in stroke[1:]:
-            page.mouse.move(*point, steps=8)
-        page.mouse.up()
 
 
 def touch_strokes(page: Page, strokes) -> None:
