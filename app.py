@@ -14,7 +14,6 @@ import logging
 import os
 import random
 import time
-from typing import Any
 
 import gradio as gr
 import numpy as np
@@ -25,18 +24,17 @@ from runes.dataset import default_data_dir
 from runes.dataset_hub import open_store
 from runes.writing import render_runes, transliterate
 from ui import cards, seeing, teaching
-from ui.inputs import api_sketchpad, drawing_image, first_line, never_raises, sketch_image
+from ui.inputs import api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.mcp import hide_tools_on_start
 from ui.pad import LIVE, StrokePad
 
 CANVAS, INSCRIPTION_CANVAS = (384, 384), (960, 300)
-log = logging.getLogger("rune_reader")
 
 _started = time.perf_counter()
 RECOGNIZER, MODEL_NOTE = Recognizer.load_with_fallback(os.environ.get("RUNES_MODEL") or None)  # folder or hf://
 RECOGNIZER.warm_up()  # trace the graph now, not on the first visitor's stroke
 LOAD_SECONDS = time.perf_counter() - _started
-log.warning("%s", MODEL_NOTE)
+logging.getLogger("rune_reader").warning("%s", MODEL_NOTE)
 MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if getattr(RECOGNIZER, "hub_commit", "") else "")
 
 STORE, SYNCED_REPO = open_store(default_data_dir(), os.environ.get("RUNES_DATASET_REPO", "").strip(),
@@ -56,6 +54,7 @@ def _read(image: np.ndarray | None):
     return cards.empty_reading() if image is None else cards.reading(RECOGNIZER.read(image), image)
 
 
+@newest_only
 @never_raises(cards.empty_answer, cards.failed_answer)
 def predict_strokes(drawing: dict, taught: Recognizer | None = None):
     """Recognise one hand-drawn rune of the Younger Futhark (the 16 Viking-age runes), sent as pen strokes.
@@ -73,6 +72,7 @@ def predict(sketch: dict):
     return _recognise(sketch_image(sketch))
 
 
+@newest_only
 @never_raises(cards.empty_reading, cards.failed_reading)
 def read_strokes(drawing: dict):
     """Read a line of Younger Futhark runes written left to right (words split by dots or gaps), sent as strokes.
@@ -90,6 +90,7 @@ def read(sketch: dict):
     return _read(sketch_image(sketch))
 
 
+@newest_only
 @never_raises(cards.empty_seeing, cards.failed_seeing)
 def explain_strokes(drawing: dict, looking: bool):
     """"How it sees" for a drawing: the network's input, strongest feature maps and saliency (when shown)."""
@@ -101,7 +102,7 @@ def explain_strokes(drawing: dict, looking: bool):
 # --------------------------------------------------------------------------- contribute and correct
 
 
-def _store(drawing: Any, rune_id: str, source: str) -> tuple[str, str | None]:
+def _store(drawing: dict, rune_id: str, source: str) -> tuple[str, str | None]:
     """Save a drawing with the model's guess and flag; a ValueError says why not."""
     if rune_id not in RUNE_IDS:
         raise ValueError("Pick the rune you drew from the list first." if not rune_id else f"Unknown rune {rune_id!r}.")

@@ -8,7 +8,10 @@ nothing is drawn, and raises ValueError with a message meant for the visitor whe
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -96,6 +99,48 @@ def never_raises(empty: Callable[[], Any] | None, failed: Callable[[str], Any]):
                 return failed("Something went wrong with that drawing. Please try again.")
         return handler
     return decorate
+
+
+class NewestOnly:
+    """Answer a visitor's drawings in the order they were drawn: a pad sends each drawing at once (ui.pad.LIVE), and
+    two sent close together may reach the server's queue in either order. Each drawing carries the page's `seq`;
+    per session and event, one older than a drawing already answered is skipped (gr.skip()), so a stale answer
+    never replaces a newer one. Drawings without `seq` (API clients) are always answered."""
+
+    def __init__(self, sessions: int = 10_000) -> None:
+        self._newest: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._sessions = sessions
+        self._lock = threading.Lock()
+
+    def is_stale(self, event: str, drawing: Any, request: gr.Request | None) -> bool:
+        seq = drawing.get("seq") if isinstance(drawing, dict) else None
+        session = getattr(request, "session_hash", None)
+        if not isinstance(seq, int) or not session:
+            return False
+        with self._lock:
+            key = (session, event)
+            if seq < self._newest.get(key, -1):
+                return True
+            self._newest[key] = seq
+            self._newest.move_to_end(key)
+            while len(self._newest) > self._sessions:
+                self._newest.popitem(last=False)
+            return False
+
+    def __call__(self, fn):
+        """Decorate an event handler whose first argument is a pad's drawing (gr.Request is added for Gradio)."""
+        @functools.wraps(fn)
+        def handler(*args: Any, request: gr.Request | None = None):
+            return gr.skip() if self.is_stale(fn.__name__, args[0] if args else None, request) else fn(*args)
+
+        signature = inspect.signature(fn)
+        handler.__signature__ = signature.replace(parameters=[
+            *signature.parameters.values(),
+            inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=gr.Request)])
+        return handler
+
+
+newest_only = NewestOnly()  # for the app's live pad events
 
 
 def api_sketchpad(canvas_size: tuple[int, int]) -> gr.Sketchpad:

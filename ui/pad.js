@@ -51,7 +51,10 @@ function redraw() {
 
 function send() {
   quietUntil = performance.now() + THROTTLE_MS;
-  props.value = {width, height, strokes: strokes.map(([xs, ys, ts]) => [xs.slice(), ys.slice(), ts.slice()])};
+  // seq orders the drawings of the whole page: the server skips one that arrives after a newer one.
+  window.strokePadSeq = (window.strokePadSeq || 0) + 1;
+  props.value = {width, height, strokes: strokes.map(([xs, ys, ts]) => [xs.slice(), ys.slice(), ts.slice()]),
+                 seq: window.strokePadSeq};
 }
 
 function point(event) {
