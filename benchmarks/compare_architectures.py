@@ -4,7 +4,8 @@
     python benchmarks/compare_architectures.py --quick   # seconds (tiny data, 1 epoch), writes to a temp folder
 
 Three networks, each adapted only in input size (32x32x1, what `runes.preprocess` gives) and number of
-outputs (the bundled model's labels: 16 runes + bluetooth + other, `model_labels(TrainConfig())`):
+outputs (the 16 runes of the long-branch row, whose forms the real drawings use, + bluetooth + other:
+`model_labels(TrainConfig(rows="long-branch"))`; the bundled model reads every row, 39 outputs):
 
 (a) **one-conv tutorial CNN**: Conv2D(8, 3x3) -> MaxPooling2D(2) -> Flatten -> Dense softmax, the beginners'
     "convolution, pooling, a dense layer, softmax" network (as in the "Keras for Beginners: Implementing a
@@ -200,13 +201,18 @@ def measure_latency(recognizers: list, sketch: np.ndarray, repeats: int) -> list
     return [tuple(_median_ms(s) for s in timing) for timing in samples]
 
 
+COMPARED_ROWS = "long-branch"  # the task compared: the 16 long-branch runes (the real drawings' forms)
+OTHER_PER_RUNE = 3.0  # "other" sketches per rune sample, as when the table in docs/architectures.md was measured
+
+
 def compare(budget: Budget, real_dir: Path = REAL_DIR, nonrunes_dir: Path = NONRUNES_DIR,
             verbose: int = 0, log=print) -> list[Result]:
     """Train and measure the three networks; one Result each, in ARCHITECTURES order."""
     from runes.sketches import draw_sketch
 
-    config = TrainConfig(samples_per_rune=budget.samples_per_rune, val_samples_per_rune=budget.val_samples_per_rune,
-                         epochs=budget.epochs, seed=budget.seed, workers=budget.workers)
+    config = TrainConfig(rows=COMPARED_ROWS, other_per_rune=OTHER_PER_RUNE, samples_per_rune=budget.samples_per_rune,
+                         val_samples_per_rune=budget.val_samples_per_rune, epochs=budget.epochs, seed=budget.seed,
+                         workers=budget.workers)
     labels = model_labels(config)
     start = time.perf_counter()
     x_train, y_train = generate(_label_counts(config, config.samples_per_rune), config.seed, config.workers)

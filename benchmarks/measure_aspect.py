@@ -1,15 +1,15 @@
-"""Measure `_ASPECT_RANGES` in runes/inscription.py: how wide each rune's ink is, from generated sketches.
+"""Measure `_ASPECT_RANGES` in runes/inscription.py: how wide each shape's ink is, from generated sketches.
 
     python benchmarks/measure_aspect.py            # print the measured table
     python benchmarks/measure_aspect.py --check    # exit 1 (with the differences) if runes/inscription.py differs
     python benchmarks/measure_aspect.py --write    # rewrite the table in runes/inscription.py in place
 
-For each rune, the first PER_RUNE sketches `runes.sketches.draw_sketch(rune, seed=i)` (slant, wobble,
+For each shape of `runes.rows.SHAPES`, the first PER_RUNE sketches `draw_templates(shape.templates, seed=i)` (slant, wobble,
 pen width included) are reduced to their ink the way `read_inscription` does (`to_ink`, then
 ink >= min(INK_THRESHOLD, strongest / 2)), and the width / height of the ink's box is taken. The table
-holds the 2nd and 98th percentile of that ratio per rune, rounded to 2 decimals: what a plausible rune
+holds the 2nd and 98th percentile of that ratio per shape, rounded to 2 decimals: what a plausible rune
 is. The sketches are a deterministic function of their seed, so the table is exactly reproducible;
-re-run with --write whenever the stroke templates (runes.alphabet) or the sketch style change.
+re-run with --write whenever the stroke templates (runes.alphabet, runes.rows) or the sketch style change.
 About 3 s; tests/test_inscription.py checks that the committed table is what this computes.
 """
 
@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from runes.alphabet import RUNE_IDS  # noqa: E402
 from runes.preprocess import INK_THRESHOLD, to_ink  # noqa: E402
-from runes.sketches import draw_sketch  # noqa: E402
+from runes.rows import SHAPES  # noqa: E402
+from runes.sketches import draw_templates  # noqa: E402
 
-PER_RUNE = 150  # sketches per rune
+PER_RUNE = 150  # sketches per shape
 PERCENTILES = (2, 98)
 INSCRIPTION = ROOT / "runes" / "inscription.py"
 # The table's assignment up to its closing brace, as this script writes it.
@@ -47,17 +47,17 @@ def ink_aspect(image: np.ndarray) -> float:
 
 
 def measure(per_rune: int = PER_RUNE) -> Ranges:
-    """Rune id -> (2nd, 98th percentile of the ink's width / height), rounded to 2 decimals, futhark order."""
+    """Shape id -> (2nd, 98th percentile of the ink's width / height), rounded to 2 decimals, SHAPES order."""
     ranges = {}
-    for rune_id in RUNE_IDS:
-        aspects = [ink_aspect(draw_sketch(rune_id, seed=i)) for i in range(per_rune)]
+    for shape in SHAPES.values():
+        aspects = [ink_aspect(draw_templates(shape.templates, seed=i)) for i in range(per_rune)]
         low, high = np.percentile(aspects, PERCENTILES)
-        ranges[rune_id] = (round(float(low), 2), round(float(high), 2))
+        ranges[shape.id] = (round(float(low), 2), round(float(high), 2))
     return ranges
 
 
 def table_source(ranges: Ranges) -> str:
-    """The table as Python source, four runes a line."""
+    """The table as Python source, four shapes a line."""
     items = [f'"{rune_id}": ({low}, {high})' for rune_id, (low, high) in ranges.items()]
     lines = ["    " + ", ".join(items[i:i + 4]) + "," for i in range(0, len(items), 4)]
     return "_ASPECT_RANGES: dict[str, tuple[float, float]] = {\n" + "\n".join(lines) + "\n}\n"

@@ -1,8 +1,9 @@
-"""Rune Reader: recognise hand-drawn Younger Futhark runes.
+"""Rune Reader: recognise hand-drawn runes of the Younger and the Elder Futhark.
 
     from runes import Recognizer
-    prediction = Recognizer.load().predict(image)   # numpy array or PIL image
-    prediction.rune, prediction.confidence, prediction.top(3)
+    prediction = Recognizer.load().predict(image)   # numpy array or PIL image; the Younger Futhark
+    prediction.label, prediction.confidence, prediction.top(3)      # 'ᛏ týr', 0.99, [('tyr', 0.99), ...]
+    Recognizer.load().predict(image, row="elder").label             # 'ᚷ gebō'; rows: runes.ROWS
 """
 
 __version__ = "0.1.0"

@@ -20,7 +20,6 @@ import textwrap
 from pathlib import Path
 
 from runes import __version__
-from runes.alphabet import get_rune
 from runes.folder import (
     CARD_FILENAME,
     CONFIG_FILENAME,
@@ -30,12 +29,14 @@ from runes.folder import (
     read_config,
     read_metrics,
 )
+from runes.folder import OLD_MODEL_ROWS, ROWS_KEY
 from runes.nonrunes import BLUETOOTH, NOT_A_RUNE
 from runes.preprocess import GLYPH_SIZE, INPUT_SIZE, PREPROCESSING_VERSION
+from runes.rows import ROWS, SHAPES, get_row
 
 __all__ = ["TAGS", "model_card", "write_card", "main"]
 
-TAGS = ("runes", "younger-futhark", "sketch-recognition", "image-classification", "keras")
+TAGS = ("runes", "younger-futhark", "elder-futhark", "sketch-recognition", "image-classification", "keras")
 # Rows of the label table for the outputs that are not runes: glyphs, name, sound, meaning.
 _EXTRA_ROWS = {BLUETOOTH: ("ᚼ+ᛒ", "Bluetooth logo", "", "the bind rune of Harald Bluetooth"),
                NOT_A_RUNE: ("", "not a rune", "", "scribbles, symbols, letters of other scripts")}
@@ -85,18 +86,41 @@ def _front_matter(metrics: dict, model_name: str, license: str) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def _label_row(index: int, label: str, taught: bool = False) -> str:
+def _label_row(index: int, label: str, rows: list[str], taught: bool = False, before_rows: bool = False) -> str:
     if taught:
-        cells = ("", label, "", "taught symbol (runes.teach)")
+        cells = ("", "taught symbol (runes.teach)")
     elif label in _EXTRA_ROWS:
-        cells = _EXTRA_ROWS[label]
+        glyph, name, _, meaning = _EXTRA_ROWS[label]
+        cells = (glyph, f"{name}: {meaning}")
+    elif label in SHAPES:
+        readings: dict[str, list[str]] = {}  # "name (sound, meaning)" -> the rows that read the shape so
+        for row in rows:
+            rune_id = get_row(row).shapes.get(label)
+            if rune_id is None and row == "younger" and before_rows:
+                rune_id = label  # a model from before rows: one class per Younger rune, both forms
+            if rune_id:
+                rune = get_row(row).rune(rune_id)
+                readings.setdefault(f"{rune.name} ({rune.transliteration}, {rune.meaning})", []).append(row)
+        cells = (SHAPES[label].glyph, "; ".join(f"{', '.join(rows)}: {reading}" for reading, rows in readings.items()))
     else:
-        try:
-            rune = get_rune(label)
-            cells = (rune.glyphs, rune.name, rune.transliteration, rune.meaning)
-        except KeyError:
-            cells = ("", "?", "", "not a rune id of this package")
+        cells = ("", "not a rune shape of this package")
     return "|" + "|".join(f" {cell} " if cell else " " for cell in (str(index), f"`{label}`", *cells)) + "|"
+
+
+def _rows_section(config: dict) -> str:
+    rows = config.get(ROWS_KEY, OLD_MODEL_ROWS)
+    thresholds = config.get("row_thresholds", {})
+    lines = ["| row | name | runes | rune_threshold |", "|---|---|---|---|"]
+    for row_id in rows:
+        row = get_row(row_id)
+        threshold = thresholds.get(row_id, config.get("rune_threshold", 0.5))
+        lines.append(f"| `{row_id}` | {row.name} ({row.period}) | {row.glyphs} | {threshold:.3f} |")
+    note = ("A model from before rows: it reads the Younger Futhark, one class per rune (both forms)."
+            if ROWS_KEY not in config else
+            "The labels are glyph shapes; each row reads its own shapes as its runes, so a shape two rows share (ᛘ "
+            "maðr = ᛉ algiz, ᚠ, ᚢ, ᛁ, ᛏ, ᛒ...) is one class. A shape of another row is \"not a rune\" of the row read "
+            "(`Recognizer.predict(image, row=...)`).")
+    return "\n".join(lines) + "\n\n" + textwrap.fill(note, 110, break_on_hyphens=False)
 
 
 def _metric_lines(metrics: dict) -> list[str]:
@@ -115,6 +139,10 @@ def _metric_lines(metrics: dict) -> list[str]:
         lines.append(f"- 'not a rune': rune_threshold {calibration['rune_threshold']:.3f} accepts "
                      f"{calibration['acceptance']:.4f} of generated runes and rejects "
                      f"{calibration['rejection']:.4f} of generated non-runes")
+        for row, values in calibration.get("rows", {}).items():
+            lines.append(f"- in the `{row}` row: rune_threshold {values['rune_threshold']:.3f} accepts "
+                         f"{values['acceptance']:.4f} of its generated runes, rejects {values['rejection']:.4f} of "
+                         "generated non-runes")
     if "acceptance" in real:
         lines.append(f"- real drawings accepted as runes: {real['acceptance']:.4f}")
     if "taught" in metrics:
@@ -130,14 +158,16 @@ def _metric_lines(metrics: dict) -> list[str]:
     return lines
 
 
-def _limitations(labels: list[str]) -> str:
-    lone = [get_rune(label) for label in labels if _known_rune(label)]
-    lone = [rune for rune in lone if rune.short_twig_glyph and not rune.short_twig_templates]
+def _limitations(labels: list[str], rows: list[str]) -> str:
+    missing = [row.name for row_id, row in ROWS.items() if row_id not in rows and row_id != "long-branch"]
     lines = ["- One rune per image: `Recognizer.read` segments an inscription into runes first. Not for reading "
-             "runes in photographs of stones, nor other runic rows (Elder Futhark, Anglo-Saxon futhorc)."]
-    if lone:
-        names = " and ".join(f"{rune.short_twig_glyph} (short-twig {rune.name})" for rune in lone)
-        lines.append(f"- {names} {'are' if len(lone) > 1 else 'is'} a lone short stroke and read as ᛁ.")
+             "runes in photographs of stones" + (f", nor the rows it was not trained on ({', '.join(missing)}, "
+                                                 "Anglo-Saxon futhorc)." if missing else ", nor the Anglo-Saxon "
+                                                 "futhorc.")]
+    if "isa" in labels and any(row in rows for row in ("younger", "short-twig")):
+        lines.append("- ᛌ (short-twig sól) and ᛧ (short-twig yr) are a lone short stroke: alone they read as ᛁ, "
+                     "except in the short-twig row (by where the stroke sits in the image) and in inscriptions (by "
+                     "where it sits in the line).")
     if NOT_A_RUNE in labels:
         lines.append("- 'Not a rune' (the `other` label; `rune_threshold` in config.json is calibrated on generated "
                      "sketches) is learned from generated scribbles, symbols, Latin letters and digits: a non-rune "
@@ -147,6 +177,13 @@ def _limitations(labels: list[str]) -> str:
     lines.append("- Trained on generated sketches (plus any drawings listed under Metrics); accuracy on real "
                  "drawings is lower than on generated ones.")
     return "\n".join(textwrap.fill(line, 110, subsequent_indent="  ", break_on_hyphens=False) for line in lines)
+
+
+def _intro(row_names: str, shapes: int, outputs: str, version: str) -> str:
+    return textwrap.fill(
+        f"A small Keras CNN that recognises hand-drawn runes of the rows {row_names} ({shapes} glyph shapes{outputs}). "
+        f"Trained with `python -m runes.train` (Rune Reader package version {version}) on synthetic hand-drawn "
+        "sketches generated from stroke templates.", 110, break_on_hyphens=False)
 
 
 def _taught_line(taught: list[str]) -> str:
@@ -159,12 +196,6 @@ def _taught_line(taught: list[str]) -> str:
         "sketches of the old labels.", 110, break_on_hyphens=False)
 
 
-def _known_rune(label: str) -> bool:
-    try:
-        get_rune(label)
-    except KeyError:
-        return False
-    return True
 
 
 def model_card(config: dict, metrics: dict, repo_id: str | None = None, license: str = "mit") -> str:
@@ -173,30 +204,33 @@ def model_card(config: dict, metrics: dict, repo_id: str | None = None, license:
     `repo_id` ("owner/name") is the Hub repo the card goes to, if any: it names the model and the load
     snippet. The rest of the card is the same whether it is written by training or by a push."""
     labels = [str(label) for label in config.get("labels", [])]
-    runes = sum(map(_known_rune, labels))
+    row_ids = list(config.get(ROWS_KEY, OLD_MODEL_ROWS))
+    shapes = sum(label in SHAPES for label in labels)
+    row_names = ", ".join(get_row(row).name for row in row_ids)
     size = config.get("input_size", INPUT_SIZE)
     settings = {k: v for k, v in (config.get("train_config") or {}).items() if k not in _UNUSED_SETTINGS}
     repo = repo_id or "owner/name"  # the load snippets name a placeholder until the card is pushed
     title = f"Rune Reader CNN: {repo_id}" if repo_id else "Rune Reader CNN"
     taught = [str(label) for label in config.get("taught") or []]
-    rows = "\n".join(_label_row(index, label, label in taught) for index, label in enumerate(labels))
-    outputs = f"; {len(labels)} outputs" if len(labels) != runes else ""
+    table = "\n".join(_label_row(index, label, row_ids, label in taught, ROWS_KEY not in config) for index, label in enumerate(labels))
+    outputs = f"; {len(labels)} outputs" if len(labels) != shapes else ""
     version, preprocessing = (config.get("package_version", __version__),
                               config.get("preprocessing_version", PREPROCESSING_VERSION))
     return _front_matter(metrics, repo_id.split("/")[-1] if repo_id else "rune-reader-cnn", license) + f"""
 # {title}
 
-A small Keras CNN that recognises hand-drawn runes of the Younger Futhark ({runes} runes, long-branch and
-short-twig forms{outputs}). Trained with `python -m runes.train` (Rune Reader package version {version})
-on synthetic hand-drawn sketches generated from stroke templates.{_taught_line(taught)}
+{_intro(row_names, shapes, outputs, version)}{_taught_line(taught)}
+
+## Rows
+{_rows_section(config)}
 
 ## Metrics
 {chr(10).join(_metric_lines(metrics))}
 
 ## Labels (output order)
-| index | id | glyphs | name | sound | meaning |
-|---|---|---|---|---|---|
-{rows}
+| index | id | glyph | read as (row: name (sound, meaning)) |
+|---|---|---|---|
+{table}
 
 ## Input and preprocessing
 Input: `{size}x{size}x1` float32, ink bright (1) on a dark background (0), produced by
@@ -208,14 +242,14 @@ Output: softmax probabilities in the label order above.
 {chr(10).join(f"- `{key}`: {value}" for key, value in settings.items()) or "- not recorded"}
 
 ## Intended use and limitations
-- For recognising single hand-drawn Younger Futhark runes, in a sketching app or for teaching.
-{_limitations(labels)}
+- For recognising single hand-drawn runes of these rows, in a sketching app or for teaching.
+{_limitations(labels, row_ids)}
 
 ## How to load
 ```python
 from runes import Recognizer  # the Rune Reader package
 recognizer = Recognizer.load("hf://{repo}")  # or "hf://{repo}@<revision>", or a model folder path
-print(recognizer.predict(image).top(3))
+print(recognizer.predict(image).top(3))  # or .predict(image, row="elder")
 ```
 
 Without the package (plain Keras; apply the preprocessing described above yourself):

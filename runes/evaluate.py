@@ -1,6 +1,7 @@
-"""Measure a model on a labelled folder: `python -m runes.evaluate DIR [--model SOURCE] [--nonrunes DIR2]`.
+"""Measure a model on a labelled folder: `python -m runes.evaluate DIR [--model SOURCE] [--nonrunes DIR2] [--row ID]`.
 
-DIR holds DIR/<rune id>/*.png. Prints per-rune precision and recall, the most confused
+DIR holds DIR/<rune id>/*.png, rune ids of the row read (`--row`, default younger; `--row all` reports every
+row the model reads, one after the other). Prints per-rune precision and recall, the most confused
 pairs, top-1 and top-3 accuracy among the runes, the share of DIR's runes the model accepts
 as runes, and as its last line `accuracy: 0.XXXX (n=N)`. With `--nonrunes DIR2` (images of
 anything but runes, in any sub-folders) the line before it is
@@ -19,6 +20,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from runes.preprocess import EmptySketchError, preprocess
+from runes.rows import get_row
 
 __all__ = ["EvaluationReport", "RejectionReport", "evaluate_folder", "evaluate_nonrunes", "main"]
 
@@ -72,16 +74,23 @@ class EvaluationReport:
         return [(self.labels[t], self.labels[p], n) for (t, p), n in mistakes.most_common(most)]
 
 
-def evaluate_folder(folder: str | os.PathLike, recognizer) -> EvaluationReport:
-    """Run the recognizer on every DIR/<label>/*.png for the labels it knows."""
+def evaluate_folder(folder: str | os.PathLike, recognizer, row: str | None = None) -> EvaluationReport:
+    """Run the recognizer on every DIR/<rune id>/*.png for the runes of `row` (None: its default row) it reads.
+
+    A folder named after a shape the row reads counts as that shape's rune: DIR/fe/*.png are fehu in the Elder row,
+    DIR/tyr-short/*.png týr in the Younger row."""
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"Evaluation folder {str(root)!r} does not exist (expected DIR/<rune id>/*.png).")
-    report = EvaluationReport(labels=list(recognizer.rune_labels))
+    row = recognizer.check_row(row)
+    report = EvaluationReport(labels=recognizer.row_runes(row))
     tensors, targets = [], []
+    shapes = get_row(row).shapes
     for index, label in enumerate(report.labels):
-        for path in sorted((root / label).glob("*.png")):
-            name = f"{label}/{path.name}"
+        # DIR/<rune id of the row>, and DIR/<shape id> for each shape the row reads as this rune ("fe" is fehu)
+        folders = [label] + [shape for shape, rune in shapes.items() if rune == label and shape != label]
+        for path in sorted(path for folder in folders for path in (root / folder).glob("*.png")):
+            name = f"{path.parent.name}/{path.name}"
             try:
                 with Image.open(path) as image:
                     tensors.append(preprocess(image))
@@ -90,7 +99,7 @@ def evaluate_folder(folder: str | os.PathLike, recognizer) -> EvaluationReport:
                 report.empty.append(name)
             except (UnidentifiedImageError, OSError, ValueError):
                 report.unreadable.append(name)
-    predictions = recognizer.predict_preprocessed(tensors)
+    predictions = recognizer.predict_preprocessed(tensors, row)
     report.true = targets
     report.ranked = [[report.labels.index(label) for label, _ in p.top(len(report.labels))] for p in predictions]
     report.accepted = [p.is_rune for p in predictions]
@@ -110,8 +119,9 @@ class RejectionReport:
         return self.rejected / self.total if self.total else 0.0
 
 
-def evaluate_nonrunes(folder: str | os.PathLike, recognizer, batch_size: int = 512) -> RejectionReport:
-    """How many images under `folder` (any depth, *.png) the recognizer rejects as "not a rune"."""
+def evaluate_nonrunes(folder: str | os.PathLike, recognizer, batch_size: int = 512, row: str | None = None
+                      ) -> RejectionReport:
+    """How many images under `folder` (any depth, *.png) the recognizer rejects as "not a rune" of `row`."""
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"Non-rune folder {str(root)!r} does not exist.")
@@ -126,7 +136,7 @@ def evaluate_nonrunes(folder: str | os.PathLike, recognizer, batch_size: int = 5
         except (UnidentifiedImageError, OSError, ValueError):
             report.unreadable += 1
     for start in range(0, len(tensors), batch_size):
-        for prediction in recognizer.predict_preprocessed(tensors[start:start + batch_size]):
+        for prediction in recognizer.predict_preprocessed(tensors[start:start + batch_size], row):
             report.total += 1
             if prediction.is_rune:
                 report.accepted_as[prediction.rune] += 1
@@ -164,6 +174,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default=os.environ.get("RUNES_MODEL") or None,
                         help="model folder (default: $RUNES_MODEL, else the bundled model)")
     parser.add_argument("--nonrunes", metavar="DIR", help="folder of non-rune images (any depth) to measure rejection")
+    parser.add_argument("--row", default=None, help="rune row to read in: younger (default), long-branch, short-twig, "
+                        "elder, or all (every row the model reads)")
     args = parser.parse_args(argv)
     from runes.model import ModelLoadError, Recognizer
 
@@ -172,8 +184,16 @@ def main(argv: list[str] | None = None) -> None:
     except ModelLoadError as error:
         raise SystemExit(f"error: {error}") from None
     print(f"model: {recognizer.source}")
-    rejection = evaluate_nonrunes(args.nonrunes, recognizer) if args.nonrunes else None
-    print(format_report(evaluate_folder(args.folder, recognizer), rejection))
+    rows = recognizer.rows if args.row == "all" else [args.row]
+    for row in rows:
+        try:
+            row = recognizer.check_row(row)
+        except (KeyError, ValueError) as error:
+            raise SystemExit(f"error: {error.args[0]}") from None
+        if len(rows) > 1:
+            print(f"\n== row: {row}")
+        rejection = evaluate_nonrunes(args.nonrunes, recognizer, row=row) if args.nonrunes else None
+        print(format_report(evaluate_folder(args.folder, recognizer, row), rejection))
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ class Explanation:
     saliency: np.ndarray = field(repr=False)
     input_saliency: np.ndarray = field(repr=False)
     prediction: Prediction
-    label: str  # the output whose probability the saliency explains: a rune id, "other", "bluetooth" or a taught symbol
+    label: str  # the output whose probability the saliency explains: a shape id, "other", "bluetooth" or a taught symbol
 
 
 def _occluded(x: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -66,7 +66,7 @@ def occlusion_map(recognizer: Recognizer, x: np.ndarray, output: int) -> np.ndar
     return np.clip(total / np.maximum(count, 1), 0.0, None)
 
 
-def explain(recognizer: Recognizer, image) -> Explanation:
+def explain(recognizer: Recognizer, image, row: str | None = None) -> Explanation:
     """Explain one sketch (numpy array or PIL image). Raises EmptySketchError if nothing is drawn."""
     x, placement = place(image)
     probabilities = recognizer.predict_tensors(x[None])[0]
@@ -79,4 +79,4 @@ def explain(recognizer: Recognizer, image) -> Explanation:
     return Explanation(input=x[..., 0], feature_maps=recognizer.feature_maps(x),
                        saliency=saliency / peak if peak > 0 else saliency,
                        input_saliency=grid / grid_peak if grid_peak > 0 else grid,
-                       prediction=recognizer.predict_preprocessed([x])[0], label=recognizer.labels[output])
+                       prediction=recognizer.predict_preprocessed([x], row)[0], label=recognizer.labels[output])

@@ -2,8 +2,11 @@
 
 A model folder (laid out like a Hugging Face model repo) holds `model.keras`, `config.json` (labels in
 order, input size, preprocessing version, package version, training config, rune_threshold),
-`metrics.json` and a `README.md` model card (`runes.card`). A model taught new symbols by `runes.teach`
-lists their names under "taught" in config.json: labels too, after the runes and the extra labels.
+`metrics.json` and a `README.md` model card (`runes.card`). The labels are glyph shapes (`runes.rows.SHAPES`);
+"rows" lists the rune rows the model reads (every shape of each is a label) and "row_thresholds" each row's
+calibrated rune_threshold. A model from before rows has neither: it reads the Younger Futhark, its labels the
+16 rune ids (one class for both forms of a rune). A model taught new symbols by `runes.teach` lists their
+names under "taught" in config.json: labels too, after the shapes and the extra labels.
 The lowest layer of model loading: `runes.model` (the Recognizer) and `runes.hub` (downloads and
 pushes) both build on it, and it imports neither, so neither has to import the other to read a folder.
 """
@@ -13,12 +16,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from runes.alphabet import RUNE_IDS, get_rune
+from runes.rows import ROW_IDS, ROWS, SHAPE_IDS, get_row
 from runes.nonrunes import EXTRA_LABELS
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION
 
 __all__ = ["HF_PREFIX", "BUNDLED_MODEL_DIR", "MODEL_FILENAME", "CONFIG_FILENAME", "METRICS_FILENAME",
-           "CARD_FILENAME", "MODEL_FILES", "TAUGHT_KEY", "MAX_SYMBOL_NAME", "ModelLoadError", "symbol_name_problem",
+           "CARD_FILENAME", "MODEL_FILES", "TAUGHT_KEY", "ROWS_KEY", "OLD_MODEL_ROWS", "MAX_SYMBOL_NAME", "ModelLoadError", "symbol_name_problem",
            "read_config", "read_metrics", "load_keras_model"]
 
 HF_PREFIX = "hf://"  # a model source starting with this is a Hub repo: "hf://owner/name[@revision]" (runes.hub)
@@ -29,7 +32,10 @@ METRICS_FILENAME = "metrics.json"
 CARD_FILENAME = "README.md"
 MODEL_FILES = (MODEL_FILENAME, CONFIG_FILENAME, METRICS_FILENAME, CARD_FILENAME)  # what a folder (and a Hub repo) holds
 TAUGHT_KEY = "taught"  # config.json: the labels of symbols taught by runes.teach (outputs after the runes and extras)
+ROWS_KEY = "rows"  # config.json: the rune rows a model reads; absent in models from before rows (Younger only)
+OLD_MODEL_ROWS = ["younger"]  # what a model without ROWS_KEY reads
 MAX_SYMBOL_NAME = 40  # characters in the name of a taught symbol
+_RUNE_IDS = sorted({rune.id for row in ROWS.values() for rune in row.runes} | set(SHAPE_IDS))  # names a symbol can't take
 
 
 class ModelLoadError(RuntimeError):
@@ -40,7 +46,8 @@ def symbol_name_problem(name: object) -> str | None:
     """Why `name` cannot name a taught symbol, as the end of a sentence; None when it can.
 
     A name is a non-empty string of printable characters without spaces at its ends, at most
-    MAX_SYMBOL_NAME long, and not a rune id nor one of EXTRA_LABELS (in any case: "Tyr" is taken)."""
+    MAX_SYMBOL_NAME long, and not a rune or shape id of any row nor one of EXTRA_LABELS (in any case: "Tyr" is
+    taken)."""
     if not isinstance(name, str):
         return f"{name!r} is not a string"
     if not name.strip():
@@ -51,9 +58,9 @@ def symbol_name_problem(name: object) -> str | None:
         return f"{name!r} has spaces at its ends: use {name.strip()!r}"
     if len(name) > MAX_SYMBOL_NAME:
         return f"{name[:MAX_SYMBOL_NAME]!r}... is {len(name)} characters long, more than {MAX_SYMBOL_NAME}"
-    taken = {label.casefold(): label for label in (*RUNE_IDS, *EXTRA_LABELS)}
+    taken = {label.casefold(): label for label in (*_RUNE_IDS, *EXTRA_LABELS)}
     if name.casefold() in taken:
-        kind = "a rune id" if taken[name.casefold()] in RUNE_IDS else "a label the model already has"
+        kind = "a rune id" if taken[name.casefold()] in _RUNE_IDS else "a label the model already has"
         return f"{name!r} is {kind} ({taken[name.casefold()]!r}): pick another name"
     return None
 
@@ -75,6 +82,23 @@ def _check_taught(path: Path, labels: list[str], taught: object) -> list[str]:
     return taught
 
 
+def _check_rows(path: Path, config: dict, labels: list[str]) -> list[str]:
+    rows = config.get(ROWS_KEY, OLD_MODEL_ROWS)
+    if not isinstance(rows, list) or not rows or not all(row in ROW_IDS for row in rows):
+        raise ModelLoadError(f"{path}: {ROWS_KEY!r} must be a list of row ids out of {', '.join(ROW_IDS)}; got {rows!r}.")
+    if ROWS_KEY in config:
+        for row in rows:
+            missing = [shape for shape in get_row(row).shapes if shape not in labels]
+            if missing:
+                raise ModelLoadError(f"{path}: the model reads the row {row!r} but has no label for its shapes "
+                                     f"{', '.join(missing)}.")
+    thresholds = config.get("row_thresholds", {})
+    if not isinstance(thresholds, dict) or not all(
+            row in rows and isinstance(value, (int, float)) and 0.0 <= value <= 1.0 for row, value in thresholds.items()):
+        raise ModelLoadError(f"{path}: row_thresholds must map the model's rows to numbers in [0, 1], got {thresholds!r}.")
+    return rows
+
+
 def read_config(folder: Path) -> dict:
     """The folder's config.json, checked against this package. Raises ModelLoadError saying what is wrong."""
     path = folder / CONFIG_FILENAME
@@ -93,13 +117,11 @@ def read_config(folder: Path) -> dict:
     if repeated:
         raise ModelLoadError(f"{path}: 'labels' lists {', '.join(map(repr, repeated))} more than once.")
     taught = _check_taught(path, labels, config.get(TAUGHT_KEY, []))
-    for label in labels:
-        if label in EXTRA_LABELS or label in taught:
-            continue
-        try:
-            get_rune(label)
-        except KeyError as error:
-            raise ModelLoadError(f"{path}: {error.args[0]}") from None
+    unknown = [label for label in labels if label not in EXTRA_LABELS and label not in taught and label not in SHAPE_IDS]
+    if unknown:
+        raise ModelLoadError(f"{path}: {', '.join(map(repr, unknown))} {'is' if len(unknown) == 1 else 'are'} not a "
+                             f"rune shape of this package ({', '.join(SHAPE_IDS)}).")
+    _check_rows(path, config, labels)
     threshold = config.get("rune_threshold", 0.5)
     if not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
         raise ModelLoadError(f"{path}: rune_threshold must be a number in [0, 1], got {threshold!r}.")

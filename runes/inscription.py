@@ -49,7 +49,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from runes.alphabet import RUNE_IDS, get_rune
 from runes.preprocess import (
     FAINT_INK,
     INK_THRESHOLD,
@@ -57,6 +56,7 @@ from runes.preprocess import (
     preprocess,
     to_ink,
 )
+from runes.rows import DEFAULT_ROW, SHAPE_IDS, SHORT, get_row
 
 if TYPE_CHECKING:
     from runes.model import Recognizer
@@ -89,14 +89,15 @@ Box = tuple[int, int, int, int]
 class RuneReading:
     """One rune of an inscription."""
 
-    rune: str  # rune id, as in Prediction.rune
-    glyph: str  # the glyph as drawn: the long-branch form, or ᛌ / ᛧ for a short stroke
-    confidence: float  # the model's probability for that rune (for ᛌ / ᛧ: for ísa, the lone stroke)
+    rune: str  # rune id in the row read, as in Prediction.rune
+    glyph: str  # the glyph as drawn: the row's form of the shape read (ᛐ for a short-twig týr), ᛌ / ᛧ for a short stroke
+    confidence: float  # the model's probability for that shape (for ᛌ / ᛧ: for ísa, the lone stroke)
     box: Box  # (top, left, bottom, right) of its ink in the input image's pixels; bottom/right exclusive
+    row: str = DEFAULT_ROW  # the rune row it was read in
 
     @property
     def transliteration(self) -> str:
-        return get_rune(self.rune).transliteration
+        return get_row(self.row).rune(self.rune).transliteration
 
 
 @dataclass(frozen=True)
@@ -236,26 +237,32 @@ def _cuts(unit: _Unit, line: float, stems: list[tuple[int, int]]) -> list[int]:
 # hand: `python benchmarks/measure_aspect.py --write` regenerates this table (tests/test_inscription.py checks
 # that it is what the script measures).
 _ASPECT_RANGES: dict[str, tuple[float, float]] = {
-    "fe": (0.24, 0.88), "ur": (0.48, 1.0), "thurs": (0.35, 0.71), "as": (0.33, 0.87),
-    "reith": (0.39, 0.87), "kaun": (0.29, 0.85), "hagall": (0.21, 1.1), "nauthr": (0.3, 0.73),
-    "isa": (0.08, 0.44), "ar": (0.32, 0.77), "sol": (0.41, 1.06), "tyr": (0.29, 0.95),
-    "bjork": (0.32, 0.76), "mathr": (0.19, 1.0), "logr": (0.29, 0.73), "yr": (0.53, 0.97),
+    "fe": (0.23, 0.85), "ur": (0.47, 1.01), "thurs": (0.35, 0.74), "as": (0.41, 0.96),
+    "reith": (0.3, 0.85), "kaun": (0.3, 0.87), "hagall": (0.56, 1.13), "nauthr": (0.29, 0.76),
+    "isa": (0.07, 0.46), "ar": (0.31, 0.71), "sol": (0.42, 1.09), "tyr": (0.45, 0.99),
+    "bjork": (0.37, 0.78), "mathr": (0.53, 1.02), "logr": (0.27, 0.68), "yr": (0.56, 0.98),
+    "as-short": (0.33, 0.74), "hagall-short": (0.21, 0.48), "nauthr-short": (0.29, 0.71), "ar-short": (0.32, 0.71),
+    "tyr-short": (0.25, 0.67), "bjork-short": (0.25, 0.73), "mathr-short": (0.17, 0.49), "ansuz": (0.38, 0.87),
+    "kaunan": (0.35, 1.03), "gebo": (0.55, 1.32), "wunjo": (0.35, 0.83), "hagalaz": (0.56, 1.15),
+    "jera": (0.43, 1.06), "eihwaz": (0.38, 0.94), "perth": (0.39, 0.88), "sowilo": (0.37, 0.86),
+    "ehwaz": (0.55, 1.13), "mannaz": (0.56, 1.14), "ingwaz": (0.52, 1.12), "dagaz": (0.54, 1.21),
+    "othala": (0.56, 1.13),
 }
 
 
 def _aspect_table() -> np.ndarray:
-    """_ASPECT_RANGES as an array in RUNE_IDS order, shape (runes, 2)."""
-    missing = [rune_id for rune_id in RUNE_IDS if rune_id not in _ASPECT_RANGES]
+    """_ASPECT_RANGES as an array in SHAPE_IDS order, shape (shapes, 2)."""
+    missing = [shape for shape in SHAPE_IDS if shape not in _ASPECT_RANGES]
     if missing:
         raise RuntimeError(f"runes/inscription.py has no width range for {', '.join(missing)}: run "
                            "`python benchmarks/measure_aspect.py --write` to measure the table again.")
-    return np.array([_ASPECT_RANGES[rune_id] for rune_id in RUNE_IDS])
+    return np.array([_ASPECT_RANGES[shape] for shape in SHAPE_IDS])
 
 
 _ASPECT = _aspect_table()
 
-
-_STEMS = np.array([2 if r in ("ur", "reith", "sol", "bjork") else 1 for r in RUNE_IDS])  # most stems a rune has
+_TWO_STEMS = ("ur", "reith", "sol", "bjork", "hagalaz", "ehwaz", "mannaz", "dagaz")  # shapes with two stems
+_STEMS = np.array([2 if shape in _TWO_STEMS else 1 for shape in SHAPE_IDS])  # most stems a shape has
 
 
 def _nearest_stem(unit: _Unit, line: float, stems: list[tuple[int, int]]) -> np.ndarray:
@@ -349,11 +356,14 @@ def _scale(image: np.ndarray | Image.Image, ink: np.ndarray) -> int:
     return max(1, max(height, width) // max(ink.shape))
 
 
-def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image) -> Inscription:
-    """Read a line of runes written left to right. Raises EmptySketchError when nothing is drawn.
+def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, row: str | None = None) -> Inscription:
+    """Read a line of runes of `row` (None: the recognizer's default row) written left to right.
+
+    Raises EmptySketchError when nothing is drawn, ValueError for a row the recognizer does not read.
 
     An image in which nothing rune-like is found (noise, specks, a lone dot or blob) gives an Inscription
     with no runes and empty text."""
+    row = recognizer.check_row(row)
     ink = to_ink(image)
     strongest = float(ink.max()) if ink.size else 0.0
     if strongest < FAINT_INK:
@@ -402,18 +412,22 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image) ->
         reach = max(reach, unit.right)
     factor = _scale(image, ink)
     height, width = (np.shape(image)[:2] if not isinstance(image, Image.Image) else image.size[::-1])
-    columns = [recognizer.labels.index(r) if r in recognizer.labels else -1 for r in RUNE_IDS]
+    the_row = get_row(row)
+    shapes = [(shape, rune) for shape, rune in the_row.shapes.items() if shape in recognizer.labels]
+    columns = [recognizer.labels.index(shape) for shape, _ in shapes]
+    table = [SHAPE_IDS.index(shape) for shape, _ in shapes]
     pieces = [_read_unit(unit, line) for word in words for unit in word]
     masks = [mask for _, unit_masks, _ in pieces for mask in unit_masks]
     stems = np.array([count for _, _, counts in pieces for count in counts])[:, None]
     boxes = [_box(mask) for mask in masks]
     crops = [np.pad(np.where(_dilate(m), ink, 0.0)[t:b, left:r], 2) for m, (t, left, b, r) in zip(masks, boxes)]
     probabilities = recognizer.predict_tensors(np.stack([preprocess(c) for c in crops])).astype(np.float64)
-    probabilities = np.where(np.array(columns) >= 0, probabilities[:, np.maximum(columns, 0)], 0.0)
+    probabilities = probabilities[:, columns]
     aspect = np.array([(r - left) / max(b - t, MIN_PIECE_HEIGHT * line) for t, left, b, r in boxes])[:, None]
-    outside = np.maximum(np.log(_ASPECT[:, 0] / aspect), 0) + np.maximum(np.log(aspect / _ASPECT[:, 1]), 0)
+    low, high = _ASPECT[table, 0], _ASPECT[table, 1]
+    outside = np.maximum(np.log(low / aspect), 0) + np.maximum(np.log(aspect / high), 0)
     joint = np.log(np.maximum(probabilities, 1e-12)) - outside**2 / (2 * WIDTH_SIGMA**2)
-    joint -= STEM_COST * np.maximum(stems - _STEMS[None, :], 0)
+    joint -= STEM_COST * np.maximum(stems - _STEMS[None, table], 0)
     readings: list[list[RuneReading]] = []
     start = 0
     units = iter(pieces)
@@ -426,16 +440,23 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image) ->
                 chosen = [start + s for s in path] if path else chosen[:1]
             for index in chosen:
                 label = int(joint[index].argmax() if len(spans) > 1 else probabilities[index].argmax())
-                rune, (top, left, bottom, right) = RUNE_IDS[label], boxes[index]
-                glyph = get_rune(rune).glyph
+                (shape, rune), (top, left, bottom, right) = shapes[label], boxes[index]
+                glyph = _glyph(the_row, shape, rune)
                 short = bottom - top < SHORT_TWIG * line
-                if short and (rune == "isa" or right - left <= 0.35 * (bottom - top)):  # a lone short stroke
-                    rune, label = ("sol" if (top + bottom) / 2 < line_middle else "yr"), RUNE_IDS.index("isa")
-                    glyph = str(get_rune(rune).short_twig_glyph)
+                lone = the_row.lone_stroke(0.0 if (top + bottom) / 2 < line_middle else 1.0)
+                if lone and "isa" in the_row.shapes and short and (shape == "isa" or right - left <= 0.35 * (bottom - top)):
+                    rune, label = lone, [s for s, _ in shapes].index("isa")  # a lone short stroke: ᛌ or ᛧ
+                    glyph = str(the_row.rune(rune).short_twig_glyph)
                 box = (top * factor, left * factor, min(height, bottom * factor), min(width, right * factor))
-                readings[-1].append(RuneReading(rune, glyph, float(probabilities[index, label]), box))
+                readings[-1].append(RuneReading(rune, glyph, float(probabilities[index, label]), box, row))
             start += len(spans)
     return _inscription(readings)
+
+
+def _glyph(row, shape: str, rune_id: str) -> str:
+    """The glyph of a shape read as a rune of the row: the short-twig form for a short-twig shape."""
+    rune = row.rune(rune_id)
+    return rune.short_twig_glyph if shape.endswith(SHORT) and rune.short_twig_glyph else row.glyph(rune_id)
 
 
 def _inscription(readings: list[list[RuneReading]]) -> Inscription:

@@ -11,25 +11,22 @@ Hub is needed until a hf:// source is loaded.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from runes.alphabet import get_rune
 from runes.folder import (
     BUNDLED_MODEL_DIR,
     CONFIG_FILENAME,
     HF_PREFIX,
     MODEL_FILENAME,
-    TAUGHT_KEY,
     ModelLoadError,
     load_keras_model,
     read_config,
 )
 from runes.inference import NumpyForward, UnsupportedModelError
-from runes.nonrunes import BLUETOOTH, EXTRA_LABELS
-from runes.preprocess import INPUT_SIZE, preprocess
+from runes.preprocess import INPUT_SIZE, place, preprocess
+from runes.prediction import Outputs, Prediction, lone_stroke_place
 
 __all__ = ["build_model", "Recognizer", "Prediction", "ModelLoadError", "BUNDLED_MODEL_DIR",
            "MODEL_FILENAME", "CONFIG_FILENAME"]
@@ -63,35 +60,14 @@ def build_model(input_shape: tuple[int, int, int] = (INPUT_SIZE, INPUT_SIZE, 1),
     return keras.Model(inputs, outputs, name="rune_cnn")
 
 
-@dataclass(frozen=True)
-class Prediction:
-    """What the model thinks one sketch is."""
-
-    rune: str  # id of the most likely rune (even when the sketch is probably not a rune)
-    confidence: float  # its probability among the runes
-    probabilities: dict[str, float] = field(repr=False)  # every rune id -> probability, futhark order, sums to 1
-    is_rune: bool = True  # False when the model says this is not a rune at all (see rune_probability)
-    rune_probability: float = 1.0  # the model's probability that the sketch is a rune at all
-    bluetooth: bool = False  # the sketch looks like the Bluetooth logo, the bind rune of ᚼ and ᛒ
-    symbol: str | None = None  # the taught symbol (runes.teach) the sketch is, if any; is_rune is then False
-    symbols: dict[str, float] = field(default_factory=dict, repr=False)  # taught symbol -> probability (of all outputs)
-
-    @property
-    def glyph(self) -> str:
-        return get_rune(self.rune).glyph
-
-    def top(self, k: int = 3) -> list[tuple[str, float]]:
-        """The k most likely (rune id, probability) pairs, most likely first."""
-        return sorted(self.probabilities.items(), key=lambda item: -item[1])[:k]
-
-
 class Recognizer:
-    """A loaded model plus its labels: `Recognizer.load().predict(image)`.
+    """A loaded model plus its labels: `Recognizer.load().predict(image, row="elder")`.
 
-    `labels` are the model's outputs in order: the runes, optionally followed by EXTRA_LABELS
-    ("bluetooth", "other") for models trained to say "not a rune", then by the symbols taught by
-    `runes.teach` (named in config["taught"]); `rune_labels` are the runes alone, `taught_labels` the
-    taught symbols.
+    `labels` are the model's outputs in order: glyph shapes (`runes.rows.SHAPES`), optionally followed by
+    EXTRA_LABELS ("bluetooth", "other") for models trained to say "not a rune", then by the symbols taught
+    by `runes.teach` (named in config["taught"]); `rune_labels` are the shapes alone, `taught_labels` the
+    taught symbols. `rows` are the rune rows it reads (config["rows"]; a model from before rows reads the
+    Younger Futhark, its labels the 16 rune ids).
     """
 
     def __init__(self, model, labels: list[str], source: str = "in memory", config: dict | None = None) -> None:
@@ -103,17 +79,10 @@ class Recognizer:
         self.labels = list(labels)
         self.source = source
         self.config = config or {}
-        taught = set(self.config.get(TAUGHT_KEY, ()))
-        self.taught_labels = [label for label in self.labels if label in taught]
-        self.rune_labels = [label for label in self.labels if label not in EXTRA_LABELS and label not in taught]
-        self._rune_indices = np.array([self.labels.index(label) for label in self.rune_labels])
-        self._taught_indices = [self.labels.index(label) for label in self.taught_labels]
-        # "other" and "bluetooth": a taught symbol must beat them (and the runes together) to win.
-        self._extra_indices = [index for index, label in enumerate(self.labels) if label in EXTRA_LABELS]
-        self._bluetooth_index = self.labels.index(BLUETOOTH) if BLUETOOTH in self.labels else None
-        # A sketch is called a rune when the model gives runes at least this much probability in all
-        # (calibrated on generated sketches by runes.train and stored in config.json).
-        self.rune_threshold = float(self.config.get("rune_threshold", 0.5))
+        self.outputs = Outputs(self.labels, self.config)  # what each output means, in each row
+        self.taught_labels, self.rune_labels = self.outputs.taught_labels, self.outputs.rune_labels
+        self.rows, self.default_row = self.outputs.rows, self.outputs.default_row
+        self.rune_threshold = self.outputs.rune_threshold
         # A traced graph skips Keras' per-call machinery for big batches; single sketches go through
         # the same layers in plain numpy (runes.inference), which skips TensorFlow's overhead as well.
         self._graph = tf.function(
@@ -169,48 +138,44 @@ class Recognizer:
             return self._numpy_forward(batch)
         return self._graph(batch).numpy()
 
-    def _prediction(self, probabilities: np.ndarray) -> Prediction:
-        probabilities = probabilities.astype(np.float64)
-        probabilities /= probabilities.sum()
-        runes = probabilities[self._rune_indices]
-        rune_probability = float(runes.sum())
-        runes = runes / max(rune_probability, 1e-12)
-        best = int(np.argmax(runes))
-        bluetooth = self._bluetooth_index is not None and probabilities[self._bluetooth_index] >= 0.5
-        symbol, symbols = None, {}
-        if self._taught_indices:
-            # A taught symbol wins when its output beats the runes together and every other output.
-            taught = probabilities[self._taught_indices]
-            symbols = {label: float(p) for label, p in zip(self.taught_labels, taught)}
-            strongest = int(np.argmax(taught))
-            rivals = [rune_probability, *probabilities[self._extra_indices], *np.delete(taught, strongest)]
-            if taught[strongest] > max(rivals):
-                symbol = self.taught_labels[strongest]
-        return Prediction(rune=self.rune_labels[best], confidence=float(runes[best]),
-                          probabilities={label: float(p) for label, p in zip(self.rune_labels, runes)},
-                          is_rune=rune_probability >= self.rune_threshold and not bluetooth and symbol is None,
-                          rune_probability=rune_probability, bluetooth=bool(bluetooth), symbol=symbol,
-                          symbols=symbols)
+    def check_row(self, row: str | None) -> str:
+        """The row id to read in: `row`, or the default row for None. A ValueError (saying which rows there are)
+        for an unknown row or one the model does not read."""
+        return self.outputs.check_row(row)
 
-    def predict(self, image) -> Prediction:
-        """Recognise one sketch (numpy array or PIL image). Raises EmptySketchError if nothing is drawn."""
-        return self._prediction(self.predict_tensors(preprocess(image)[None])[0])
+    def row_runes(self, row: str | None = None) -> list[str]:
+        """The ids of the row's runes this model reads (it has a shape for), in row order."""
+        return self.outputs.row_runes(row)
 
-    def read(self, image):
-        """Read an inscription: several runes written left to right, words split at dots or gaps.
+    def predict(self, image, row: str | None = None) -> Prediction:
+        """Recognise one sketch (numpy array or PIL image) as a rune of `row` (None: the default row, "younger").
+
+        The row's shapes share the probability the model gives all runes; a shape of another row is "not a rune"
+        of this one, with `Prediction.elsewhere` saying what it is. In the short-twig row, which writes ᛌ sól and
+        ᛧ yr as a lone short stroke, a narrow mark read best as ᛁ íss and shorter than LONE_STROKE of the image's
+        height is read by where it sits (in the Younger row, which has both forms, a lone sketch stays ᛁ; `read`
+        tells them apart by the line). Raises EmptySketchError if nothing is drawn, ValueError for a row the model
+        does not read.
+        """
+        row = self.check_row(row)
+        tensor, placement = place(image)
+        return self.outputs.prediction(self.predict_tensors(tensor[None])[0], row, lone_stroke_place(placement, row))
+
+    def read(self, image, row: str | None = None):
+        """Read an inscription in `row`: several runes written left to right, words split at dots or gaps.
 
         Returns a `runes.inscription.Inscription` (runes with boxes, runic text, transliteration).
         """
         from runes.inscription import read_inscription
 
-        return read_inscription(self, image)
+        return read_inscription(self, image, self.check_row(row))
 
-    def explain(self, image):
+    def explain(self, image, row: str | None = None):
         """What the network saw and which ink mattered: a `runes.explain.Explanation` (input, feature maps per
-        conv block, saliency over the image by occlusion, the prediction)."""
+        conv block, saliency over the image by occlusion, the prediction in `row`)."""
         from runes.explain import explain
 
-        return explain(self, image)
+        return explain(self, image, row)
 
     def feature_maps(self, x: np.ndarray) -> list[np.ndarray]:
         """The activations of each conv block (before its pooling) for one preprocessed input (32, 32, 1)."""
@@ -225,15 +190,18 @@ class Recognizer:
         maps = self._blocks(np.asarray(x, np.float32)[None], training=False)
         return [np.asarray(block)[0] for block in (maps if isinstance(maps, (list, tuple)) else [maps])]
 
-    def predict_batch(self, images) -> list[Prediction]:
-        """Recognise several sketches at once."""
-        return self.predict_preprocessed([preprocess(image) for image in images])
+    def predict_batch(self, images, row: str | None = None) -> list[Prediction]:
+        """Recognise several sketches at once, in `row`."""
+        return self.predict_preprocessed([preprocess(image) for image in images], row)
 
-    def predict_preprocessed(self, tensors) -> list[Prediction]:
-        """Predictions for already preprocessed inputs (a batch array or a list of preprocess() outputs)."""
+    def predict_preprocessed(self, tensors, row: str | None = None) -> list[Prediction]:
+        """Predictions in `row` for already preprocessed inputs (a batch array or a list of preprocess() outputs).
+
+        The inputs no longer show where the ink sat, so a lone short stroke stays ᛁ íss (see predict)."""
+        row = self.check_row(row)
         if len(tensors) == 0:
             return []
-        return [self._prediction(row) for row in self.predict_tensors(np.stack(list(tensors)))]
+        return [self.outputs.prediction(output, row) for output in self.predict_tensors(np.stack(list(tensors)))]
 
     def warm_up(self) -> None:
         """Run both forward paths once (tracing the graph) so the first real sketch is fast."""

@@ -1,10 +1,11 @@
 """Hand-drawn sketches of things that are NOT runes, to teach the model to say so.
 
 Half come from stroke templates of everyday symbols, Latin letters and digits that look like
-no rune (circles, crossed circles, boxes, stars, hearts, waves, spirals, A C E G H O S Z, 2 3 5 ...);
+no rune (circles, crossed circles, boxes, stars, hearts, waves, spirals, A C E G S Z, 2 3 5 ...);
 the other half are random smooth scribbles and hooked strokes. They are drawn by the same
 hand as the runes (`runes.sketches.render_template`), so the model cannot tell them apart by
-pen style. Shapes too close to a rune are deliberately left out (I l 1 F P R B Y T U N K X, φ, ψ, 9),
+pen style. Shapes too close to a rune of any row are deliberately left out (I l 1 F P R B Y T U N K X, φ, ψ, 9,
+and H O M: ᚺ hagalaz, ᛜ ingwaz and ᛖ ehwaz of the Elder Futhark),
 and so are the scripts used to *measure* rejection (Omniglot katakana, Devanagari, Tagalog).
 
 The Bluetooth logo, a bind rune of ᚼ (h) and ᛒ (b) for Harald Bluetooth, gets its own template.
@@ -57,14 +58,11 @@ NON_RUNE_TEMPLATES: dict[str, tuple[Template, ...]] = {
     "C": ((_arc(0.55, 0.5, 0.45, 0.5, -50, -310, n=15),),),
     "E": ((_line((0.85, 0.0), (0.15, 0.0), (0.15, 1.0), (0.85, 1.0)), _line((0.15, 0.5), (0.7, 0.5))),),
     "G": (((*_arc(0.5, 0.5, 0.45, 0.5, -40, -360, n=15), (0.55, 0.5)),),),
-    "H": ((_line((0.15, 0.0), (0.15, 1.0)), _line((0.85, 0.0), (0.85, 1.0)), _line((0.15, 0.5), (0.85, 0.5))),),
-    "O": ((_arc(0.5, 0.5, 0.35, 0.5, -90, 270, n=21),),),
     "S": (((*_arc(0.5, 0.27, 0.35, 0.25, -20, -270, n=10), *_arc(0.5, 0.75, 0.35, 0.25, -90, 160, n=10)),),),
     "Z": ((_line((0.1, 0.0), (0.9, 0.0), (0.1, 1.0), (0.9, 1.0)),),),
     "L": ((_line((0.2, 0.0), (0.2, 1.0), (0.85, 1.0)),),),
     "J": ((((0.7, 0.0), *_arc(0.45, 0.75, 0.25, 0.25, 0, 180, n=8)),),),
     "W": ((_line((0.0, 0.0), (0.25, 1.0), (0.5, 0.35), (0.75, 1.0), (1.0, 0.0)),),),
-    "M": ((_line((0.0, 1.0), (0.1, 0.0), (0.5, 0.7), (0.9, 0.0), (1.0, 1.0)),),),
     "a": (((*_arc(0.45, 0.6, 0.35, 0.35, -20, 340, n=15), (0.8, 1.0)),),),
     "e": ((((0.1, 0.55), (0.9, 0.55), *_arc(0.5, 0.55, 0.4, 0.42, 0, 300, n=14)),),),
     "2": (((*_arc(0.5, 0.3, 0.38, 0.3, 200, 380, n=8), (0.1, 1.0), (0.9, 1.0)),),),

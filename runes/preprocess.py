@@ -126,6 +126,11 @@ class Placement:
     size: tuple[int, int]  # (height, width) of the scaled ink in the input
     offset: tuple[int, int]  # (row, column) where it starts in the input
 
+    @property
+    def ink_height(self) -> float:
+        """Height of the whole image in ink-map pixels (the units of `box`)."""
+        return self.image_shape[0] / self.shrink
+
     def to_image(self, grid: np.ndarray) -> np.ndarray:
         """A map over the model's input (size x size) carried back onto the image's pixels (0 off the ink box)."""
         top, left, bottom, right = self.box

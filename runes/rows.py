@@ -6,9 +6,14 @@
 
 Row ids: `younger` (the Viking-age row, long-branch glyphs; both forms are recognised), `long-branch`,
 `short-twig` (the same 16 runes, one form each) and `elder` (c. 150-800 AD). The Younger rows share
-their runes (and stroke templates) with `runes.alphabet`. Adding a row (the Anglo-Saxon futhorc, say)
-means adding its runes here. The recogniser's model is trained on the Younger runes; the Elder row
-is used for writing (`runes.writing`) until a model is trained on its shapes.
+their runes (and stroke templates) with `runes.alphabet`.
+
+The model learns glyph *shapes*, not runes: `SHAPES` lists every shape of every row once (the Younger
+long-branch forms under their rune ids, the short-twig forms as "<rune id>-short", the Elder shapes no
+Younger rune has under their Elder ids), and `Row.shapes` maps the shapes a row reads to its runes. A
+shape two rows share (ᛉ algiz = ᛘ maðr, ᚠ, ᚢ, ᛁ, ᛏ, ᛒ...) is one class, read as each row's own rune.
+Adding a row (the Anglo-Saxon futhorc, say) means adding its runes here, with templates for its new
+shapes; the model code reads everything from these tables.
 """
 
 from __future__ import annotations
@@ -17,7 +22,21 @@ from dataclasses import dataclass
 
 from runes.alphabet import RUNES, Rune, Template, _line, get_rune
 
-__all__ = ["Row", "ROWS", "ROW_IDS", "DEFAULT_ROW", "ELDER_RUNES", "SHARED_SHAPES", "ELDER_TEMPLATES", "get_row"]
+__all__ = ["Row", "Shape", "ROWS", "ROW_IDS", "DEFAULT_ROW", "ELDER_RUNES", "SHARED_SHAPES", "ELDER_TEMPLATES",
+           "SHAPES", "SHAPE_IDS", "SHORT", "LONE_STROKES", "get_row", "get_shape", "row_of_shape", "shape_glyphs"]
+
+SHORT = "-short"  # a short-twig shape's id is its rune's id plus this: "tyr-short" is ᛐ
+# Short-twig runes written as a lone short stroke: only where it sits in the line tells them from ᛁ íss.
+LONE_STROKES = {"upper": "sol", "lower": "yr"}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One glyph shape the model tells apart: its id (a model label), glyph and stroke templates."""
+
+    id: str
+    glyph: str
+    templates: tuple[Template, ...]
 
 
 @dataclass(frozen=True)
@@ -27,13 +46,48 @@ class Row:
     period: str
     runes: tuple[Rune, ...]
     short_twig: bool = False  # write the short-twig glyph where a rune has one
+    forms: str = "both"  # which Younger forms the row reads: "both", "long" (long-branch) or "short" (short-twig)
 
-    def glyph(self, rune_id: str) -> str:
-        """The row's glyph of a rune, e.g. ROWS["short-twig"].glyph("tyr") == "ᛐ"."""
+    def rune(self, rune_id: str) -> Rune:
+        """The row's rune with this id; a KeyError naming the row's runes otherwise."""
         rune = next((rune for rune in self.runes if rune.id == rune_id), None)
         if rune is None:
             raise KeyError(f"The {self.name} has no rune {rune_id!r}; it has: {', '.join(r.id for r in self.runes)}")
+        return rune
+
+    def label(self, rune_id: str) -> str:
+        """Glyph and name as shown to people, in this row: "ᛐ týr" in the short-twig row."""
+        return f"{self.glyph(rune_id)} {self.rune(rune_id).name}"
+
+    @property
+    def shapes(self) -> dict[str, str]:
+        """Shape id -> rune id: the shapes this row reads, each as one of its runes (several shapes may share one).
+
+        The short-twig row has no shape for ᛌ sól and ᛧ yr: a lone short stroke, which only its place in
+        the frame tells from ᛁ íss (see `runes.model.Recognizer.predict`)."""
+        shapes = {}
+        for rune in self.runes:
+            long_id = SHARED_SHAPES.get(rune.id, rune.id)
+            short_id = rune.id + SHORT if rune.short_twig_templates else None
+            if self.forms in ("both", "long") or rune.short_twig_glyph is None:
+                shapes[long_id] = rune.id
+            if self.forms in ("both", "short") and short_id:
+                shapes[short_id] = rune.id
+        return shapes
+
+    def glyph(self, rune_id: str) -> str:
+        """The row's glyph of a rune, e.g. ROWS["short-twig"].glyph("tyr") == "ᛐ"."""
+        rune = self.rune(rune_id)
         return (rune.short_twig_glyph or rune.glyph) if self.short_twig else rune.glyph
+
+    def lone_stroke(self, centre: float) -> str | None:
+        """The rune a short lone stroke is in this row, by where its centre sits (0 = top of the frame, 1 = bottom).
+
+        Only a row with short-twig forms reads one (ᛌ sól high, ᛧ yr low, `LONE_STROKES`); elsewhere it is ᛁ íss."""
+        if self.forms == "long":
+            return None
+        rune_id = LONE_STROKES["upper" if centre < 0.5 else "lower"]
+        return rune_id if any(rune.id == rune_id for rune in self.runes) else None
 
     @property
     def glyphs(self) -> str:
@@ -160,8 +214,9 @@ ELDER_RUNES: tuple[Rune, ...] = (
 
 ROWS: dict[str, Row] = {row.id: row for row in (
     Row("younger", "Younger Futhark", "Viking Age, c. 800-1100", RUNES),
-    Row("long-branch", "Younger Futhark (long-branch)", "Viking Age, Denmark and beyond", RUNES),
-    Row("short-twig", "Younger Futhark (short-twig)", "Viking Age, Sweden and Norway", RUNES, short_twig=True),
+    Row("long-branch", "Younger Futhark (long-branch)", "Viking Age, Denmark and beyond", RUNES, forms="long"),
+    Row("short-twig", "Younger Futhark (short-twig)", "Viking Age, Sweden and Norway", RUNES, short_twig=True,
+        forms="short"),
     Row("elder", "Elder Futhark", "c. 150-800", ELDER_RUNES),
 )}
 ROW_IDS: tuple[str, ...] = tuple(ROWS)
@@ -174,3 +229,50 @@ def get_row(row_id: str) -> Row:
         return ROWS[row_id]
     except (KeyError, TypeError):
         raise KeyError(f"Unknown rune row {row_id!r}; expected one of: {', '.join(ROW_IDS)}") from None
+
+
+def _shapes() -> tuple[Shape, ...]:
+    """Every shape of every row once: Younger long-branch, Younger short-twig, then the other rows' own."""
+    shapes = [Shape(rune.id, rune.glyph, rune.long_branch_templates) for rune in RUNES]
+    shapes += [Shape(rune.id + SHORT, str(rune.short_twig_glyph), rune.short_twig_templates)
+               for rune in RUNES if rune.short_twig_templates]
+    known = {shape.id for shape in shapes}
+    for row in ROWS.values():
+        for rune in row.runes:
+            if rune.id not in known and rune.id not in SHARED_SHAPES:
+                shapes.append(Shape(rune.id, rune.glyph, rune.long_branch_templates))
+                known.add(rune.id)
+    return tuple(shapes)
+
+
+SHAPES: dict[str, Shape] = {shape.id: shape for shape in _shapes()}
+SHAPE_IDS: tuple[str, ...] = tuple(SHAPES)
+
+
+def get_shape(shape_id: str) -> Shape:
+    """The shape with this id; a KeyError that lists the valid ids otherwise."""
+    try:
+        return SHAPES[shape_id]
+    except (KeyError, TypeError):
+        raise KeyError(f"Unknown shape {shape_id!r}; expected one of: {', '.join(SHAPE_IDS)}") from None
+
+
+def shape_glyphs(shape_id: str) -> tuple[str, ...]:
+    """Every glyph that is written in this shape: ᛘ and ᛉ for "mathr"; for "isa" also ᛌ and ᛧ, the lone strokes."""
+    glyphs = {get_shape(shape_id).glyph}
+    for row in ROWS.values():
+        if shape_id in row.shapes:
+            rune = row.rune(row.shapes[shape_id])
+            glyphs.add(rune.short_twig_glyph if shape_id.endswith(SHORT) and rune.short_twig_glyph else rune.glyph)
+        if shape_id == "isa" and row.short_twig:  # ᛌ ᛧ: a lone stroke, the shape of ᛁ
+            glyphs |= {row.glyph(rune_id) for rune_id in LONE_STROKES.values()}
+    return tuple(sorted(glyphs))
+
+
+def row_of_shape(shape_id: str) -> tuple[Row, str]:
+    """The row that best claims a shape (of the rows reading it, the one with fewest shapes) and its rune id."""
+    rows = [row for row in ROWS.values() if shape_id in row.shapes]
+    if not rows:
+        raise KeyError(f"No row reads the shape {shape_id!r}.")
+    row = min(rows, key=lambda row: len(row.shapes))
+    return row, row.shapes[shape_id]

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from runes.alphabet import RUNES, Rune, Template, get_rune
+from runes.alphabet import Rune, Template, get_rune
 from runes.preprocess import INPUT_SIZE, ink_box, preprocess
-from runes.rows import DEFAULT_ROW, ROW_IDS, get_row
+from runes.rows import DEFAULT_ROW, ROW_IDS, SHAPE_IDS, get_row, get_shape, shape_glyphs
 
-__all__ = ["SketchStyle", "draw_sketch", "draw_templates", "render_template", "generate_rune_sketches",
+__all__ = ["SketchStyle", "draw_sketch", "draw_templates", "render_template", "generate_shape_sketches", "render_glyph",
            "preview_grid"]
 
 
@@ -44,6 +44,9 @@ class SketchStyle:
     aspect_range: tuple[float, float] = (0.65, 1.3)  # width multiplier of the glyph
     height_range: tuple[float, float] = (0.35, 0.9)  # glyph height as a fraction of the canvas
     stroke_width_range: tuple[float, float] = (0.02, 0.14)  # stroke width, fraction of glyph height
+    bold_probability: float = 0.06  # chance of a bold pen instead: a small glyph in a font, a thick marker
+    bold_width_range: tuple[float, float] = (0.14, 0.4)  # its stroke width, fraction of glyph height
+    font_probability: float = 0.05  # share of a shape's training sketches that are its glyph in the bundled font
     overshoot: float = 0.07  # strokes may run on past their ends by up to this much...
     gap: float = 0.05  # ...or stop short of them by up to this much
     low_resolution_probability: float = 0.45  # chance of shrinking the canvas to 20-40 px, like small datasets
@@ -130,7 +133,8 @@ def render_template(template: Template, rng: np.random.Generator, style: SketchS
     low, high = all_points.min(axis=0), all_points.max(axis=0)
     extent = max(float((high - low).max()), 1e-6)
     scale = min(height, 0.92 * size / extent)
-    stroke_width = max(1.0, rng.uniform(*style.stroke_width_range) * scale)
+    widths = style.bold_width_range if rng.random() < style.bold_probability else style.stroke_width_range
+    stroke_width = max(1.0, rng.uniform(*widths) * scale)
     margin = stroke_width / 2 + 1
     span = (high - low) * scale
     origin = np.array([rng.uniform(margin, max(margin, size - margin - span[0])),
@@ -146,6 +150,39 @@ def render_template(template: Template, rng: np.random.Generator, style: SketchS
             draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=ink)
     small = int(rng.integers(20, 41))
     if rng.random() < style.low_resolution_probability and stroke_width * small / size >= 0.7:
+        image = image.resize((small, small), Image.BOX)
+    return np.asarray(image, dtype=np.uint8)
+
+
+def render_glyph(glyph: str, rng: np.random.Generator, style: SketchStyle = SketchStyle()) -> np.ndarray:
+    """The glyph as the bundled font (Noto Sans Runic) prints it, at a random size, slant, turn and weight, in a
+    random place: uint8, black ink on white. For training to read the glyphs the page itself shows."""
+    from PIL import ImageFilter, ImageFont
+
+    from runes.writing import FONT_PATH  # only training needs the font here
+
+    size = style.canvas_size
+    font = ImageFont.truetype(str(FONT_PATH), int(rng.integers(size // 4, size)))
+    image = Image.new("L", (2 * size, 2 * size), 255)
+    ImageDraw.Draw(image).text((size // 2, size // 4), glyph, font=font, fill=int(rng.integers(0, 60)))
+    slant = rng.uniform(-style.max_slant, style.max_slant)
+    image = image.transform(image.size, Image.AFFINE, (1, slant, -slant * size, 0, 1, 0), resample=Image.BILINEAR,
+                            fillcolor=255).rotate(rng.uniform(-style.max_rotation_deg, style.max_rotation_deg),
+                                                  resample=Image.BILINEAR, fillcolor=255)
+    for _ in range(int(rng.integers(0, 2)) if font.size >= 40 else 0):  # bolder (and below, thinner)
+        image = image.filter(ImageFilter.MinFilter(3))
+    if font.size >= 40 and rng.random() < 0.25:
+        image = image.filter(ImageFilter.MaxFilter(3))
+    ink = np.argwhere(np.asarray(image) < 128)
+    if len(ink):
+        (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0) + 1
+        span = max(bottom - top, right - left)
+        margin = int(rng.integers(2, max(3, span // 2)))
+        image = image.crop((left - margin, top - margin, left - margin + span + 2 * margin,
+                            top - margin + span + 2 * margin))
+    image = image.resize((size, size), Image.BILINEAR)
+    small = int(rng.integers(20, 41))
+    if rng.random() < style.low_resolution_probability:
         image = image.resize((small, small), Image.BOX)
     return np.asarray(image, dtype=np.uint8)
 
@@ -171,18 +208,25 @@ def draw_sketch(rune: str | Rune, seed: int, style: SketchStyle = SketchStyle())
     return draw_templates(rune.templates, seed, style)
 
 
-def generate_rune_sketches(label: int, seed: int, start: int, count: int, style: SketchStyle = SketchStyle(),
-                           size: int = INPUT_SIZE) -> np.ndarray:
-    """Preprocessed sketches start..start+count-1 of the rune with index `label`: float32 (count, size, size, 1).
+def generate_shape_sketches(shape_id: str, seed: int, start: int, count: int, style: SketchStyle = SketchStyle(),
+                            size: int = INPUT_SIZE) -> np.ndarray:
+    """Preprocessed sketches start..start+count-1 of one shape (`runes.rows.SHAPES`): float32 (count, size, size, 1).
 
-    Sketch i of rune r uses the seed (seed, r, i): reproducible, and a larger dataset starts
-    with the sketches of a smaller one.
+    A share of them (`style.font_probability`) are the shape's glyphs as the bundled font prints them
+    (`render_glyph`), so the glyphs the page shows are read too; the rest are drawn from its templates.
+
+    Sketch i of the shape with index s in SHAPE_IDS uses the seed (seed, s, i): reproducible, and a larger
+    dataset starts with the sketches of a smaller one.
     """
-    rune = RUNES[label]
+    shape, glyphs = get_shape(shape_id), shape_glyphs(shape_id)
+    label = SHAPE_IDS.index(shape_id)
     images = []
     for index in range(start, start + count):
         rng = np.random.default_rng([seed, label, index])
-        template = rune.templates[int(rng.integers(len(rune.templates)))]
+        if rng.random() < style.font_probability:
+            images.append(preprocess(render_glyph(glyphs[int(rng.integers(len(glyphs)))], rng, style), size))
+            continue
+        template = shape.templates[int(rng.integers(len(shape.templates)))]
         images.append(preprocess(render_template(template, rng, style), size))
     return np.stack(images) if images else np.zeros((0, size, size, 1), np.float32)
 

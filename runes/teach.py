@@ -54,7 +54,7 @@ from runes.folder import (
 from runes.model import Recognizer
 from runes.nonrunes import BLUETOOTH, NOT_A_RUNE
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION, EmptySketchError, preprocess
-from runes.train import augment, calibrate, generate
+from runes.train import augment, calibrate, generate, row_thresholds
 
 __all__ = ["teach", "TeachError", "write_model_folder", "read_symbol_folder", "MIN_DRAWINGS", "MAX_SYMBOLS", "main"]
 
@@ -242,7 +242,9 @@ def _teach(recognizer: Recognizer, examples: Mapping, *, epochs: int = EPOCHS, f
     metrics: dict = {"val_accuracy": float((predicted.argmax(axis=1) == y_val).mean()), "val_samples": int(len(y_val))}
     threshold = recognizer.rune_threshold
     if NOT_A_RUNE in labels:
-        threshold, metrics["calibration"] = calibrate(model, x_val, y_val, labels, acceptance)
+        cap = float((base_config.get("train_config") or {}).get("max_threshold", 0.5))
+        threshold, metrics["calibration"] = calibrate(model, x_val, y_val, labels, acceptance, recognizer.rows, cap)
+        base_config["row_thresholds"] = row_thresholds(metrics["calibration"])
     config = {
         **base_config, "labels": labels, "input_size": INPUT_SIZE, "preprocessing_version": PREPROCESSING_VERSION,
         "package_version": __version__, TAUGHT_KEY: names, "rune_threshold": threshold,

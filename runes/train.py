@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from runes import __version__
-from runes.alphabet import NUM_RUNES, RUNE_IDS
+from runes.alphabet import RUNE_IDS
 from runes.card import model_card
 from runes.folder import (
     CARD_FILENAME,
@@ -34,18 +34,20 @@ from runes.folder import (
 from runes.model import build_model
 from runes.nonrunes import BLUETOOTH, NOT_A_RUNE, draw_extra
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION, preprocess
-from runes.sketches import generate_rune_sketches
+from runes.rows import ROW_IDS, SHAPE_IDS, get_row
+from runes.sketches import generate_shape_sketches
 from runes.store import flagged_files
 
-__all__ = ["TrainConfig", "train", "load_labelled_folder", "main"]
+__all__ = ["TrainConfig", "train", "model_labels", "load_labelled_folder", "main"]
 
 
 @dataclass
 class TrainConfig:
     out: str = "models"  # model folder to write (the bundled model lives in models/)
-    samples_per_rune: int = 800  # generated training sketches per rune
-    val_samples_per_rune: int = 150  # generated validation sketches per rune (different seeds)
-    epochs: int = 12  # upper bound; early stopping usually ends sooner
+    rows: str = ",".join(ROW_IDS)  # comma-separated rune rows the model reads; it learns the shapes of them all
+    samples_per_rune: int = 1000  # generated training sketches per shape (a rune has one shape per form)
+    val_samples_per_rune: int = 150  # generated validation sketches per shape (different seeds)
+    epochs: int = 16  # upper bound; early stopping may end sooner
     batch_size: int = 128
     learning_rate: float = 2e-3
     filters: int = 16  # width of the first conv block; later blocks double it
@@ -56,22 +58,33 @@ class TrainConfig:
     include_flagged: bool = False  # also train on --data drawings flagged in DIR/metadata.jsonl (left out by default)
     eval_dir: str | None = None  # optional labelled folder to measure (never trained on) for metrics.json
     workers: int = 2  # processes that generate sketches
-    other_per_rune: float = 3.0  # non-rune sketches ("other" class) per rune sample; 0 = no "not a rune" output
+    other_per_rune: float = 4.0  # non-rune sketches ("other" class) per shape sample; 0 = no "not a rune" output
     bluetooth_per_rune: float = 0.5  # Bluetooth logos (the ᚼ+ᛒ bind rune) per rune sample; 0 = no such output
-    acceptance: float = 0.995  # rune_threshold is set so this share of generated validation runes is accepted
+    acceptance: float = 0.995  # rune_threshold is set so this share of generated validation runes is accepted...
+    max_threshold: float = 0.45  # ...but no higher than this (chosen by benchmarks/threshold_cap.py)
     data_copies: int = 4  # augmented copies of each drawing from --data (small shifts, turns, scalings)
 
 
+def config_rows(config: TrainConfig) -> list[str]:
+    """The row ids of `config.rows`, checked: a ValueError naming the valid ids otherwise."""
+    rows = [row.strip() for row in config.rows.split(",") if row.strip()]
+    unknown = [row for row in rows if row not in ROW_IDS]
+    if unknown or not rows:
+        raise ValueError(f"rows={config.rows!r}: expected comma-separated row ids out of {', '.join(ROW_IDS)}.")
+    return rows
+
+
 def model_labels(config: TrainConfig) -> list[str]:
-    """The model's outputs in order: the 16 runes, then the extra labels this config trains."""
+    """The model's outputs in order: the shapes of the config's rows (in SHAPE_IDS order), then the extra labels."""
+    shapes = {shape for row in config_rows(config) for shape in get_row(row).shapes}
     extra = [BLUETOOTH] * (config.bluetooth_per_rune > 0) + [NOT_A_RUNE] * (config.other_per_rune > 0)
-    return list(RUNE_IDS) + extra
+    return [shape for shape in SHAPE_IDS if shape in shapes] + extra
 
 
 def _generate_label(args: tuple[int, int, str, int]) -> np.ndarray:
     seed, index, label, count = args
-    if label in RUNE_IDS:
-        return generate_rune_sketches(RUNE_IDS.index(label), seed, 0, count)
+    if label in SHAPE_IDS:
+        return generate_shape_sketches(label, seed, 0, count)
     return np.stack([preprocess(draw_extra(label, np.random.default_rng([seed, index, i]))) for i in range(count)])
 
 
@@ -92,7 +105,7 @@ def generate(counts: dict[str, int], seed: int, workers: int = 1) -> tuple[np.nd
 
 def _label_counts(config: TrainConfig, per_rune: int) -> dict[str, int]:
     ratio = {BLUETOOTH: config.bluetooth_per_rune, NOT_A_RUNE: config.other_per_rune}
-    return {label: per_rune if label in RUNE_IDS else max(1, round(ratio[label] * per_rune))
+    return {label: per_rune if label in SHAPE_IDS else max(1, round(ratio[label] * per_rune))
             for label in model_labels(config)}
 
 
@@ -167,6 +180,7 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
     if config.data:
         flagged = set() if config.include_flagged else flagged_files(config.data)
         x_extra, y_extra, skipped = load_labelled_folder(config.data, leave_out=flagged)
+        y_extra = np.array([labels.index(RUNE_IDS[t]) for t in y_extra], np.int32)  # a rune's long-branch shape
         skipped["flagged"] = sum((Path(config.data) / name).is_file() for name in flagged)
         drawings = len(y_extra)
         if config.data_copies > 0:
@@ -198,10 +212,13 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
     model_config = {
         "labels": labels, "input_size": INPUT_SIZE, "preprocessing_version": PREPROCESSING_VERSION,
         "package_version": __version__, "architecture": "rune_cnn", "train_config": dataclasses.asdict(config),
+        "rows": config_rows(config),
     }
     if NOT_A_RUNE in labels:
         model_config["rune_threshold"], metrics["calibration"] = calibrate(model, x_val, y_val, labels,
-                                                                            config.acceptance)
+                                                                            config.acceptance, config_rows(config),
+                                                                            config.max_threshold)
+        model_config["row_thresholds"] = row_thresholds(metrics["calibration"])
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     model.save(out / MODEL_FILENAME)
@@ -221,24 +238,47 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
     return metrics
 
 
-def calibrate(model, x_val: np.ndarray, y_val: np.ndarray, labels: list[str], acceptance: float
-              ) -> tuple[float, dict]:
-    """The rune_threshold that accepts `acceptance` of the generated validation runes, and what it rejects."""
+def calibrate(model, x_val: np.ndarray, y_val: np.ndarray, labels: list[str], acceptance: float,
+              rows: Collection[str] = (), max_threshold: float = 0.5) -> tuple[float, dict]:
+    """The rune_threshold that accepts `acceptance` of the generated validation runes, and what it rejects.
+
+    The dict also holds, under "rows", each of `rows` calibrated alike (a sketch is a rune of a row when all
+    shapes together reach the row's threshold and the likeliest shape is the row's; see runes.prediction):
+    `row_thresholds(calibration)` reads them out. Thresholds are capped at `max_threshold`; "quantile" is the
+    uncapped value.
+    """
     probabilities = model.predict(x_val, batch_size=512, verbose=0)
-    rune_probability = probabilities[:, :NUM_RUNES].sum(axis=1)
-    is_rune = y_val < NUM_RUNES
-    threshold = float(min(0.5, np.quantile(rune_probability[is_rune], 1.0 - acceptance)))
     other = y_val == labels.index(NOT_A_RUNE)
-    return threshold, {"rune_threshold": threshold,
-                       "acceptance": float((rune_probability[is_rune] >= threshold).mean()),
-                       "rejection": float((rune_probability[other] < threshold).mean()),
-                       "n_runes": int(is_rune.sum()), "n_nonrunes": int(other.sum())}
+    shapes = np.array([label in SHAPE_IDS for label in labels])
+    total = probabilities[:, shapes].sum(axis=1)  # "is it a rune at all": every shape together
+    strongest = np.flatnonzero(shapes)[probabilities[:, shapes].argmax(axis=1)]  # the likeliest shape's output
+
+    def calibrated(columns: np.ndarray) -> dict:
+        # As runes.prediction reads a row: all shapes together, and the likeliest shape one of the row's.
+        score = np.where(columns[strongest], total, 0.0)
+        is_rune = columns[y_val]
+        read = is_rune & columns[strongest]  # the row's runes the classifier puts in the row
+        quantile = float(np.quantile(score[read], 1.0 - acceptance))
+        threshold = min(max_threshold, quantile)
+        return {"rune_threshold": threshold, "quantile": quantile,
+                "acceptance": float((score[is_rune] >= threshold).mean()),
+                "rejection": float((score[other] < threshold).mean()),
+                "n_runes": int(is_rune.sum()), "n_nonrunes": int(other.sum())}
+
+    overall = calibrated(np.array([label in SHAPE_IDS for label in labels]))
+    overall["rows"] = {row: calibrated(np.array([label in get_row(row).shapes for label in labels])) for row in rows}
+    return overall["rune_threshold"], overall
+
+
+def row_thresholds(calibration: dict) -> dict[str, float]:
+    """Row id -> rune_threshold, from what `calibrate` returned."""
+    return {row: values["rune_threshold"] for row, values in calibration.get("rows", {}).items()}
 
 
 def recognizer_from_model(model, config: dict | None = None):
     from runes.model import Recognizer
 
-    config = config or {"labels": list(RUNE_IDS)}
+    config = config or {"labels": list(RUNE_IDS)}  # an untrained-for-rows model: Younger shapes, as old models
     return Recognizer(model, config["labels"], source="just trained", config=config)
 
 
@@ -246,8 +286,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Train the rune CNN on generated sketches.",
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     comments = {
-        "out": "model folder to write", "samples_per_rune": "generated training sketches per rune",
-        "val_samples_per_rune": "generated validation sketches per rune", "epochs": "maximum epochs",
+        "out": "model folder to write", "rows": "comma-separated rune rows the model reads (it learns their shapes)",
+        "samples_per_rune": "generated training sketches per shape",
+        "val_samples_per_rune": "generated validation sketches per shape", "epochs": "maximum epochs",
         "batch_size": "batch size", "learning_rate": "Adam learning rate",
         "filters": "conv filters in the first block (later blocks double it)", "dropout": "dropout rate",
         "patience": "early-stopping patience in epochs", "seed": "random seed",
@@ -258,6 +299,7 @@ def _parser() -> argparse.ArgumentParser:
         "other_per_rune": "generated non-rune sketches per rune sample (0: no 'not a rune' output)",
         "bluetooth_per_rune": "generated Bluetooth logos per rune sample (0: no 'bluetooth' output)",
         "acceptance": "share of generated validation runes the calibrated rune_threshold accepts",
+        "max_threshold": "cap on the calibrated rune_threshold of each row",
         "data_copies": "augmented copies of each --data drawing",
     }
     defaults = TrainConfig()

@@ -40,7 +40,7 @@ def test_keras_mnist_convnet_has_its_34826_parameters_at_mnist_size(bench):
 
 
 def test_the_three_networks_build_for_the_bundled_models_labels(bench):
-    labels = model_labels(TrainConfig())
+    labels = model_labels(TrainConfig(rows=bench.COMPARED_ROWS))
     assert len(labels) == 18 and labels[-2:] == ["bluetooth", "other"]
     assert [a.key for a in bench.ARCHITECTURES] == ["a", "b", "c"]
     batch = np.random.default_rng(0).random((4, 32, 32, 1), np.float32)

@@ -10,7 +10,8 @@ from PIL import Image
 from runes import RUNE_IDS, RUNES, EmptySketchError, Recognizer, get_rune, preprocess
 from runes.alphabet import NUM_RUNES
 from runes.model import ModelLoadError
-from runes.sketches import draw_sketch, preview_grid
+from runes.rows import ROW_IDS, SHAPE_IDS
+from runes.sketches import SketchStyle, draw_sketch, preview_grid
 from runes.train import generate
 
 REAL_RUNES = Path(__file__).resolve().parents[2] / "shared" / "real-runes" / "dev"
@@ -107,7 +108,8 @@ def bundled():
 
 
 def test_bundled_recognizer_predicts(bundled):
-    assert bundled.source == "bundled model" and bundled.rune_labels == list(RUNE_IDS)
+    assert bundled.source == "bundled model" and bundled.rune_labels == list(SHAPE_IDS)
+    assert bundled.rows == list(ROW_IDS) and bundled.default_row == "younger"
     prediction = bundled.predict(draw_sketch("tyr", seed=1))
     assert set(prediction.probabilities) == set(RUNE_IDS)
     assert list(prediction.probabilities) == list(RUNE_IDS)
@@ -115,7 +117,8 @@ def test_bundled_recognizer_predicts(bundled):
     assert prediction.rune == "tyr" and prediction.glyph == "ᛏ"
     top = prediction.top(3)
     assert len(top) == 3 and top[0] == ("tyr", prediction.confidence) and top[0][1] >= top[1][1] >= top[2][1]
-    batch = bundled.predict_batch([draw_sketch(r, seed=2) for r in ("isa", "hagall")])
+    thin = SketchStyle(bold_probability=0.0)  # a marker-thick ᛁ can pass for ᛙ (a stem with a dot on top)
+    batch = bundled.predict_batch([draw_sketch(r, seed=2, style=thin) for r in ("isa", "hagall")])
     assert [p.rune for p in batch] == ["isa", "hagall"]
     assert bundled.predict_batch([]) == []
     with pytest.raises(EmptySketchError):
@@ -127,6 +130,7 @@ def test_bundled_model_is_small_and_described():
     assert (folder / "model.keras").stat().st_size < 5 * 1024 * 1024
     config = json.loads((folder / "config.json").read_text())
     assert config["labels"][:NUM_RUNES] == list(RUNE_IDS) and config["input_size"] == 32
+    assert config["labels"][:len(SHAPE_IDS)] == list(SHAPE_IDS) and config["rows"] == list(ROW_IDS)
     assert "accuracy" in (folder / "README.md").read_text()
     assert json.loads((folder / "metrics.json").read_text())["val_accuracy"] > 0.95
 
@@ -157,7 +161,7 @@ def test_recognizer_round_trip_and_load_errors(tmp_path, bundled):
     config = json.loads((copy / "config.json").read_text())
     config["labels"] = ["fe", "../x"]
     (copy / "config.json").write_text(json.dumps(config))
-    with pytest.raises(ModelLoadError, match="Unknown rune id"):
+    with pytest.raises(ModelLoadError, match="'../x' is not a rune shape of this package"):
         Recognizer.load(copy)
 
 

@@ -206,7 +206,8 @@ def test_repair_restores_an_orphan_with_its_strokes_and_flag(tmp_path):
 def test_bad_strokes_are_refused_clearly_and_nothing_is_written(tmp_path, strokes, message):
     store = DrawingStore(tmp_path / "data")
     with pytest.raises(InvalidDrawingError) as raised:
-        store.save(draw_sketch("tyr", seed=1), "tyr", "prompted", strokes=strokes)  # a 96x96 drawing
+        store.save(draw_sketch("tyr", seed=1, style=SketchStyle(low_resolution_probability=0.0)), "tyr", "prompted",
+                   strokes=strokes)  # a 96x96 drawing
     assert str(raised.value).startswith(message) and len(str(raised.value)) < 200
     assert not (tmp_path / "data").exists() or files_in(tmp_path / "data") == []
 

@@ -22,7 +22,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from runes.alphabet import RUNE_IDS
 from runes.model import BUNDLED_MODEL_DIR, Recognizer
+from runes.sketches import draw_sketch
 
 REPO = Path(__file__).resolve().parent.parent
 FILES = ["model.keras", "config.json", "metrics.json", "README.md"]
@@ -39,7 +41,7 @@ for source in json.loads(sys.argv[1]):
             rec, note = Recognizer.load_with_fallback(source[len("fallback:"):])
         else:
             rec, note = Recognizer.load(source), ""
-        out[source] = {"ok": True, "source": rec.source, "note": note,
+        out[source] = {"ok": True, "source": rec.source, "note": note, "rows": rec.rows,
                        "probs": rec.predict_tensors(inputs).tolist()}
     except ModelLoadError as error:
         out[source] = {"ok": False, "type": type(error).__name__, "message": str(error)}
@@ -101,7 +103,21 @@ def small_model(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def hub_cache(tmp_path_factory, small_model) -> Path:
+def model_before_rows(tmp_path_factory) -> Path:
+    """A model folder as published before rows: 16 rune ids (+ extras) as labels, no "rows" in config.json."""
+    from runes.train import TrainConfig, train
+
+    out = tmp_path_factory.mktemp("before_rows")
+    train(TrainConfig(out=str(out), rows="long-branch", samples_per_rune=10, val_samples_per_rune=3, epochs=1,
+                      filters=4, workers=1), verbose=0)
+    config = json.loads((out / "config.json").read_text())
+    del config["rows"], config["row_thresholds"]
+    (out / "config.json").write_text(json.dumps(config))
+    return out
+
+
+@pytest.fixture(scope="module")
+def hub_cache(tmp_path_factory, small_model, model_before_rows) -> Path:
     cache = tmp_path_factory.mktemp("hub") / "cache"
     add_revision(cache, "alice/runes", small_model, ["main"])
     # revision pinning: main = the bundled model, branch v1 = the small trained one
@@ -109,8 +125,10 @@ def hub_cache(tmp_path_factory, small_model) -> Path:
     add_revision(cache, "alice/pinned", small_model, ["v1"])
     add_revision(cache, "alice/no-weights", small_model, ["main"], files=["config.json", "README.md"])
     config = json.loads((small_model / "config.json").read_text())
+    before_rows = {k: v for k, v in config.items() if k not in ("rows", "row_thresholds")}
     add_revision(cache, "alice/few-labels", small_model, ["main"],
-                 overrides={"config.json": json.dumps(dict(config, labels=config["labels"][:15])).encode()})
+                 overrides={"config.json": json.dumps(dict(before_rows, labels=config["labels"][:15])).encode()})
+    add_revision(cache, "alice/before-rows", model_before_rows, ["main"])
     add_revision(cache, "alice/unknown-label", small_model, ["main"],
                  overrides={"config.json": json.dumps(dict(config, labels=["zzz"] + config["labels"][1:])).encode()})
     add_revision(cache, "alice/corrupt", small_model, ["main"], overrides={"model.keras": b"not a zip file"})
@@ -123,7 +141,7 @@ def offline_results(hub_cache, tmp_path_factory) -> dict:
     env = _clean_env(tmp, HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(hub_cache))
     sources = ["hf://alice/runes", "hf://alice/pinned", "hf://alice/pinned@v1", "hf://alice/no-weights",
                "hf://alice/few-labels", "hf://alice/unknown-label", "hf://alice/corrupt", "hf://bob/not-cached",
-               "fallback:hf://bob/not-cached", "fallback:hf://alice/runes"]
+               "fallback:hf://bob/not-cached", "fallback:hf://alice/runes", "hf://alice/before-rows"]
     return _run(sources, env)
 
 
@@ -144,6 +162,19 @@ def test_round_trip_same_probabilities_as_local_folder(offline_results, small_mo
     assert result["ok"], result
     assert result["source"] == "hf://alice/runes"
     np.testing.assert_allclose(np.array(result["probs"]), local, rtol=1e-5, atol=1e-6)
+
+
+def test_models_from_before_rows_still_load_and_read_the_younger_row(offline_results, model_before_rows, small_model):
+    assert offline_results["hf://alice/runes"]["rows"] == ["younger", "long-branch", "short-twig", "elder"]
+    result = offline_results["hf://alice/before-rows"]
+    assert result["ok"], result
+    assert result["rows"] == ["younger"]
+    old = Recognizer.load(model_before_rows)
+    assert old.rune_labels == list(RUNE_IDS) and old.row_runes() == list(RUNE_IDS)
+    prediction = old.predict(draw_sketch("tyr", 1))
+    assert prediction.row == "younger" and set(prediction.probabilities) == set(RUNE_IDS)
+    with pytest.raises(ValueError, match="reads the rows younger, not 'elder'"):
+        old.predict(draw_sketch("tyr", 1), row="elder")
 
 
 def test_revision_pinning(offline_results, small_model):
@@ -278,7 +309,7 @@ def test_card_includes_real_drawing_accuracy():
     results = card.data.to_dict()["model-index"][0]["results"]
     real = [r for r in results if r["dataset"]["type"] == "real-rune-drawings"]
     assert real and real[0]["metrics"][0]["value"] == round(metrics["real_drawings"]["accuracy"], 4)
-    assert "real human drawings" in card.text and "`epochs`: 12" in card.text
+    assert "real human drawings" in card.text and f"`epochs`: {config['train_config']['epochs']}" in card.text
 
 
 def _front_matter(card: str) -> str:
@@ -303,7 +334,11 @@ def test_one_card_for_training_and_the_hub(small_model):
     assert generic == trained
     for card in (trained, pushed):
         assert ModelCard(card).data.to_yaml() + "\n" == _front_matter(card)
-        assert "| 0 | `fe` | ᚠ | fé | f | wealth, cattle |" in card and "| 17 | `other` | | not a rune |" in card
+        assert ("| 0 | `fe` | ᚠ | younger, long-branch, short-twig: fé (f, wealth, cattle); elder: fehu (f, cattle, "
+                "wealth) |") in card
+        assert "| 13 | `mathr` | ᛘ | younger, long-branch: maðr (m, man); elder: algiz (z, elk; protection) |" in card
+        assert f"| {len(config['labels']) - 1} | `other` | | not a rune: scribbles" in card
+        assert "| `elder` | Elder Futhark (c. 150-800) | ᚠᚢᚦᚨᚱᚲᚷᚹᚺᚾᛁᛃᛇᛈᛉᛊᛏᛒᛖᛗᛚᛜᛞᛟ |" in card  # the rows it reads
         assert f"validation accuracy on generated sketches: {metrics['val_accuracy']:.4f}" in card
         assert "accuracy on real human drawings: not measured for this model" in card
         assert "- `samples_per_rune`: 20" in card and "`out`" not in card and "`workers`" not in card
@@ -318,8 +353,13 @@ def test_bundled_card_is_generated_from_its_config_and_metrics():
     metrics = json.loads((BUNDLED_MODEL_DIR / "metrics.json").read_text())
     card = (BUNDLED_MODEL_DIR / "README.md").read_text(encoding="utf-8")
     assert card == model_card(config, metrics), "run python -m runes.card models"
-    assert "- 'not a rune': rune_threshold 0.500 accepts 0.9992 of generated runes" in card
-    assert "top-1 0.9928, top-3 1.0000" in card and "- `eval_dir`: ../shared/real-runes/dev" in card
+    calibration, real = metrics["calibration"], metrics["real_drawings"]
+    assert (f"- 'not a rune': rune_threshold {config['rune_threshold']:.3f} accepts {calibration['acceptance']:.4f} of "
+            "generated runes") in card
+    assert f"top-1 {real['accuracy']:.4f}, top-3 {real['top3_accuracy']:.4f}" in card
+    assert "- `eval_dir`: ../shared/real-runes/dev" in card
+    for row in config["rows"]:  # every row it reads, with its calibrated threshold
+        assert f"| `{row}` | " in card and f"- in the `{row}` row: rune_threshold {config['row_thresholds'][row]:.3f}" in card
 
 
 def test_pull_cli_writes_a_loadable_folder(hub_cache, tmp_path):

@@ -18,6 +18,7 @@ from PIL import Image
 from runes import EmptySketchError, Recognizer
 from runes.alphabet import RUNE_IDS
 from runes.inscription import WORD_SEPARATOR, Inscription, read_inscription
+from runes.rows import SHAPE_IDS
 
 REAL_RUNES = Path(__file__).resolve().parents[2] / "shared" / "real-runes" / "dev"
 needs_real_runes = pytest.mark.skipif(not REAL_RUNES.is_dir(), reason="needs ../shared/real-runes/dev beside the repo")
@@ -351,6 +352,9 @@ def test_labels_that_are_not_runes_are_skipped(recognizer):
         def __init__(self):
             self.labels = [*recognizer.labels, "other"]
 
+        def check_row(self, row):
+            return recognizer.check_row(row)
+
         def predict_tensors(self, batch):
             probabilities = recognizer.predict_tensors(batch) * 0.4
             return np.concatenate([probabilities, np.full((len(batch), 1), 0.6, np.float32)], axis=1)
@@ -397,16 +401,16 @@ def measure_aspect():
 
 
 def test_aspect_table_is_what_the_script_measures(measure_aspect):
-    """The committed table equals a fresh measurement (all 150 sketches per rune, ~3 s): a change to the
+    """The committed table equals a fresh measurement (all 150 sketches per shape, ~7 s): a change to the
     templates or the sketch style shows up here until `python benchmarks/measure_aspect.py --write` is run."""
     from runes import inscription
 
     measured = measure_aspect.measure()
-    assert list(measured) == list(RUNE_IDS)
-    differing = {r: (inscription._ASPECT_RANGES.get(r), measured[r]) for r in RUNE_IDS
+    assert list(measured) == list(SHAPE_IDS)
+    differing = {r: (inscription._ASPECT_RANGES.get(r), measured[r]) for r in SHAPE_IDS
                  if inscription._ASPECT_RANGES.get(r) != measured[r]}
     assert not differing, f"(committed, measured) differ: {differing}; run python benchmarks/measure_aspect.py --write"
-    np.testing.assert_array_equal(inscription._ASPECT, [measured[r] for r in RUNE_IDS])
+    np.testing.assert_array_equal(inscription._ASPECT, [measured[r] for r in SHAPE_IDS])
     source = Path(inscription.__file__).read_text(encoding="utf-8")
     assert measure_aspect.rewrite(source, measured) == source  # the file holds the script's own text
     assert all(0 < low < high for low, high in measured.values())

@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from runes import Recognizer
 from runes.alphabet import RUNE_IDS
+from runes.rows import ROW_IDS, SHAPE_IDS
 from runes.inference import NumpyForward, UnsupportedModelError
 from runes.model import ModelLoadError
 from runes.nonrunes import (
@@ -61,11 +62,14 @@ def test_scribbles_never_have_a_rune_stem():
 
 def test_bundled_model_has_the_extra_labels_and_a_calibrated_threshold(bundled):
     config = json.loads((ROOT / "models" / "config.json").read_text())
-    assert config["labels"] == list(RUNE_IDS) + list(EXTRA_LABELS)
+    assert config["labels"] == list(SHAPE_IDS) + list(EXTRA_LABELS)
     assert 0.0 < config["rune_threshold"] <= 0.5
-    assert bundled.rune_labels == list(RUNE_IDS) and bundled.rune_threshold == config["rune_threshold"]
+    assert bundled.rune_labels == list(SHAPE_IDS) and bundled.rune_threshold == config["rune_threshold"]
     calibration = json.loads((ROOT / "models" / "metrics.json").read_text())["calibration"]
     assert calibration["acceptance"] >= 0.99 and calibration["rejection"] >= 0.9
+    for row in ROW_IDS:  # each row calibrated on its own shapes
+        assert calibration["rows"][row]["acceptance"] >= 0.99 and calibration["rows"][row]["rejection"] >= 0.9
+        assert config["row_thresholds"][row] == calibration["rows"][row]["rune_threshold"]
 
 
 def test_generated_runes_are_accepted_and_generated_nonrunes_rejected(bundled):

@@ -29,7 +29,7 @@ NEW_SHAPES = [rune for rune in ELDER_RUNES if rune.id not in SHARED_SHAPES]
 CLEAN = SketchStyle(canvas_size=128, point_jitter=0.0, wobble=0.0, max_rotation_deg=0.0, max_slant=0.0,
                     aspect_range=(1.0, 1.0), height_range=(0.8, 0.8), stroke_width_range=(0.12, 0.12),
                     overshoot=0.0, gap=0.0, low_resolution_probability=0.0, branch_turn_deg=0.0,
-                    branch_stretch=(1.0, 1.0))  # a stroke about as wide as Noto Sans Runic's
+                    branch_stretch=(1.0, 1.0), bold_probability=0.0)  # a stroke about as wide as Noto Sans Runic's
 ASPECTS = (0.7, 0.85, 1.0, 1.15, 1.3)
 _GRID = np.stack(np.mgrid[0:32, 0:32], axis=-1).reshape(-1, 2).astype(np.float32)
 

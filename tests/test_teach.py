@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from runes import RUNE_IDS, Recognizer
 from runes.evaluate import evaluate_folder
 from runes.folder import ModelLoadError, read_config
+from runes.rows import SHAPE_IDS
 from runes.sketches import draw_sketch
 from runes.teach import MAX_SYMBOLS, TeachError, main, teach
 
@@ -61,7 +62,7 @@ def taught(base):
 def test_taught_recognizer_reads_new_symbols_and_still_runes(taught):
     recognizer, *_ = taught
     assert recognizer.labels[-3:] == list(SHAPES) and recognizer.taught_labels == list(SHAPES)
-    assert recognizer.rune_labels == list(RUNE_IDS) and recognizer.config["taught"] == list(SHAPES)
+    assert recognizer.rune_labels == list(SHAPE_IDS) and recognizer.config["taught"] == list(SHAPES)
     fresh = drawings(range(100, 110))  # drawn anew: not the six the model was taught from
     for kind, images in fresh.items():
         predictions = recognizer.predict_batch(images)
@@ -89,7 +90,7 @@ def test_teaching_leaves_the_given_recognizer_unchanged(base, taught):
     recognizer, weights, sketch, before = taught
     assert recognizer is not base and recognizer.model is not base.model
     assert all(np.array_equal(a, b) for a, b in zip(weights, base.model.get_weights()))
-    assert base.labels == [*RUNE_IDS, "bluetooth", "other"] and base.taught_labels == [] and "taught" not in base.config
+    assert base.labels == [*SHAPE_IDS, "bluetooth", "other"] and base.taught_labels == [] and "taught" not in base.config
     after = base.predict(sketch)
     assert after.probabilities == before.probabilities and after.symbol is None and after.symbols == {}
     assert base.predict(draw_shape("circle", 100)).symbol is None
@@ -118,7 +119,7 @@ def test_cli_writes_a_model_folder_that_loads(tmp_path, capsys):
     card = (out / "README.md").read_text()
     assert "`circle`" in card and "taught symbol" in card
     loaded = Recognizer.load(out)
-    assert loaded.taught_labels == sorted(SHAPES) and loaded.rune_labels == list(RUNE_IDS)
+    assert loaded.taught_labels == sorted(SHAPES) and loaded.rune_labels == list(SHAPE_IDS)
     assert loaded.predict(draw_shape("star", 150)).symbol == "star"
     assert loaded.predict(draw_sketch("tyr", seed=4)).rune == "tyr"
     assert evaluate_folder(REAL_RUNES, loaded).accuracy == metrics["real_drawings"]["accuracy"]
@@ -178,7 +179,7 @@ def test_read_config_checks_taught_symbols(tmp_path):
     (folder / "config.json").write_text(json.dumps(good))
     assert read_config(folder)["taught"] == ["moon"]
     bad = [
-        (dict(config, labels=[*config["labels"], "moon"]), "Unknown rune id 'moon'"),
+        (dict(config, labels=[*config["labels"], "moon"]), "'moon' is not a rune shape of this package"),
         (dict(config, labels=[*config["labels"], "tyr"], taught=["tyr"]), "'labels' lists 'tyr' more than once"),
         (dict(config, labels=[*config["labels"], "Tyr"], taught=["Tyr"]), "'Tyr' is a rune id"),
         (dict(config, labels=[*config["labels"], "moon"], taught="moon"), "must be a list of symbol names"),
