@@ -1,4 +1,4 @@
-"""Rune Reader: sketch a rune of the Younger Futhark and watch it be recognised as you draw.
+"""Rune Reader: sketch a rune of the Younger or Elder Futhark and watch it be recognised as you draw.
 
     python app.py                        # http://127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT honoured)
     RUNES_MODEL=path/to/model python app.py   # another model folder, or hf://owner/name[@rev] from the Hub
@@ -16,14 +16,14 @@ import random
 import time
 
 import gradio as gr
-import numpy as np
 
 import ui
-from runes import RUNE_IDS, RUNES, EmptySketchError, Recognizer, __version__, get_rune
+from runes import RUNE_IDS, RUNES, Recognizer, __version__, get_rune
 from runes.dataset import default_data_dir
 from runes.dataset_hub import open_store
+from runes.rows import ROW_IDS
 from runes.writing import render_runes, transliterate
-from ui import cards, seeing, teaching
+from ui import cards, reading, rows, teaching
 from ui.inputs import api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.mcp import hide_tools_on_start
 from ui.pad import LIVE, StrokePad
@@ -46,58 +46,51 @@ PROMPT_RNG = random.Random()
 # --------------------------------------------------------------------------- recognise and read
 
 
-def _recognise(image: np.ndarray | None, recognizer: Recognizer | None = None) -> tuple[dict[str, float] | str, str]:
-    return cards.empty_answer() if image is None else cards.answer((recognizer or RECOGNIZER).predict(image))
-
-
-def _read(image: np.ndarray | None):
-    return cards.empty_reading() if image is None else cards.reading(RECOGNIZER.read(image), image)
-
-
 @newest_only
 @never_raises(cards.empty_answer, cards.failed_answer)
-def predict_strokes(drawing: dict, taught: Recognizer | None = None):
-    """Recognise one hand-drawn rune of the Younger Futhark (the 16 Viking-age runes), sent as pen strokes.
+def predict_strokes(drawing: dict, taught: Recognizer | None = None, row: str = "younger"):
+    """Recognise one hand-drawn rune of the Younger Futhark (or of another rune row), sent as pen strokes.
     Args:
         drawing: {"width": 384, "height": 384, "strokes": [[xs, ys, ts], ...]}: one stroke = x, y (px) and t (ms) lists.
+        row: the rune row to read it in: "younger" (default), "long-branch", "short-twig" or "elder".
     Returns:
         the top 5 as {"label": "ᛏ týr", "confidences": [...]} (or "Not a rune", "Draw a rune", "Can't read that")
-        HTML of the rune card (glyph, Old Norse name, sound, meaning) or of why the drawing can't be read"""
-    return _recognise(drawing_image(drawing)[0], taught)
+        HTML of the rune card (glyph, name, sound, meaning), or of why it is not a rune of the row or can't be read"""
+    return reading.recognise(RECOGNIZER, drawing_image(drawing)[0], row, taught)
 
 
 @never_raises(cards.empty_answer, cards.failed_answer)
-def predict(sketch: dict):
-    """An image (gr.Sketchpad value) -> (top-5 runes as {label: probability}, rune card HTML)."""
-    return _recognise(sketch_image(sketch))
+def predict(sketch: dict, row: str = "younger"):
+    """An image (gr.Sketchpad value) and a row id -> (top-5 runes as {label: probability}, rune card HTML)."""
+    return reading.recognise(RECOGNIZER, sketch_image(sketch), row)
 
 
 @newest_only
 @never_raises(cards.empty_reading, cards.failed_reading)
-def read_strokes(drawing: dict):
-    """Read a line of Younger Futhark runes written left to right (words split by dots or gaps), sent as strokes.
+def read_strokes(drawing: dict, row: str = "younger"):
+    """Read a line of runes written left to right (words split by dots or gaps), sent as strokes.
     Args:
         drawing: {"width": 960, "height": 300, "strokes": [[xs, ys, ts], ...]}: one stroke = x, y (px) and t (ms) lists.
+        row: the rune row to read it in: "younger" (default), "long-branch", "short-twig" or "elder".
     Returns:
         HTML of the runic text (words joined by ᛫) and its transliteration (also in data-transliteration="...")
         the drawing as an image with a labelled box around every rune read"""
-    return _read(drawing_image(drawing)[0])
+    return reading.read(RECOGNIZER, drawing_image(drawing)[0], row)
 
 
 @never_raises(cards.empty_reading, cards.failed_reading)
-def read(sketch: dict):
-    """A line of runes as an image (gr.Sketchpad value) -> (runic text HTML, the image with a box per rune)."""
-    return _read(sketch_image(sketch))
+def read(sketch: dict, row: str = "younger"):
+    """A line of runes as an image (gr.Sketchpad value) and a row id -> (runic text HTML, the image with boxes)."""
+    return reading.read(RECOGNIZER, sketch_image(sketch), row)
 
 
 @newest_only
 @never_raises(cards.empty_seeing, cards.failed_seeing)
-def explain_strokes(drawing: dict, looking: bool):
+def explain_strokes(drawing: dict, looking: bool, row: str):
     """"How it sees" for a drawing: the network's input, strongest feature maps and saliency (when shown)."""
     if not looking:
         return gr.skip()
-    image = drawing_image(drawing)[0]
-    return cards.empty_seeing() if image is None else seeing.panel(RECOGNIZER.explain(image))
+    return reading.explain(RECOGNIZER, drawing_image(drawing)[0], row)
 
 # --------------------------------------------------------------------------- contribute and correct
 
@@ -143,15 +136,16 @@ def correct(drawing: dict, rune_id: str | None) -> str:
                         + cards.flag_note(rune_id, guess, flag), True)
 
 
+@never_raises(None, lambda message: (cards.name_failed(message), None))
 def write_name(text: str, row: str):
     """Write a name or word in runes, as it would have been carved.
     Args:
         text: a name, word or short phrase in Latin letters, e.g. "Harald".
-        row: "younger" (Viking Age, long-branch), "short-twig" (Younger, short-twig) or "elder" (Elder Futhark).
+        row: "younger" (Viking Age, long-branch), "long-branch", "short-twig" or "elder" (Elder Futhark).
     Returns:
         HTML of the runes (also in data-runes="...") with which letters share a rune or were left out
         a PNG of the runes drawn with Noto Sans Runic, or None when no letter has a rune"""
-    written = transliterate(text or "", row=row)
+    written = transliterate(text or "", row=rows.check(row, ROW_IDS, RECOGNIZER.default_row))
     return cards.name_html(written), (render_runes(written.text) if written.text else None)
 
 
@@ -163,8 +157,9 @@ def start_session():
 
 
 with gr.Blocks(title="Rune Reader") as demo:
-    gr.Markdown("# ᚱᚢᚾᛅ Rune Reader\nSketch one of the 16 runes of the **Younger Futhark** "
-                "(Viking Age, c. 800–1100) and see which one it is.")
+    gr.Markdown("# ᚱᚢᚾᛅ Rune Reader\nSketch a rune of the **Younger Futhark** (Viking Age, c. 800–1100) or of the "
+                "**Elder Futhark** (c. 150–800) and see which one it is.")
+    row = rows.radio(RECOGNIZER.rows, RECOGNIZER.default_row)
     with gr.Tab("Recognize", elem_id="tab-recognize"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             pad = StrokePad(*CANVAS, label="Draw one rune here", hint="Draw a rune here", elem_id="pad")
@@ -202,7 +197,6 @@ with gr.Blocks(title="Rune Reader") as demo:
     with gr.Tab("Your name in runes", elem_id="tab-name"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             name = gr.Textbox(label="A name or a word", placeholder="Harald", elem_id="name-text")
-            name_row = gr.Radio(cards.WRITING_ROWS, value="younger", label="Rune row", elem_id="name-row")
         with gr.Column(scale=1, min_width=300):
             name_runes = gr.HTML(cards.name_html(transliterate("")), elem_id="name-runes")
             name_png = gr.Image(label="Your runes as a picture", type="numpy", format="png", interactive=False,
@@ -215,28 +209,30 @@ with gr.Blocks(title="Rune Reader") as demo:
                 add_button = gr.Button("Add this drawing", elem_id="teach-add")
                 teach_button = gr.Button("Teach", variant="primary", elem_id="teach-go")
         teach_status, examples, taught = gr.HTML(teaching.status({}), elem_id="teach-status"), gr.State({}), gr.State()
-    gr.Markdown("### The 16 runes")
-    gr.HTML(cards.reference_strip(), elem_id="reference")
+    reference = gr.HTML(cards.reference_strip(RECOGNIZER.default_row), elem_id="reference")
     gr.HTML(cards.footer(RECOGNIZER.source, LOAD_SECONDS, MODEL_NOTE), elem_id="model-source")
     image_pad, wide_image_pad = api_sketchpad(CANVAS), api_sketchpad(INSCRIPTION_CANVAS)  # for API clients
 
     # A pad fires `change` at every pen-up and every 100 ms while drawing (ui.pad.LIVE says how it is sent).
-    pad.change(predict_strokes, inputs=[pad, taught], outputs=[top5, card], api_name="predict_strokes", **LIVE)
-    pad.change(explain_strokes, inputs=[pad, looking], outputs=seeing_html, api_name=False, **LIVE)
+    # Changing the row re-reads what is drawn (and rewrites the name) in the new row.
+    gr.on([pad.change, row.change], predict_strokes, inputs=[pad, taught, row], outputs=[top5, card],
+          api_name="predict_strokes", **LIVE)
+    gr.on([pad.change, row.change], explain_strokes, [pad, looking, row], seeing_html, api_name=False, **LIVE)
     panel.expand(lambda: True, outputs=looking, api_name=False).then(
-        explain_strokes, inputs=[pad, looking], outputs=seeing_html, api_name=False)
+        explain_strokes, inputs=[pad, looking, row], outputs=seeing_html, api_name=False)
     panel.collapse(lambda: False, outputs=looking, api_name=False)
-    inscription_pad.change(read_strokes, inputs=inscription_pad, outputs=[inscription_text, inscription_boxes],
-                           api_name="read_strokes", **LIVE)
-    image_pad.change(predict, inputs=image_pad, outputs=[top5, card], api_name="predict")
-    wide_image_pad.change(read, inputs=wide_image_pad, outputs=[inscription_text, inscription_boxes],
+    gr.on([inscription_pad.change, row.change], read_strokes, inputs=[inscription_pad, row],
+          outputs=[inscription_text, inscription_boxes], api_name="read_strokes", **LIVE)
+    row.change(cards.reference_strip, inputs=row, outputs=reference, api_name=False, show_progress="hidden")
+    image_pad.change(predict, inputs=[image_pad, row], outputs=[top5, card], api_name="predict")
+    wide_image_pad.change(read, inputs=[wide_image_pad, row], outputs=[inscription_text, inscription_boxes],
                           api_name="read")
     correct_button.click(correct, inputs=[pad, correct_label], outputs=correct_status, api_name="correct",
                          concurrency_limit=4)
     save_button.click(contribute, inputs=[contribute_pad, prompt_rune],
                       outputs=[contribute_status, prompt, prompt_rune, counts, contribute_pad],
                       api_name="contribute", concurrency_limit=4)
-    gr.on([name.change, name_row.change], write_name, inputs=[name, name_row], outputs=[name_runes, name_png],
+    gr.on([name.change, row.change], write_name, inputs=[name, row], outputs=[name_runes, name_png],
           api_name="transliterate", trigger_mode="always_last", show_progress="hidden")
     add_button.click(teaching.add_example, [teach_pad, symbol_name, examples], [teach_status, examples, teach_pad],
                      api_name=False)

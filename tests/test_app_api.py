@@ -187,6 +187,64 @@ def test_transliterate(client: Client):
     assert "Type a name" in html_text and png is None
 
 
+# --------------------------------------------------------------------------- rune rows (issue 11)
+
+
+def row_drawing(row_id: str, rune_id: str, size: float = 270) -> dict:
+    """A 384x384 stroke pad value of a rune of any row, from its first template (glyph 80% of `size` tall)."""
+    from runes.rows import ROWS
+
+    height, left = 0.8 * size, (384 - 0.8 * size) / 2
+    template = ROWS[row_id].rune(rune_id).long_branch_templates[0]
+    return {"width": 384, "height": 384, "strokes": [as_quickdraw([(left + x * height, left + y * height)
+                                                                   for x, y in stroke], 40 * index)
+                                                     for index, stroke in enumerate(template)]}
+
+
+def test_predict_strokes_in_the_elder_row(client: Client):
+    label, card = client.predict(row_drawing("elder", "gebo"), "elder", api_name="/predict_strokes")
+    assert label["label"] == "ᚷ gebō" and label["confidences"][0]["label"] == "ᚷ gebō", label
+    assert 'data-rune="gebo"' in card and 'data-row="elder"' in card and "gift" in card
+    label, card = client.predict(row_drawing("elder", "gebo"), api_name="/predict_strokes")  # default: Younger
+    assert label["label"] == "Not a Younger Futhark rune", label
+    assert "Not a rune of the Younger Futhark: that is <b>ᚷ gebō</b>, from the Elder Futhark." in card
+    label, _ = client.predict(rune_drawing("tyr"), "short-twig", api_name="/predict_strokes")
+    assert label["label"] == "Not a short-twig rune"  # ᛏ is the long-branch form
+
+
+def test_a_generated_gebo_image_in_the_elder_row(client: Client, tmp_path):
+    from runes.rows import ROWS
+    from runes.sketches import draw_sketch
+
+    gebo = ROWS["elder"].runes[6]
+    for seed in range(3):
+        path = tmp_path / f"gebo-{seed}.png"
+        Image.fromarray(draw_sketch(gebo, seed)).save(path)
+        label, card = client.predict(sketch(path), "elder", api_name="/predict")
+        assert label["label"] == "ᚷ gebō" and 'data-rune="gebo"' in card, (seed, label)
+
+
+def test_read_strokes_in_a_row(client: Client):
+    strokes = [as_quickdraw(stroke) for index, rune_id in enumerate(("tyr", "ur", "reith"))
+               for stroke in strokes_in_box(rune_id, 240 + 160 * index, 50, 200)]
+    text, boxes = client.predict({"width": 960, "height": 300, "strokes": strokes}, "elder", api_name="/read_strokes")
+    assert 'data-transliteration="tur"' in text and "ᛏᚢᚱ" in text  # tīwaz, ūruz, raidō: the same shapes
+    assert [box["label"] for box in boxes["annotations"]] == ["ᛏ t", "ᚢ u", "ᚱ r"]
+
+
+@pytest.mark.parametrize("row", ["runic", "Elder Futhark", "../elder"])
+def test_a_bad_row_gets_a_friendly_message(client: Client, row: str, app_process_alive):
+    label, card = client.predict(rune_drawing("tyr"), row, api_name="/predict_strokes")
+    assert label["label"] == ERROR_LABEL and "There is no rune row" in html.unescape(card) and "⚠️" in card
+    text, boxes = client.predict(rune_drawing("tyr", 960, 300), row, api_name="/read_strokes")
+    assert "There is no rune row" in html.unescape(text) and boxes is None
+    written, png = client.predict("Harald", row, api_name="/transliterate")
+    assert "There is no rune row" in html.unescape(written) and png is None
+    for answer in (card, text, written):
+        assert "Traceback" not in answer and "KeyError" not in answer and len(answer) < 500
+    assert app_process_alive()
+
+
 BAD_STROKES = {
     "not a dict": "ᛏ",
     "empty": {"width": 384, "height": 384, "strokes": []},

@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from rune_strokes import mouse_strokes, strokes_in_box
 
 from runes import RUNE_IDS, get_rune
+from runes.rows import ROWS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -365,6 +366,65 @@ def test_wrong_guess_can_be_corrected(fresh_page: Page, contributed_dir):
     assert (contributed_dir / records[-1]["file_name"]).is_file()
 
 
+# --------------------------------------------------------------------------- rune rows (issue 11)
+
+
+def choose_row(page: Page, name: str) -> None:
+    """Pick a rune row as a visitor does: click its name in the row choice above the tabs."""
+    page.locator("#row").get_by_text(name, exact=True).click()
+    expect(page.locator("#row input:checked")).to_have_count(1)
+
+
+def draw_gebo(page: Page, pad: str = "#pad") -> None:
+    """ᚷ gebo: an X, two crossing diagonal strokes (its first template), drawn on a pad."""
+    box = pad_box(page, pad)
+    size = 0.6 * min(box["width"], box["height"])
+    left, top = box["x"] + (box["width"] - size) / 2, box["y"] + (box["height"] - size) / 2
+    mouse_strokes(page, [[(left + x * size, top + y * size) for x, y in stroke]
+                         for stroke in ROWS["elder"].rune("gebo").long_branch_templates[0]])
+
+
+def test_the_elder_row_reads_an_elder_rune(fresh_page: Page, artifacts_dir):
+    page = fresh_page
+    reference = page.locator("#reference .rune-reference")
+    expect(reference.locator("h3")).to_have_text("The 16 runes of the Younger Futhark")
+    expect(page.locator("#row input:checked")).to_have_value("younger")
+    choose_row(page, "Elder Futhark")
+    expect(reference.locator("h3")).to_have_text("The 24 runes of the Elder Futhark")
+    expect(reference.locator(".cell")).to_have_count(24)
+    expect(reference.locator('.cell[data-rune="gebo"] .glyph')).to_have_text("ᚷ")
+    draw_gebo(page)
+    expect_guess(page, "ᚷ gebō")
+    card = page.locator("#card .rune-card")
+    expect(card).to_have_attribute("data-rune", "gebo")
+    expect(card).to_contain_text("gebō")
+    expect(card).to_contain_text("gift")
+    expect(card.locator(".glyph")).to_have_text("ᚷ")
+    assert_no_tofu(page, ("top5", "card", "reference"))
+    page.screenshot(path=str(artifacts_dir / "app-elder.png"), full_page=True)
+    # The Inscription tab reads in the chosen row too.
+    page.get_by_role("tab", name="Inscription").click()
+    draw_gebo(page, "#inscription-pad")
+    expect(page.locator("#inscription-text .inscription")).to_have_attribute("data-transliteration", "g")
+    expect(page.locator("#inscription-text .runic-text")).to_have_text("ᚷ")
+
+
+def test_an_elder_rune_in_the_younger_row_is_named_and_read_when_the_row_changes(fresh_page: Page):
+    page = fresh_page
+    draw_gebo(page)  # the default row: the Younger Futhark has no X
+    expect(top_label(page)).to_have_text("Not a Younger Futhark rune")
+    card = page.locator("#card .rune-card")
+    expect(card).to_contain_text("Not a rune of the Younger Futhark: that is ᚷ gebō, from the Elder Futhark.")
+    expect(card).to_have_attribute("data-elsewhere", "elder:gebo")
+    choose_row(page, "Elder Futhark")  # the same drawing is read again in the new row
+    expect(top_label(page)).to_have_text("ᚷ gebō")
+    expect(card).to_have_attribute("data-rune", "gebo")
+    choose_row(page, "Younger, short-twig")
+    expect(top_label(page)).to_have_text("Not a short-twig rune")
+    expect(card).to_contain_text("Not a rune of the short-twig Younger Futhark: that is ᚷ gebō")
+    expect(page.locator("#reference .rune-reference h3")).to_have_text("The 16 runes of the short-twig Younger Futhark")
+
+
 def test_your_name_in_runes(fresh_page: Page, artifacts_dir):
     page = fresh_page
     page.get_by_role("tab", name="Your name in runes").click()
@@ -373,7 +433,7 @@ def test_your_name_in_runes(fresh_page: Page, artifacts_dir):
     expect(runes).to_have_attribute("data-runes", "ᚼᛅᚱᛅᛚᛏ")
     expect(runes).to_contain_text("ᛏ = d, t")
     expect(page.locator("#name-png img")).to_be_visible()
-    page.get_by_label("Elder Futhark").check()
+    choose_row(page, "Elder Futhark")  # the one row choice above the tabs rewrites the name
     expect(runes).to_have_attribute("data-runes", "ᚺᚨᚱᚨᛚᛞ")
     assert_no_tofu(page, ("name-runes",))
     page.screenshot(path=str(artifacts_dir / "app-name.png"), full_page=True)

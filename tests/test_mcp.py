@@ -65,7 +65,10 @@ def test_schema_describes_the_stroke_tools(schema):
     predict = schema["predict_strokes"]
     assert predict["description"].startswith("Recognise one hand-drawn rune of the Younger Futhark")
     assert '"label": "ᛏ týr"' in predict["description"] and "Not a rune" in predict["description"]
-    assert set(predict["inputSchema"]["properties"]) == {"drawing"}
+    assert set(predict["inputSchema"]["properties"]) == {"drawing", "row"}
+    assert "row" not in predict["inputSchema"].get("required", [])  # the row is optional: Younger by default
+    assert predict["inputSchema"]["properties"]["row"].get("default") == "younger"
+    assert "elder" in predict["inputSchema"]["properties"]["row"]["description"]
     drawing_help = {name: schema[name]["inputSchema"]["properties"]["drawing"]["description"] for name in STROKE_TOOLS}
     assert '"width": 384, "height": 384' in drawing_help["predict_strokes"]
     assert '"width": 960, "height": 300' in drawing_help["read_strokes"]  # the inscription canvas
@@ -85,9 +88,10 @@ def test_predict_strokes_through_mcp(app_url: str, schema, transport: str):
         tools = {tool.name: tool for tool in (await session.list_tools()).tools}
         drawn = await session.call_tool("predict_strokes", {"drawing": rune_drawing("tyr")})
         empty = await session.call_tool("predict_strokes", {"drawing": {"width": 384, "height": 384, "strokes": []}})
-        return tools, drawn, empty
+        elder = await session.call_tool("predict_strokes", {"drawing": rune_drawing("tyr"), "row": "elder"})
+        return tools, drawn, empty, elder
 
-    tools, drawn, empty = mcp_session(app_url, transport, work)
+    tools, drawn, empty, elder = mcp_session(app_url, transport, work)
     assert set(tools) == set(schema)  # the protocol lists what the schema endpoint serves
     assert tools["predict_strokes"].description == schema["predict_strokes"]["description"]
     assert tools["predict_strokes"].inputSchema == schema["predict_strokes"]["inputSchema"]
@@ -98,6 +102,8 @@ def test_predict_strokes_through_mcp(app_url: str, schema, transport: str):
     assert 'data-rune="tyr"' in card
     label, card = answer(empty)
     assert label["label"] == "Draw a rune" and "Draw a rune" in card
+    label, card = answer(elder)  # the same shape is tīwaz in the Elder Futhark
+    assert label["label"] == "ᛏ tīwaz" and 'data-rune="tiwaz"' in card and 'data-row="elder"' in card
 
 
 def test_read_strokes_through_mcp(app_url: str):

@@ -10,8 +10,9 @@ import html
 
 from runes import RUNES, Prediction, get_rune
 from runes.inscription import Inscription
-from runes.rows import get_row
+from runes.rows import DEFAULT_ROW, get_row
 from runes.writing import Transliteration
+from ui import rows
 
 DRAW_PROMPT = "Draw a rune"
 ERROR_LABEL = "Can't read that"
@@ -19,7 +20,17 @@ NOT_A_RUNE_LABEL = "Not a rune"
 BLUETOOTH_LABEL = "Bluetooth logo (ᚼ+ᛒ)"
 INSCRIPTION_PROMPT = "Write a few runes left to right. Separate words with a dot (᛫), two dots (:) or a wider gap."
 TOP_K = 5
-WRITING_ROWS = [("Younger Futhark", "younger"), ("Younger, short-twig", "short-twig"), ("Elder Futhark", "elder")]
+YOUNGER_ROWS = ("younger", "long-branch", "short-twig")
+_LONE = ("The short-twig ᛌ (sól) and ᛧ (yr) are a lone short stroke: in the short-twig row one drawn on its own is "
+         "read by where it sits (high ᛌ, low ᛧ), in the Younger Futhark (both forms) as ᛁ (íss); in the Inscription "
+         "tab a short stroke high in the line reads as ᛌ, low in the line as ᛧ.")
+REFERENCE_NOTES = {
+    "younger": "Long-branch form first, short-twig form second where it differs. " + _LONE,
+    "long-branch": "The long-branch runes of the Viking Age, the forms of most Danish rune stones.",
+    "short-twig": "The short-twig runes of the Viking Age, quicker to carve, used in Sweden and Norway. " + _LONE,
+    "elder": "The oldest runes, c. 150–800, from Scandinavia to the Black Sea; a Proto-Germanic name for each, as "
+             "reconstructed. The Younger Futhark grew out of it in the 8th century, with fewer runes.",
+}
 
 _esc = html.escape
 
@@ -33,9 +44,9 @@ def error_card(message: str) -> str:
     return f'<div class="rune-card error">⚠️ {_esc(message)}</div>'
 
 
-def confidence_line(top: list[tuple[str, float]]) -> str:
+def confidence_line(top: list[tuple[str, float]], row: str = DEFAULT_ROW) -> str:
     best_p = top[0][1]
-    runner = f"{get_rune(top[1][0]).label} ({top[1][1]:.0%})" if len(top) > 1 else ""
+    runner = f"{get_row(row).label(top[1][0])} ({top[1][1]:.0%})" if len(top) > 1 else ""
     if best_p >= 0.9:
         return f"Confident: {best_p:.0%}."
     if best_p >= 0.6:
@@ -43,28 +54,54 @@ def confidence_line(top: list[tuple[str, float]]) -> str:
     return f"Unsure: only {best_p:.0%}; it could also be {runner}. Try a cleaner, larger stroke."
 
 
-def rune_card(rune_id: str, top: list[tuple[str, float]]) -> str:
-    rune = get_rune(rune_id)
-    short = (f'<span class="glyph short" title="short-twig form">{_esc(rune.short_twig_glyph)}</span>'
-             if rune.short_twig_glyph else "")
-    forms = "long-branch and short-twig forms" if rune.short_twig_glyph else "one form in both rows"
+def rune_card(prediction: Prediction) -> str:
+    """The card of a rune read in its row: glyph (and the other Younger form), name, sound, meaning."""
+    row = get_row(prediction.row)
+    rune, top = row.rune(prediction.rune), prediction.top(TOP_K)
+    if rune.short_twig_glyph:  # a Younger rune with two forms: the form drawn first, large
+        both = [("long-branch", rune.glyph), ("short-twig", rune.short_twig_glyph)]
+        if prediction.glyph == rune.short_twig_glyph:
+            both.reverse()
+        glyphs = "".join(f'<span class="glyph {size}" title="{form} form">{_esc(glyph)}</span>'
+                         for size, (form, glyph) in zip(("long", "short"), both))  # class: the size shown
+        forms = "long-branch and short-twig forms"
+    else:
+        glyphs = f'<span class="glyph long">{_esc(prediction.glyph)}</span>'
+        forms = ("one form in both rows" if row.id in YOUNGER_ROWS
+                 else f"{rows.in_words(row.id)}, {row.period.replace('-', '–')}")
     return (
-        f'<div class="rune-card" data-rune="{_esc(rune.id)}">'
-        f'<div class="glyphs"><span class="glyph long" title="long-branch form">{_esc(rune.glyph)}</span>{short}</div>'
+        f'<div class="rune-card" data-rune="{_esc(rune.id)}" data-row="{_esc(row.id)}">'
+        f'<div class="glyphs">{glyphs}</div>'
         f'<div class="info"><p class="name">{_esc(rune.name)}</p>'
         f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · Meaning: {_esc(rune.meaning)}</p>"
-        f'<p class="forms">{forms}</p>'
-        f'<p class="confidence">{_esc(confidence_line(top))}</p></div></div>'
+        f'<p class="forms">{_esc(forms)}</p>'
+        f'<p class="confidence">{_esc(confidence_line(top, row.id))}</p></div></div>'
     )
 
 
-def not_a_rune_card(top: list[tuple[str, float]]) -> str:
-    nearest = " ".join(f'<span class="nearest">{_esc(get_rune(rune_id).label)}</span>' for rune_id, _ in top)
+def not_a_rune_card(top: list[tuple[str, float]], row: str = DEFAULT_ROW) -> str:
+    the_row = get_row(row)
+    nearest = " ".join(f'<span class="nearest">{_esc(the_row.label(rune_id))}</span>' for rune_id, _ in top)
     return ('<div class="rune-card not-rune" data-rune="">'
             '<div class="info"><p class="name">This doesn\'t look like a rune</p>'
-            "<p>None of the 16 runes of the Younger Futhark matches it well. Try one of the runes below, "
-            "drawn big.</p>"
+            f"<p>None of the {len(the_row.runes)} runes of the {_esc(rows.in_words(row))} matches it well. "
+            "Try one of the runes below, drawn big.</p>"
             f'<p class="nearest-runes">Nearest: {nearest}</p></div></div>')
+
+
+def elsewhere_card(prediction: Prediction) -> str:
+    """A rune, but of another row than the one chosen: say which rune, and of which row."""
+    other_id, rune_id = prediction.elsewhere
+    other = get_row(other_id)
+    rune = other.rune(rune_id)
+    return (f'<div class="rune-card elsewhere" data-rune="" data-elsewhere="{_esc(other_id)}:{_esc(rune_id)}">'
+            f'<div class="glyphs"><span class="glyph long">{_esc(other.glyph(rune_id))}</span></div>'
+            '<div class="info"><p class="name">A rune of another row</p>'
+            f"<p>Not a rune of the {_esc(rows.in_words(prediction.row))}: that is <b>{_esc(other.label(rune_id))}</b>, "
+            f"from the {_esc(rows.in_words(other_id))}.</p>"
+            f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · Meaning: {_esc(rune.meaning)}</p>"
+            f'<p class="forms">Choose “{_esc(rows.CHOICES.get(other_id, other.name))}” above to read it in its row.</p>'
+            "</div></div>")
 
 
 def bluetooth_card() -> str:
@@ -77,20 +114,25 @@ def bluetooth_card() -> str:
 
 
 def answer(prediction: Prediction) -> tuple[dict[str, float], str]:
-    """A prediction as (top guesses for gr.Label, card HTML)."""
-    top = prediction.top(TOP_K)
+    """A prediction as (top guesses for gr.Label, card HTML), in the row it was read in."""
+    top, row = prediction.top(TOP_K), get_row(prediction.row)
     if getattr(prediction, "symbol", None):  # a symbol the visitor taught (runes.teach)
         symbols = sorted(prediction.symbols.items(), key=lambda item: -item[1])[:TOP_K]
         return ({f"✎ {name}": float(p) for name, p in symbols},
                 f'<div class="rune-card taught" data-rune="" data-symbol="{_esc(prediction.symbol)}"><div class="info">'
                 f'<p class="name">✎ {_esc(prediction.symbol)}</p><p>Not a rune: the symbol you taught it.</p></div></div>')
-    if prediction.is_rune:
-        return {get_rune(rune_id).label: float(p) for rune_id, p in top}, rune_card(prediction.rune, top)
-    # Not a rune: say so first; the nearest runes follow, scaled by how rune-like the sketch is.
-    verdict = BLUETOOTH_LABEL if prediction.bluetooth else NOT_A_RUNE_LABEL
+    if prediction.is_rune:  # the best guess in the form drawn (ᛐ týr), the others as the row writes them
+        labels = {(prediction.label if rune_id == prediction.rune else row.label(rune_id)): float(p)
+                  for rune_id, p in top}
+        return labels, rune_card(prediction)
+    # Not a rune (of this row): say so first; the nearest runes follow, scaled by how rune-like the sketch is.
+    verdict = (BLUETOOTH_LABEL if prediction.bluetooth else
+               rows.not_of_row(row.id) if prediction.elsewhere else NOT_A_RUNE_LABEL)
     label = {verdict: 1.0 - prediction.rune_probability}
-    label.update({get_rune(rune_id).label: float(p) * prediction.rune_probability for rune_id, p in top[:3]})
-    return label, (bluetooth_card() if prediction.bluetooth else not_a_rune_card(top[:3]))
+    label.update({row.label(rune_id): float(p) * prediction.rune_probability for rune_id, p in top[:3]})
+    card = (bluetooth_card() if prediction.bluetooth else elsewhere_card(prediction) if prediction.elsewhere
+            else not_a_rune_card(top[:3], row.id))
+    return label, card
 
 
 def empty_answer() -> tuple[str, str]:
@@ -119,17 +161,19 @@ def flag_note(rune_id: str, guess: str, flag: str | None) -> str:
     return ""
 
 
-def reference_strip() -> str:
+def reference_strip(row_id: str = DEFAULT_ROW) -> str:
+    """The row's runes (heading, glyph, name, sound) with a footnote on how they are read."""
+    row = get_row(row_id)
     cells = "".join(
-        f'<div class="cell" title="{_esc(rune.meaning)}"><div class="glyph">{_esc(rune.glyphs)}</div>'
+        f'<div class="cell" data-rune="{_esc(rune.id)}" title="{_esc(rune.meaning)}">'
+        f'<div class="glyph">{_esc(rune.glyphs if row.forms == "both" else row.glyph(rune.id))}</div>'
         f'<div class="name">{_esc(rune.name)}</div><div class="translit">{_esc(rune.transliteration)}</div></div>'
-        for rune in RUNES
+        for rune in row.runes
     )
-    return (f'<div class="rune-strip">{cells}</div>'
-            '<p class="rune-footnote">Long-branch form first, short-twig form second where it differs. '
-            "The short-twig ᛌ (sól) and ᛧ (yr) are a lone short stroke: drawn on their own they are "
-            "indistinguishable from ᛁ (íss) and are read as íss; in the Inscription tab a short stroke high in the "
-            "line reads as ᛌ, low in the line as ᛧ.</p>")
+    heading = f"The {len(row.runes)} runes of the {rows.in_words(row.id)}"
+    note = REFERENCE_NOTES.get(row.id, f"{row.name}, {row.period}.")
+    return (f'<div class="rune-reference" data-row="{_esc(row.id)}"><h3>{_esc(heading)}</h3>'
+            f'<div class="rune-strip">{cells}</div><p class="rune-footnote">{_esc(note)}</p></div>')
 
 
 def inscription_html(inscription: Inscription | None, message: str = "") -> str:
@@ -163,6 +207,10 @@ def name_html(written: Transliteration) -> str:
         notes.append(f"Left out (no rune): {' '.join(written.left_out)}")
     return (f'<div class="name-runes" data-runes="{_esc(written.text)}"><p class="runic-text">{_esc(written.text)}</p>'
             + "".join(f'<p class="rune-footnote">{_esc(note)}</p>' for note in notes) + "</div>")
+
+
+def name_failed(message: str) -> str:
+    return f'<div class="name-runes empty">⚠️ {_esc(message)}</div>'
 
 
 def reading(inscription: Inscription, image) -> tuple[str, tuple]:

@@ -13,8 +13,9 @@ import io
 import numpy as np
 from PIL import Image
 
-from runes import get_rune
 from runes.explain import Explanation
+from runes.rows import SHAPES, SHORT, get_row, row_of_shape
+from ui.rows import in_words
 
 STRONGEST = 6  # feature maps shown per layer: the channels with the most activation
 CAPTIONS = (
@@ -54,11 +55,25 @@ def _figure(src: str, caption: str, css_class: str = "") -> str:
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
+def said(explanation: Explanation) -> str:
+    """The answer the saliency explains, in words: "ᛐ týr" (a shape of the row read in, in the form drawn),
+    "ᚷ gebō (Elder Futhark)" (a shape of another row), or "not a rune" / a taught symbol."""
+    label, row = explanation.label, get_row(explanation.prediction.row)
+    if label in SHAPES:
+        note = ""
+        if label not in row.shapes:  # a rune of another row: say which
+            row = row_of_shape(label)[0]
+            note = f" ({in_words(row.id)})"
+        rune = row.rune(row.shapes[label])
+        glyph = rune.short_twig_glyph if label.endswith(SHORT) and rune.short_twig_glyph else row.glyph(rune.id)
+        return f"{glyph} {rune.name}{note}"
+    return "“not a rune”" if label in ("other", "bluetooth") else f"“{label}”"
+
+
 def panel(explanation: Explanation) -> str:
-    """The whole panel for one drawing."""
-    x, label = explanation.input, explanation.label
-    said = get_rune(label).label if label not in ("other", "bluetooth") else "“not a rune”"
-    top = "".join(f"<li>{html.escape(get_rune(rune_id).label)}: {p:.0%}</li>" for rune_id, p in
+    """The whole panel for one drawing, in the row it was read in."""
+    x, row = explanation.input, get_row(explanation.prediction.row)
+    top = "".join(f"<li>{html.escape(row.label(rune_id))}: {p:.0%}</li>" for rune_id, p in
                   explanation.prediction.top(3))
     layers = []
     for index, (maps, caption) in enumerate(zip(explanation.feature_maps, CAPTIONS)):
@@ -72,7 +87,8 @@ def panel(explanation: Explanation) -> str:
         + _figure(_png((255 * (1 - x)).astype(np.uint8), 3),
                   "What the network gets: your drawing cropped to its ink and shrunk to 32×32 pixels.")
         + _figure(_png(heat(explanation.input_saliency, x), 3),
-                  f"Which ink mattered for {said}: hiding the red parts lowers its probability most.", "heat")
+                  f"Which ink mattered for {said(explanation)}: hiding the red parts lowers its probability most.",
+                  "heat")
         + f'<div class="probabilities"><p>Its answer, after softmax:</p><ol>{top}</ol></div>'
         + "</div>" + "".join(layers) + "</div>")
 

@@ -1,0 +1,69 @@
+"""ui.cards and ui.rows: the answers follow the rune row a drawing was read in (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from runes import Prediction
+from runes.rows import ROWS
+from ui import cards, rows
+
+
+def prediction(row: str, probabilities: dict[str, float], **kwargs) -> Prediction:
+    best = max(probabilities, key=probabilities.get)
+    return Prediction(rune=best, confidence=probabilities[best], probabilities=probabilities, row=row, **kwargs)
+
+
+def test_an_elder_rune_gets_its_elder_card_and_labels():
+    label, card = cards.answer(prediction("elder", {"gebo": 0.8, "algiz": 0.15, "hagalaz": 0.05}, shape="gebo"))
+    assert list(label) == ["ᚷ gebō", "ᛉ algiz", "ᚺ hagalaz"]
+    assert 'data-rune="gebo"' in card and 'data-row="elder"' in card
+    assert "ᚷ" in card and "gebō" in card and "Sound: <b>g</b>" in card and "gift" in card
+    assert "Elder Futhark, c. 150–800" in card and "next guess ᛉ algiz (15%)" in card
+
+
+def test_a_short_twig_rune_shows_the_form_drawn_first():
+    label, card = cards.answer(prediction("short-twig", {"tyr": 0.97, "isa": 0.03}, shape="tyr-short"))
+    assert list(label) == ["ᛐ týr", "ᛁ íss"]
+    assert card.index("ᛐ") < card.index("ᛏ")  # the short-twig form large, the long-branch one beside it
+    label, card = cards.answer(prediction("younger", {"tyr": 0.97, "isa": 0.03}, shape="tyr"))
+    assert list(label) == ["ᛏ týr", "ᛁ íss"] and card.index("ᛏ") < card.index("ᛐ")
+
+
+def test_a_rune_of_another_row_is_named_with_its_row():
+    guess = prediction("younger", {"mathr": 0.9, "ar": 0.06, "reith": 0.04}, is_rune=False, rune_probability=0.01,
+                       elsewhere=("elder", "gebo"))
+    label, card = cards.answer(guess)
+    assert max(label, key=label.get) == "Not a Younger Futhark rune"
+    assert "Not a rune of the Younger Futhark: that is <b>ᚷ gebō</b>, from the Elder Futhark." in card
+    assert 'data-elsewhere="elder:gebo"' in card and 'data-rune=""' in card
+    guess = prediction("elder", {"algiz": 0.9, "gebo": 0.1}, is_rune=False, rune_probability=0.01,
+                       elsewhere=("long-branch", "hagall"))
+    label, card = cards.answer(guess)
+    assert "Not an Elder Futhark rune" in label and "that is <b>ᚼ hagall</b>, from the long-branch Younger" in card
+
+
+@pytest.mark.parametrize("row", ["long-branch", "short-twig", "elder"])
+def test_not_a_rune_names_the_row_read_in(row):
+    runes = [rune.id for rune in ROWS[row].runes[:3]]
+    _, card = cards.answer(prediction(row, dict(zip(runes, (0.5, 0.3, 0.2))), is_rune=False, rune_probability=0.1))
+    assert "16 runes of the Younger Futhark" not in card
+    assert f"None of the {len(ROWS[row].runes)} runes of the {rows.in_words(row)}" in card
+    assert ROWS[row].label(runes[0]) in card
+
+
+def test_the_reference_strip_shows_the_chosen_row():
+    elder = cards.reference_strip("elder")
+    assert "The 24 runes of the Elder Futhark" in elder and elder.count('class="cell"') == 24
+    assert all(rune.glyph in elder for rune in ROWS["elder"].runes)
+    younger = cards.reference_strip("younger")
+    assert "The 16 runes of the Younger Futhark" in younger and "ᚼ ᚽ" in younger  # both forms
+    short = cards.reference_strip("short-twig")
+    assert "ᚽ" in short and "ᚼ" not in short
+
+
+def test_row_check_is_friendly():
+    assert rows.check(None, ["younger", "elder"], "younger") == "younger"
+    assert rows.check("elder", ["younger", "elder"], "younger") == "elder"
+    with pytest.raises(ValueError, match="There is no rune row 'runic' here: choose one of younger, elder"):
+        rows.check("runic", ["younger", "elder"], "younger")
