@@ -1,0 +1,66 @@
+"""How `TrainConfig.max_threshold` (the cap on each row's calibrated rune_threshold) was chosen.
+
+`runes.train.calibrate` sets each row's rune_threshold so that 99.5% of the row's generated validation runes pass
+(the "quantile" in metrics.json), capped at `max_threshold`. Generated runes are cleaner than real ones: the
+quantile is above 0.5 in every row, and a real drawing torn between a rune and "not a rune" can fall just under
+a cap of 0.5. For each cap this reads the real drawings (../shared/real-runes/dev; in each row those whose shape
+it reads) and the Omniglot non-runes (../shared/nonrunes/dev) in every row of a model, and prints the share of
+real drawings accepted and of non-runes rejected:
+
+    python benchmarks/threshold_cap.py [--model DIR]
+
+The cap chosen is the highest at which the Younger row (the default, which reads all 138 real drawings) accepts at
+least 0.99 of them while the long-branch row still rejects at least 0.95 of the non-runes (issue 11). About a
+minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from runes import Recognizer  # noqa: E402
+from runes.evaluate import evaluate_folder, evaluate_nonrunes  # noqa: E402
+from runes.folder import BUNDLED_MODEL_DIR, read_metrics  # noqa: E402
+from runes.rows import get_row  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CAPS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
+    args = parser.parse_args(argv)
+    base = Recognizer.load(args.model)
+    quantiles = {row: values["quantile"] for row, values in
+                 read_metrics(Path(args.model or BUNDLED_MODEL_DIR))["calibration"]["rows"].items()}
+    print(f"model: {base.source}; uncapped thresholds: " + ", ".join(f"{r} {q:.3f}" for r, q in quantiles.items()))
+    chosen = None
+    for cap in CAPS:
+        config = dict(base.config, row_thresholds={row: min(cap, quantile) for row, quantile in quantiles.items()})
+        recognizer = Recognizer(base.model, base.labels, base.source, config)
+        cells, ok = [], True
+        for row in base.rows:
+            with tempfile.TemporaryDirectory() as view:  # the real drawings whose (long-branch) shape the row reads
+                for folder in (SHARED / "real-runes" / "dev").iterdir():
+                    if folder.name in get_row(row).shapes:
+                        (Path(view) / folder.name).symlink_to(folder.resolve())
+                real = evaluate_folder(view, recognizer, row)
+            rejection = evaluate_nonrunes(SHARED / "nonrunes" / "dev", recognizer, row=row)
+            cells.append(f"{row}: accepted {real.acceptance:.4f}, rejected {rejection.rejection:.4f}")
+            ok &= (row != "younger" or real.acceptance >= 0.99) and (row != "long-branch" or rejection.rejection >= 0.95)
+        print(f"cap {cap:.2f}  " + "; ".join(cells) + ("  <- meets both" if ok else ""))
+        if ok and chosen is None:
+            chosen = cap
+    print(f"highest cap meeting both: {chosen}")
+
+
+if __name__ == "__main__":
+    main()
