@@ -144,14 +144,8 @@ def main(argv: list[str] | None = None) -> None:
 def _real_and_rejection(recognizer: Recognizer, row_id: str) -> list[str]:
     from runes.evaluate import evaluate_folder, evaluate_nonrunes
 
-    import tempfile
-
     root = Path(__file__).resolve().parents[2] / "shared"
-    with tempfile.TemporaryDirectory() as view:  # the folders of the (long-branch) shapes the row reads
-        for folder in (root / "real-runes" / "dev").iterdir():
-            if folder.name in get_row(row_id).shapes:
-                (Path(view) / folder.name).symlink_to(folder.resolve())
-        real = evaluate_folder(view, recognizer, row_id)
+    real = evaluate_folder(root / "real-runes" / "dev", recognizer, row_id, shape_folders_only=True)
     rejection = evaluate_nonrunes(root / "nonrunes" / "dev", recognizer, row=row_id)
     print(f"real drawings in {row_id}: top-1 {real.accuracy:.4f}, accepted {real.acceptance:.4f} (n={real.total}); "
           f"non-runes rejected {rejection.rejection:.4f} (n={rejection.total})")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -28,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from runes import Recognizer  # noqa: E402
 from runes.evaluate import evaluate_folder, evaluate_nonrunes  # noqa: E402
 from runes.folder import BUNDLED_MODEL_DIR, read_metrics  # noqa: E402
-from runes.rows import get_row  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CAPS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
@@ -48,11 +46,7 @@ def main(argv: list[str] | None = None) -> None:
         recognizer = Recognizer(base.model, base.labels, base.source, config)
         cells, ok = [], True
         for row in base.rows:
-            with tempfile.TemporaryDirectory() as view:  # the real drawings whose (long-branch) shape the row reads
-                for folder in (SHARED / "real-runes" / "dev").iterdir():
-                    if folder.name in get_row(row).shapes:
-                        (Path(view) / folder.name).symlink_to(folder.resolve())
-                real = evaluate_folder(view, recognizer, row)
+            real = evaluate_folder(SHARED / "real-runes" / "dev", recognizer, row, shape_folders_only=True)
             rejection = evaluate_nonrunes(SHARED / "nonrunes" / "dev", recognizer, row=row)
             cells.append(f"{row}: accepted {real.acceptance:.4f}, rejected {rejection.rejection:.4f}")
             ok &= (row != "younger" or real.acceptance >= 0.99) and (row != "long-branch" or rejection.rejection >= 0.95)

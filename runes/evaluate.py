@@ -74,11 +74,13 @@ class EvaluationReport:
         return [(self.labels[t], self.labels[p], n) for (t, p), n in mistakes.most_common(most)]
 
 
-def evaluate_folder(folder: str | os.PathLike, recognizer, row: str | None = None) -> EvaluationReport:
+def evaluate_folder(folder: str | os.PathLike, recognizer, row: str | None = None,
+                    shape_folders_only: bool = False) -> EvaluationReport:
     """Run the recognizer on every DIR/<rune id>/*.png for the runes of `row` (None: its default row) it reads.
 
     A folder named after a shape the row reads counts as that shape's rune: DIR/fe/*.png are fehu in the Elder row,
-    DIR/tyr-short/*.png týr in the Younger row."""
+    DIR/tyr-short/*.png týr in the Younger row. With `shape_folders_only`, only folders named after a shape the row
+    reads are read (drawings of a known form: DIR/as/ holds ᚬ, a long-branch shape the short-twig row does not read)."""
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"Evaluation folder {str(root)!r} does not exist (expected DIR/<rune id>/*.png).")
@@ -89,6 +91,7 @@ def evaluate_folder(folder: str | os.PathLike, recognizer, row: str | None = Non
     for index, label in enumerate(report.labels):
         # DIR/<rune id of the row>, and DIR/<shape id> for each shape the row reads as this rune ("fe" is fehu)
         folders = [label] + [shape for shape, rune in shapes.items() if rune == label and shape != label]
+        folders = [name for name in folders if name in shapes] if shape_folders_only else folders
         for path in sorted(path for folder in folders for path in (root / folder).glob("*.png")):
             name = f"{path.parent.name}/{path.name}"
             try:

@@ -130,6 +130,11 @@ def test_real_drawings_and_rejection_per_row(recognizer):
     # The Elder row reads the drawings of the ten shapes it shares (DIR/<shape id> is read as the row's rune).
     elder = evaluate_folder(REAL_RUNES, recognizer, "elder")
     assert 0 < elder.total < 138 and elder.accuracy >= 0.95
+    # The short-twig row: the long-branch drawings of the 7 runes whose two forms are one shape.
+    short_twig = evaluate_folder(REAL_RUNES, recognizer, "short-twig", shape_folders_only=True)
+    assert short_twig.total == sum(len(list((REAL_RUNES / name).glob("*.png"))) for name in
+                                   ("fe", "ur", "thurs", "reith", "kaun", "isa", "logr"))
+    assert short_twig.accuracy >= 0.95
 
 
 def test_evaluate_cli_takes_a_row(tmp_path, capsys):
