@@ -1,6 +1,6 @@
 """Reading inscriptions: accuracy on composed lines of real drawings, and time per line.
 
-    python benchmarks/bench_inscription.py [--lines 300] [--seed 7 2024 99]
+    python benchmarks/bench_inscription.py [--lines 300] [--seed 7 2024 99] [--row long-branch]
 
 Each seed composes its own --lines lines; the figures are over all of them (900 lines by default), with
 the sequence accuracy of each seed's lines listed too.
@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=300)
     parser.add_argument("--seed", type=int, nargs="+", default=[7, 2024, 99], help="one or more seeds")
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
+    parser.add_argument("--row", default=None, help="rune row to read in (default: the model's, younger)")
     args = parser.parse_args()
     if not REAL_RUNES.is_dir():
         sys.exit(f"needs {REAL_RUNES}")
@@ -40,11 +41,11 @@ def main() -> None:
     recognizer.warm_up()
     lines = [line for seed in args.seed for line in compose_inscriptions(args.lines, seed)]
     images = [[np.asarray(Image.open(source)) for source in line.sources] for line in lines]
-    read_inscription(recognizer, lines[0].image)
+    read_inscription(recognizer, lines[0].image, args.row)
     ours, baseline, readings = [], [], []
     for line, singles in zip(lines, images):  # interleaved, so load from other processes hits both alike
         start = time.perf_counter()
-        readings.append(read_inscription(recognizer, line.image))
+        readings.append(read_inscription(recognizer, line.image, args.row))
         ours.append(time.perf_counter() - start)
         start = time.perf_counter()
         for single in singles:
