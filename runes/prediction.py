@@ -92,6 +92,10 @@ class Outputs:
         self._row_shapes = {row: {shape for _, shape, _ in shapes} for row, shapes in self._rows.items()}
         self._row_runes = {row: [rune.id for rune in get_row(row).runes if any(r == rune.id for _, _, r in shapes)]
                            for row, shapes in self._rows.items()}
+        # Per row, made once for the hot path: the columns of its shapes, and a 0/1 matrix that sums them per rune.
+        self._row_columns = {row: np.array([index for index, _, _ in shapes]) for row, shapes in self._rows.items()}
+        self._row_sums = {row: np.array([[float(r == rune) for rune in self._row_runes[row]] for _, _, r in shapes])
+                          for row, shapes in self._rows.items()}
         self._taught_indices = [self.labels.index(label) for label in self.taught_labels]
         # "other" and "bluetooth": a taught symbol must beat them (and the runes together) to win.
         self._extra_indices = [index for index, label in enumerate(self.labels) if label in EXTRA_LABELS]
@@ -125,11 +129,10 @@ class Outputs:
         probabilities = probabilities.astype(np.float64)
         probabilities /= probabilities.sum()
         shapes = self._rows[row]
-        shape_probabilities = probabilities[[index for index, _, _ in shapes]]
+        shape_probabilities = probabilities[self._row_columns[row]]
         rune_probability = float(shape_probabilities.sum())
-        by_rune = dict.fromkeys(self._row_runes[row], 0.0)
-        for (_, _, rune), p in zip(shapes, shape_probabilities):
-            by_rune[rune] += p / max(rune_probability, 1e-12)
+        per_rune = shape_probabilities @ self._row_sums[row] / max(rune_probability, 1e-12)
+        by_rune = dict(zip(self._row_runes[row], per_rune.tolist()))
         best_shape = shapes[int(np.argmax(shape_probabilities))]
         rune = best_shape[2]
         threshold = self._row_thresholds.get(row, self.rune_threshold)
