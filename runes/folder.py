@@ -21,8 +21,8 @@ from runes.nonrunes import EXTRA_LABELS
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION
 
 __all__ = ["HF_PREFIX", "BUNDLED_MODEL_DIR", "MODEL_FILENAME", "CONFIG_FILENAME", "METRICS_FILENAME",
-           "CARD_FILENAME", "MODEL_FILES", "TAUGHT_KEY", "ROWS_KEY", "OLD_MODEL_ROWS", "MAX_SYMBOL_NAME", "ModelLoadError", "symbol_name_problem",
-           "read_config", "read_metrics", "load_keras_model"]
+           "CARD_FILENAME", "MODEL_FILES", "TAUGHT_KEY", "ROWS_KEY", "OLD_MODEL_ROWS", "MAX_SYMBOL_NAME",
+           "ModelLoadError", "symbol_name_problem", "read_config", "read_metrics", "load_keras_model"]
 
 HF_PREFIX = "hf://"  # a model source starting with this is a Hub repo: "hf://owner/name[@revision]" (runes.hub)
 BUNDLED_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
