@@ -35,12 +35,18 @@ RECOGNIZER, MODEL_NOTE = Recognizer.load_with_fallback(os.environ.get("RUNES_MOD
 RECOGNIZER.warm_up()  # trace the graph now, not on the first visitor's stroke
 LOAD_SECONDS = time.perf_counter() - _started
 logging.getLogger("rune_reader").warning("%s", MODEL_NOTE)
-MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if getattr(RECOGNIZER, "hub_commit", "") else "")
+MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if RECOGNIZER.hub_commit else "")
 
-STORE, SYNCED_REPO = open_store(default_data_dir(), os.environ.get("RUNES_DATASET_REPO", "").strip(),
-                                 every_minutes=float(os.environ.get("RUNES_SYNC_MINUTES") or 5))
-STORE_NOTE = (f"They are shared as the Hugging Face dataset {SYNCED_REPO}." if SYNCED_REPO
-              else "They are kept on this server as a data set for training.")
+STORE, SYNCED_REPO = open_store(
+    default_data_dir(),
+    os.environ.get("RUNES_DATASET_REPO", "").strip(),
+    every_minutes=float(os.environ.get("RUNES_SYNC_MINUTES") or 5),
+)
+STORE_NOTE = (
+    f"They are shared as the Hugging Face dataset {SYNCED_REPO}."
+    if SYNCED_REPO
+    else "They are kept on this server as a data set for training."
+)
 PROMPT_RNG = random.Random()
 
 # --------------------------------------------------------------------------- recognise and read
@@ -87,10 +93,11 @@ def read(sketch: dict, row: str = "younger"):
 @newest_only
 @never_raises(cards.empty_seeing, cards.failed_seeing)
 def explain_strokes(drawing: dict, looking: bool, row: str):
-    """"How it sees" for a drawing: the network's input, strongest feature maps and saliency (when shown)."""
+    """ "How it sees" for a drawing: the network's input, strongest feature maps and saliency (when shown)."""
     if not looking:
         return gr.skip()
     return reading.explain(RECOGNIZER, drawing_image(drawing)[0], row)
+
 
 # --------------------------------------------------------------------------- contribute and correct
 
@@ -102,8 +109,9 @@ def _store(drawing: dict, rune_id: str, source: str) -> tuple[str, str | None]:
     image, strokes = drawing_image(drawing)
     if image is None:
         raise ValueError(f"The canvas is empty: draw {get_rune(rune_id).label} first.")
-    return STORE.save_reviewed(image, rune_id, source, RECOGNIZER, strokes=strokes, app_version=__version__,
-                               model_version=MODEL_VERSION)
+    return STORE.save_reviewed(
+        image, rune_id, source, RECOGNIZER, strokes=strokes, app_version=__version__, model_version=MODEL_VERSION
+    )
 
 
 @never_raises(None, lambda message: (cards.status(message, False), *[gr.skip()] * 4))
@@ -116,10 +124,17 @@ def contribute(drawing: dict, rune_id: str):
         HTML status ("Saved your ᛏ týr, thank you!" or why not), next rune to draw (HTML, id), counts, an empty pad"""
     guess, flag = _store(drawing, rune_id, "prompted")
     next_id = STORE.next_prompt(PROMPT_RNG)
-    message = (f"Saved your {get_rune(rune_id).label}, thank you!{cards.flag_note(rune_id, guess, flag)} "
-               f"Next: {get_rune(next_id).label}.")
-    return (cards.status(message, True), cards.prompt_card(next_id), next_id,
-            cards.counts_strip(STORE.counts(), STORE_NOTE), None)
+    message = (
+        f"Saved your {get_rune(rune_id).label}, thank you!{cards.flag_note(rune_id, guess, flag)} "
+        f"Next: {get_rune(next_id).label}."
+    )
+    return (
+        cards.status(message, True),
+        cards.prompt_card(next_id),
+        next_id,
+        cards.counts_strip(STORE.counts(), STORE_NOTE),
+        None,
+    )
 
 
 @never_raises(None, lambda message: cards.status(message, False))
@@ -132,8 +147,11 @@ def correct(drawing: dict, rune_id: str | None) -> str:
         HTML status: "Thanks! Saved as ᛏ týr (the model said ...)", or why the drawing was not saved"""
     guess, flag = _store(drawing, rune_id or "", "correction")
     said = f" (the model said {get_rune(guess).label})" if guess in RUNE_IDS else ""
-    return cards.status(f"Thanks! Saved as {get_rune(rune_id).label}{said}; it will help the next model."
-                        + cards.flag_note(rune_id, guess, flag), True)
+    return cards.status(
+        f"Thanks! Saved as {get_rune(rune_id).label}{said}; it will help the next model."
+        + cards.flag_note(rune_id, guess, flag),
+        True,
+    )
 
 
 @never_raises(None, lambda message: (cards.name_failed(message), None))
@@ -153,12 +171,15 @@ def start_session():
     rune_id = STORE.next_prompt(PROMPT_RNG)
     return cards.prompt_card(rune_id), rune_id, cards.counts_strip(STORE.counts(), STORE_NOTE)
 
+
 # --------------------------------------------------------------------------- layout and events
 
 
 with gr.Blocks(title="Rune Reader") as demo:
-    gr.Markdown("# ᚱᚢᚾᛅ Rune Reader\nSketch a rune of the **Younger Futhark** (Viking Age, c. 800–1100) or of the "
-                "**Elder Futhark** (c. 150–800) and see which one it is.")
+    gr.Markdown(
+        "# ᚱᚢᚾᛅ Rune Reader\nSketch a rune of the **Younger Futhark** (Viking Age, c. 800–1100) or of the "
+        "**Elder Futhark** (c. 150–800) and see which one it is."
+    )
     row = rows.radio(RECOGNIZER.rows, RECOGNIZER.default_row)
     with gr.Tab("Recognize", elem_id="tab-recognize"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
@@ -166,41 +187,60 @@ with gr.Blocks(title="Rune Reader") as demo:
             with gr.Accordion("How it sees: inside the network", open=False, elem_id="seeing-panel") as panel:
                 seeing_html, looking = gr.HTML(cards.empty_seeing(), elem_id="seeing"), gr.State(False)
         with gr.Column(scale=1, min_width=300):
-            top5 = gr.Label(value=cards.DRAW_PROMPT, num_top_classes=cards.TOP_K, label="Best guesses",
-                            elem_id="top5")
+            top5 = gr.Label(value=cards.DRAW_PROMPT, num_top_classes=cards.TOP_K, label="Best guesses", elem_id="top5")
             card = gr.HTML(cards.empty_card(), elem_id="card")
             with gr.Row(equal_height=True):
-                correct_label = gr.Dropdown([(rune.label, rune.id) for rune in RUNES], value=None,
-                                            label="Wrong? It was …", elem_id="correct-label", scale=3)
+                correct_label = gr.Dropdown(
+                    [(rune.label, rune.id) for rune in RUNES],
+                    value=None,
+                    label="Wrong? It was …",
+                    elem_id="correct-label",
+                    scale=3,
+                )
                 correct_button = gr.Button("Save the right rune", elem_id="correct", scale=1)
             correct_status = gr.HTML("", elem_id="correct-status")
     with gr.Tab("Inscription", elem_id="tab-inscription"):
-        inscription_pad = StrokePad(*INSCRIPTION_CANVAS, label="Write runes left to right",
-                                    hint="Write a few runes left to right", elem_id="inscription-pad")
+        inscription_pad = StrokePad(
+            *INSCRIPTION_CANVAS,
+            label="Write runes left to right",
+            hint="Write a few runes left to right",
+            elem_id="inscription-pad",
+        )
         with gr.Row(equal_height=False):
-            inscription_text = gr.HTML(cards.inscription_html(None, cards.INSCRIPTION_PROMPT),
-                                       elem_id="inscription-text")
-            inscription_boxes = gr.AnnotatedImage(label="What was read where", show_legend=False,
-                                                  elem_id="inscription-boxes")
+            inscription_text = gr.HTML(
+                cards.inscription_html(None, cards.INSCRIPTION_PROMPT), elem_id="inscription-text"
+            )
+            inscription_boxes = gr.AnnotatedImage(
+                label="What was read where", show_legend=False, elem_id="inscription-boxes"
+            )
     with gr.Tab("Contribute", elem_id="tab-contribute"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
-            contribute_pad = StrokePad(*CANVAS, label="Draw the rune shown", hint="Draw the rune shown here",
-                                       elem_id="contribute-pad")
+            contribute_pad = StrokePad(
+                *CANVAS, label="Draw the rune shown", hint="Draw the rune shown here", elem_id="contribute-pad"
+            )
             save_button = gr.Button("Save", variant="primary", elem_id="contribute-save")
         with gr.Column(scale=1, min_width=300):
             prompt = gr.HTML("", elem_id="contribute-prompt")
             prompt_rune = gr.Textbox("", label="rune id", visible=False, elem_id="contribute-rune")
             contribute_status = gr.HTML("", elem_id="contribute-status")
-            gr.Markdown("Your drawing (the image and its strokes) is stored as training data for the next model "
-                        "(no personal data). Collected per rune:")
+            gr.Markdown(
+                "Your drawing (the image and its strokes) is stored as training data for the next model "
+                "(no personal data). Collected per rune:"
+            )
             counts = gr.HTML("", elem_id="contribute-counts")
     with gr.Tab("Your name in runes", elem_id="tab-name"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             name = gr.Textbox(label="A name or a word", placeholder="Harald", elem_id="name-text")
         with gr.Column(scale=1, min_width=300):
             name_runes = gr.HTML(cards.name_html(transliterate("")), elem_id="name-runes")
-            name_png = gr.Image(label="Your runes as a picture", type="numpy", format="png", interactive=False,
-                                buttons=["download"], elem_id="name-png")
+            name_png = gr.Image(
+                label="Your runes as a picture",
+                type="numpy",
+                format="png",
+                interactive=False,
+                buttons=["download"],
+                elem_id="name-png",
+            )
     with gr.Tab("Teach it a symbol", elem_id="tab-teach"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             symbol_name = gr.Textbox(label="Name of your symbol", placeholder="heart", elem_id="teach-name")
@@ -215,31 +255,67 @@ with gr.Blocks(title="Rune Reader") as demo:
 
     # A pad fires `change` at every pen-up and every 100 ms while drawing (ui.pad.LIVE says how it is sent).
     # Changing the row re-reads what is drawn (and rewrites the name) in the new row.
-    gr.on([pad.change, row.change], predict_strokes, inputs=[pad, taught, row], outputs=[top5, card],
-          api_name="predict_strokes", **LIVE)
+    gr.on(
+        [pad.change, row.change],
+        predict_strokes,
+        inputs=[pad, taught, row],
+        outputs=[top5, card],
+        api_name="predict_strokes",
+        **LIVE,
+    )
     gr.on([pad.change, row.change], explain_strokes, [pad, looking, row], seeing_html, api_name=False, **LIVE)
     panel.expand(lambda: True, outputs=looking, api_name=False).then(
-        explain_strokes, inputs=[pad, looking, row], outputs=seeing_html, api_name=False)
+        explain_strokes, inputs=[pad, looking, row], outputs=seeing_html, api_name=False
+    )
     panel.collapse(lambda: False, outputs=looking, api_name=False)
-    gr.on([inscription_pad.change, row.change], read_strokes, inputs=[inscription_pad, row],
-          outputs=[inscription_text, inscription_boxes], api_name="read_strokes", **LIVE)
+    gr.on(
+        [inscription_pad.change, row.change],
+        read_strokes,
+        inputs=[inscription_pad, row],
+        outputs=[inscription_text, inscription_boxes],
+        api_name="read_strokes",
+        **LIVE,
+    )
     row.change(cards.reference_strip, inputs=row, outputs=reference, api_name=False, show_progress="hidden")
     image_pad.change(predict, inputs=[image_pad, row], outputs=[top5, card], api_name="predict")
-    wide_image_pad.change(read, inputs=[wide_image_pad, row], outputs=[inscription_text, inscription_boxes],
-                          api_name="read")
-    correct_button.click(correct, inputs=[pad, correct_label], outputs=correct_status, api_name="correct",
-                         concurrency_limit=4)
-    save_button.click(contribute, inputs=[contribute_pad, prompt_rune],
-                      outputs=[contribute_status, prompt, prompt_rune, counts, contribute_pad],
-                      api_name="contribute", concurrency_limit=4)
-    gr.on([name.change, row.change], write_name, inputs=[name, row], outputs=[name_runes, name_png],
-          api_name="transliterate", trigger_mode="always_last", show_progress="hidden")
-    add_button.click(teaching.add_example, [teach_pad, symbol_name, examples], [teach_status, examples, teach_pad],
-                     api_name=False)
-    teach_button.click(functools.partial(teaching.teach_symbols, RECOGNIZER), examples, [teach_status, taught],
-                       api_name=False, concurrency_limit=1)
+    wide_image_pad.change(
+        read, inputs=[wide_image_pad, row], outputs=[inscription_text, inscription_boxes], api_name="read"
+    )
+    correct_button.click(
+        correct, inputs=[pad, correct_label], outputs=correct_status, api_name="correct", concurrency_limit=4
+    )
+    save_button.click(
+        contribute,
+        inputs=[contribute_pad, prompt_rune],
+        outputs=[contribute_status, prompt, prompt_rune, counts, contribute_pad],
+        api_name="contribute",
+        concurrency_limit=4,
+    )
+    gr.on(
+        [name.change, row.change],
+        write_name,
+        inputs=[name, row],
+        outputs=[name_runes, name_png],
+        api_name="transliterate",
+        trigger_mode="always_last",
+        show_progress="hidden",
+    )
+    add_button.click(
+        teaching.add_example, [teach_pad, symbol_name, examples], [teach_status, examples, teach_pad], api_name=False
+    )
+    teach_button.click(
+        functools.partial(teaching.teach_symbols, RECOGNIZER),
+        examples,
+        [teach_status, taught],
+        api_name=False,
+        concurrency_limit=1,
+    )
     demo.load(start_session, outputs=[prompt, prompt_rune, counts], api_name=False)
 
 if __name__ == "__main__":
-    demo.launch(theme=ui.theme(), css=ui.page_css(), mcp_server=True,  # also an MCP server, see ui/mcp.py
-                app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read")})  # image ones: API only
+    demo.launch(
+        theme=ui.theme(),
+        css=ui.page_css(),
+        mcp_server=True,  # also an MCP server, see ui/mcp.py
+        app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read")},
+    )  # image ones: API only

@@ -54,11 +54,16 @@ def bench_handler(count: int) -> list[float]:
 
 def noop_demo() -> gr.Blocks:
     with gr.Blocks() as demo:
-        pad = gr.Sketchpad(image_mode="L", type="numpy", canvas_size=app.CANVAS,
-                           fixed_canvas=True, layers=False, transforms=())
+        pad = gr.Sketchpad(
+            image_mode="L", type="numpy", canvas_size=app.CANVAS, fixed_canvas=True, layers=False, transforms=()
+        )
         out_label, out_html = gr.Label(), gr.HTML()
-        pad.change(lambda value: ({"noop": 1.0}, "<div>noop</div>"), inputs=pad, outputs=[out_label, out_html],
-                   api_name="predict")
+        pad.change(
+            lambda value: ({"noop": 1.0}, "<div>noop</div>"),
+            inputs=pad,
+            outputs=[out_label, out_html],
+            api_name="predict",
+        )
     return demo
 
 
@@ -93,8 +98,14 @@ def main(argv: list[str] | None = None) -> None:
             files.append(str(path))
 
         app_blocks = app.demo
-        app_blocks.launch(prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", server_port=None,
-                          theme=ui.theme(), css=ui.page_css())
+        app_blocks.launch(
+            prevent_thread_lock=True,
+            quiet=True,
+            server_name="127.0.0.1",
+            server_port=None,
+            theme=ui.theme(),
+            css=ui.page_css(),
+        )
         noop = noop_demo()
         noop.launch(prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", server_port=None)
         try:
@@ -111,9 +122,11 @@ def main(argv: list[str] | None = None) -> None:
     noop_median = statistics.median(noop_times)
     print(f"round trip, app /predict ({len(app_times)}):   {_ms(app_times)}")
     print(f"round trip, no-op handler ({len(noop_times)}): {_ms(noop_times)}")
-    print(f"app adds {1000 * (app_median - noop_median):.2f} ms per call over Gradio's own overhead "
-          f"(ratio app/no-op {app_median / noop_median:.2f}; handler/round trip "
-          f"{statistics.median(handler) / app_median:.2%})")
+    print(
+        f"app adds {1000 * (app_median - noop_median):.2f} ms per call over Gradio's own overhead "
+        f"(ratio app/no-op {app_median / noop_median:.2f}; handler/round trip "
+        f"{statistics.median(handler) / app_median:.2%})"
+    )
 
 
 if __name__ == "__main__":

@@ -34,21 +34,27 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from rune_strokes import mouse_strokes, strokes_in_box  # noqa: E402  (tests/ is on the path above)
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LABEL = "#top5 h2.output-class"
 
 # In the page: the time of every pen-up on a pad and of every change of the top label, with its text.
 RECORD = """() => { window.penUps = []; window.labels = [];
     document.addEventListener('pointerup', (event) => {
         if (event.target.closest('.stroke-pad')) window.penUps.push(performance.now()); }, true);
-    const note = () => { const label = document.querySelector('%s');
+    const note = () => { const label = document.querySelector('LABEL');
         const text = label ? label.innerText.trim() : '';
         if (!window.labels.length || window.labels[window.labels.length - 1][1] !== text)
             window.labels.push([performance.now(), text]); };
     new MutationObserver(note).observe(document.querySelector('#top5'),
                                        {subtree: true, childList: true, characterData: true});
-    note(); }""" % LABEL
+    note(); }""".replace("LABEL", LABEL)
 
 
 def serve_baseline(port: int) -> None:
@@ -61,8 +67,9 @@ def serve_baseline(port: int) -> None:
     with gr.Blocks(title="baseline") as demo:
         pad = StrokePad(384, 384, elem_id="pad")
         label, card = gr.Label(elem_id="top5"), gr.HTML(elem_id="card")
-        pad.change(lambda drawing: ({f"{len(drawing['strokes'])} strokes": 1.0}, ""), inputs=pad,
-                   outputs=[label, card], **LIVE)
+        pad.change(
+            lambda drawing: ({f"{len(drawing['strokes'])} strokes": 1.0}, ""), inputs=pad, outputs=[label, card], **LIVE
+        )
     demo.launch(server_name="127.0.0.1", server_port=port, theme=ui.theme(), css=ui.page_css())
 
 
@@ -73,11 +80,20 @@ def _free_port() -> int:
 
 
 def start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen:
-    process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env, "GRADIO_SERVER_PORT": str(port),
-                                                        "GRADIO_SERVER_NAME": "127.0.0.1",
-                                                        "GRADIO_ANALYTICS_ENABLED": "False",
-                                                        "TF_CPP_MIN_LOG_LEVEL": "2"},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env={
+            **os.environ,
+            **env,
+            "GRADIO_SERVER_PORT": str(port),
+            "GRADIO_SERVER_NAME": "127.0.0.1",
+            "GRADIO_ANALYTICS_ENABLED": "False",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         try:
@@ -85,7 +101,7 @@ def start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Pope
                 return process
         except OSError:
             if process.poll() is not None:
-                raise SystemExit(f"{command} exited with {process.returncode}")
+                raise SystemExit(f"{command} exited with {process.returncode}") from None
             time.sleep(0.5)
     process.kill()
     raise SystemExit(f"{command} did not answer within 240 s")
@@ -122,8 +138,10 @@ def run(url: str, cases: list[tuple[str, list, str]], empty: str, browser) -> di
     box = page.locator("#pad canvas").bounding_box()
     felt, round_trips, misses = [], [], []
     for name, template_strokes, expected in cases:
-        strokes = [[(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
-                   for stroke in template_strokes]
+        strokes = [
+            [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
+            for stroke in template_strokes
+        ]
         latency, already = measure(page, strokes, expected, empty)
         if latency is None:
             misses.append(name)
@@ -138,8 +156,7 @@ def run(url: str, cases: list[tuple[str, list, str]], empty: str, browser) -> di
 def _stats(values: list[float]) -> str:
     if not values:
         return "n=0"
-    return (f"p50 {np.percentile(values, 50):6.1f} ms   p95 {np.percentile(values, 95):6.1f} ms   "
-            f"n={len(values)}")
+    return f"p50 {np.percentile(values, 50):6.1f} ms   p95 {np.percentile(values, 95):6.1f} ms   n={len(values)}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -160,13 +177,15 @@ def main(argv: list[str] | None = None) -> None:
     baseline_cases = [(name, strokes, f"{len(strokes)} strokes") for name, strokes, _ in app_cases]
     app_port, baseline_port = _free_port(), _free_port()
     with tempfile.TemporaryDirectory() as data_dir:
-        servers = [start([sys.executable, "app.py"], app_port, {"RUNES_DATA_DIR": data_dir,
-                                                                "RUNES_DATASET_REPO": ""}),
-                   start([sys.executable, __file__, "--serve-baseline", str(baseline_port)], baseline_port, {})]
+        servers = [
+            start([sys.executable, "app.py"], app_port, {"RUNES_DATA_DIR": data_dir, "RUNES_DATASET_REPO": ""}),
+            start([sys.executable, __file__, "--serve-baseline", str(baseline_port)], baseline_port, {}),
+        ]
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                                     args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+                )
                 baseline = run(f"http://127.0.0.1:{baseline_port}/", baseline_cases, "0 strokes", browser)
                 result = run(f"http://127.0.0.1:{app_port}/", app_cases, "Draw a rune", browser)
                 browser.close()

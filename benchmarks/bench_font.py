@@ -62,8 +62,13 @@ def variants(glyph: str) -> list[np.ndarray]:
     base = line.crop((0, top, width, bottom + 2 * margin))
     out = []
     for slant in SLANTS:
-        sheared = base.transform(base.size, Image.AFFINE, (1, slant, -slant * base.height / 2, 0, 1, 0),
-                                 resample=Image.BILINEAR, fillcolor=255)
+        sheared = base.transform(
+            base.size,
+            Image.Transform.AFFINE,
+            (1, slant, -slant * base.height / 2, 0, 1, 0),
+            resample=Image.Resampling.BILINEAR,
+            fillcolor=255,
+        )
         for weight in WEIGHTS:
             image = sheared
             for _ in range(abs(weight)):
@@ -107,14 +112,18 @@ def sketch_row(recognizer: Recognizer, row_id: str, per_shape: int) -> tuple[int
         right, total = right + readings[rune_id], total + per_shape
         if readings[rune_id] < per_shape:
             wrong = ", ".join(f"{label} {count}" for label, count in readings.most_common() if label != rune_id)
-            lines.append(f"  {SHAPES[shape_id].glyph} {shape_id:<13} {readings[rune_id]:>3}/{per_shape}  (read as {wrong})")
+            lines.append(
+                f"  {SHAPES[shape_id].glyph} {shape_id:<13} {readings[rune_id]:>3}/{per_shape}  (read as {wrong})"
+            )
     return right, total, lines
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
-    parser.add_argument("--rows", nargs="+", default=None, choices=list(ROWS), help="default: every row the model reads")
+    parser.add_argument(
+        "--rows", nargs="+", default=None, choices=list(ROWS), help="default: every row the model reads"
+    )
     parser.add_argument("--sketches", type=int, default=40, help="generated sketches per shape (0: font only)")
     parser.add_argument("--write", action="store_true", help="also real drawings and non-runes; write docs/rows.md")
     args = parser.parse_args(argv)
@@ -123,15 +132,19 @@ def main(argv: list[str] | None = None) -> None:
     for row_id in args.rows or recognizer.rows:
         row = get_row(row_id)
         font_right, font_total, lines = font_row(recognizer, row_id)
-        print(f"{row.name} [{row_id}], font: {font_right}/{font_total} variants read right "
-              f"({font_right / max(font_total, 1):.3f}), {len(row.runes)} glyphs x {len(SLANTS) * len(WEIGHTS)} variants")
+        print(
+            f"{row.name} [{row_id}], font: {font_right}/{font_total} variants read right "
+            f"({font_right / max(font_total, 1):.3f}), {len(row.runes)} glyphs x {len(SLANTS) * len(WEIGHTS)} variants"
+        )
         print("\n".join(lines))
         details += [f"**{row.name}** (`{row_id}`), font: {font_right}/{font_total}", "", "```", *lines, "```", ""]
         cells = [f"`{row_id}`", f"{font_right / max(font_total, 1):.3f}"]
         if args.sketches:
             right, total, lines = sketch_row(recognizer, row_id, args.sketches)
-            print(f"{row.name} [{row_id}], generated sketches: {right}/{total} read right ({right / max(total, 1):.3f})"
-                  f"{', misses:' if lines else ''}")
+            print(
+                f"{row.name} [{row_id}], generated sketches: {right}/{total} read right ({right / max(total, 1):.3f})"
+                f"{', misses:' if lines else ''}"
+            )
             print("\n".join(lines))
             cells.append(f"{right / max(total, 1):.3f}")
         if args.write:
@@ -147,27 +160,39 @@ def _real_and_rejection(recognizer: Recognizer, row_id: str) -> list[str]:
     root = Path(__file__).resolve().parents[2] / "shared"
     real = evaluate_folder(root / "real-runes" / "dev", recognizer, row_id, shape_folders_only=True)
     rejection = evaluate_nonrunes(root / "nonrunes" / "dev", recognizer, row=row_id)
-    print(f"real drawings in {row_id}: top-1 {real.accuracy:.4f}, accepted {real.acceptance:.4f} (n={real.total}); "
-          f"non-runes rejected {rejection.rejection:.4f} (n={rejection.total})")
+    print(
+        f"real drawings in {row_id}: top-1 {real.accuracy:.4f}, accepted {real.acceptance:.4f} (n={real.total}); "
+        f"non-runes rejected {rejection.rejection:.4f} (n={rejection.total})"
+    )
     return [f"{real.accuracy:.4f} ({real.total})", f"{real.acceptance:.4f}", f"{rejection.rejection:.4f}"]
 
 
 def _write(recognizer: Recognizer, table: list[str], details: list[str], sketches: int) -> None:
     out = Path(__file__).resolve().parents[1] / "docs" / "rows.md"
-    text = "\n".join([
-        "# Reading each rune row", "",
-        f"Written by `python benchmarks/bench_font.py --write` for the {recognizer.source}. Font: every glyph of the "
-        f"row drawn by Noto Sans Runic at {len(SLANTS)} slants and {len(WEIGHTS)} weights, read in the row (the model "
-        "trains on this font too: 5% of each shape's sketches are its glyphs at random sizes, slants, turns and "
-        "weights, `runes.sketches.render_glyph`, so this column checks that, it is not held out). Sketches: "
-        f"{sketches} generated sketches per shape of the row (seeds training never used). Real: the drawings of "
-        "`../shared/real-runes/dev` whose shape the row reads (all are long-branch forms: the short-twig row reads the 7 "
-        "runes whose two forms are one shape, the Elder row the 10 shapes it shares: `fe` is fehu), top-1 and the "
-        "share accepted as runes. Non-runes: the 2120 Omniglot drawings of `../shared/nonrunes/dev` called "
-        "\"not a rune\" in the row. In the short-twig row a generated ᛁ drawn over less than half its canvas is read "
-        "as ᛌ or ᛧ by where it sits (see `runes.prediction.LONE_STROKE`).", "",
-        "| row | font | sketches | real top-1 (n) | real accepted | non-runes rejected |",
-        "|---|---|---|---|---|---|", *table, "", "## Per glyph (font)", "", *details])
+    text = "\n".join(
+        [
+            "# Reading each rune row",
+            "",
+            f"Written by `python benchmarks/bench_font.py --write` for the {recognizer.source}. Font: every glyph of the "
+            f"row drawn by Noto Sans Runic at {len(SLANTS)} slants and {len(WEIGHTS)} weights, read in the row (the model "
+            "trains on this font too: 5% of each shape's sketches are its glyphs at random sizes, slants, turns and "
+            "weights, `runes.sketches.render_glyph`, so this column checks that, it is not held out). Sketches: "
+            f"{sketches} generated sketches per shape of the row (seeds training never used). Real: the drawings of "
+            "`../shared/real-runes/dev` whose shape the row reads (all are long-branch forms: the short-twig row reads the 7 "
+            "runes whose two forms are one shape, the Elder row the 10 shapes it shares: `fe` is fehu), top-1 and the "
+            "share accepted as runes. Non-runes: the 2120 Omniglot drawings of `../shared/nonrunes/dev` called "
+            '"not a rune" in the row. In the short-twig row a generated ᛁ drawn over less than half its canvas is read '
+            "as ᛌ or ᛧ by where it sits (see `runes.prediction.LONE_STROKE`).",
+            "",
+            "| row | font | sketches | real top-1 (n) | real accepted | non-runes rejected |",
+            "|---|---|---|---|---|---|",
+            *table,
+            "",
+            "## Per glyph (font)",
+            "",
+            *details,
+        ]
+    )
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out}")
 

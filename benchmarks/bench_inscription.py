@@ -43,7 +43,7 @@ def main() -> None:
     images = [[np.asarray(Image.open(source)) for source in line.sources] for line in lines]
     read_inscription(recognizer, lines[0].image, args.row)
     ours, baseline, readings = [], [], []
-    for line, singles in zip(lines, images):  # interleaved, so load from other processes hits both alike
+    for line, singles in zip(lines, images, strict=True):  # interleaved, so load from other processes hits both alike
         start = time.perf_counter()
         readings.append(read_inscription(recognizer, line.image, args.row))
         ours.append(time.perf_counter() - start)
@@ -54,21 +54,34 @@ def main() -> None:
     result = score(recognizer, lines, readings)
     chunks = [slice(i * args.lines, (i + 1) * args.lines) for i in range(len(args.seed))]
     per_seed = [score(recognizer, lines[chunk], readings[chunk]) for chunk in chunks]
-    print(f"lines {result['lines']} ({result['runes']} runes, seeds {' '.join(map(str, args.seed))}); "
-          f"drawings right on their own: {result['isolated_accuracy']:.4f}")
-    print(f"sequence accuracy      {result['sequence_accuracy']:.4f}   (target 0.95; by seed: "
-          + ", ".join(f"{seed}: {r['sequence_accuracy']:.4f}" for seed, r in zip(args.seed, per_seed)) + ")")
+    print(
+        f"lines {result['lines']} ({result['runes']} runes, seeds {' '.join(map(str, args.seed))}); "
+        f"drawings right on their own: {result['isolated_accuracy']:.4f}"
+    )
+    print(
+        f"sequence accuracy      {result['sequence_accuracy']:.4f}   (target 0.95; by seed: "
+        + ", ".join(f"{seed}: {r['sequence_accuracy']:.4f}" for seed, r in zip(args.seed, per_seed, strict=True))
+        + ")"
+    )
     print(f"per-rune accuracy      {result['rune_accuracy']:.4f}")
     print(f"segmentation accuracy  {result['segmentation_accuracy']:.4f}   (right number of runes and words)")
-    print(f"sequence accuracy on the {result['readable_lines']} lines whose drawings are all right on their own: "
-          f"{result['readable_accuracy']:.4f}")
-    print(f"wrong lines: {result['segmentation_errors']} segmentation, {result['classification_errors']} "
-          f"classification ({result['classification_errors_isolated']} with a drawing also wrong on its own)")
+    print(
+        f"sequence accuracy on the {result['readable_lines']} lines whose drawings are all right on their own: "
+        f"{result['readable_accuracy']:.4f}"
+    )
+    print(
+        f"wrong lines: {result['segmentation_errors']} segmentation, {result['classification_errors']} "
+        f"classification ({result['classification_errors_isolated']} with a drawing also wrong on its own)"
+    )
     ms, base_ms = np.median(ours) * 1000, np.median(baseline) * 1000
     print(f"read_inscription       median {ms:7.2f} ms/inscription   p95 {np.percentile(ours, 95) * 1000:7.2f} ms")
-    print(f"predict one by one     median {base_ms:7.2f} ms/inscription   p95 {np.percentile(baseline, 95) * 1000:7.2f} ms")
-    print(f"ratio read_inscription / one-by-one predict: {ms / base_ms:.2f} (median), "
-          f"{sum(ours) / sum(baseline):.2f} (total)")
+    print(
+        f"predict one by one     median {base_ms:7.2f} ms/inscription   p95 {np.percentile(baseline, 95) * 1000:7.2f} ms"
+    )
+    print(
+        f"ratio read_inscription / one-by-one predict: {ms / base_ms:.2f} (median), "
+        f"{sum(ours) / sum(baseline):.2f} (total)"
+    )
 
 
 if __name__ == "__main__":

@@ -52,12 +52,17 @@ def main() -> None:
     ours = summary("Recognizer.predict (preprocess + model)", timings(lambda: recognizer.predict(sketch), args.repeats))
     summary("  of which preprocess", timings(lambda: preprocess(sketch), args.repeats))
     summary("  of which the numpy forward pass", timings(lambda: recognizer.predict_tensors(tensor), args.repeats))
-    summary("TensorFlow graph (tf.function, tensor only)",
-            timings(lambda: recognizer._graph(tensor).numpy(), args.repeats))
-    keras_predict = summary("keras model.predict (tensor only)",
-                            timings(lambda: recognizer.model.predict(tensor, verbose=0), max(30, args.repeats // 10)))
-    print(f"ratio Recognizer.predict / model.predict: median {ours[0] / keras_predict[0]:.4f}, "
-          f"p95 {ours[1] / keras_predict[1]:.4f} ({keras_predict[0] / ours[0]:.0f}x faster)")
+    summary(
+        "TensorFlow graph (tf.function, tensor only)", timings(lambda: recognizer._graph(tensor).numpy(), args.repeats)
+    )
+    keras_predict = summary(
+        "keras model.predict (tensor only)",
+        timings(lambda: recognizer.model.predict(tensor, verbose=0), max(30, args.repeats // 10)),
+    )
+    print(
+        f"ratio Recognizer.predict / model.predict: median {ours[0] / keras_predict[0]:.4f}, "
+        f"p95 {ours[1] / keras_predict[1]:.4f} ({keras_predict[0] / ours[0]:.0f}x faster)"
+    )
 
 
 if __name__ == "__main__":

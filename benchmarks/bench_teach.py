@@ -69,18 +69,24 @@ def rejected_characters(recognizer: Recognizer) -> list[Character]:
     return [c for c in characters if not any(p.is_rune for p in recognizer.predict_preprocessed(c.tensors))]
 
 
-def symbol_scores(recognizer: Recognizer, chosen: list[Character], tests: list[np.ndarray],
-                  distractors: list[Character]) -> dict[str, float]:
+def symbol_scores(
+    recognizer: Recognizer, chosen: list[Character], tests: list[np.ndarray], distractors: list[Character]
+) -> dict[str, float]:
     hits = three_way = total = 0
-    for character, test in zip(chosen, tests):
+    for character, test in zip(chosen, tests, strict=True):
         for prediction in recognizer.predict_preprocessed(character.tensors[test]):
             total += 1
             hits += prediction.symbol == character.name
             three_way += max(prediction.symbols, key=prediction.symbols.get) == character.name
     others = [p for c in distractors for p in recognizer.predict_preprocessed(c.tensors)]
     runes = evaluate_folder(REAL_RUNES, recognizer)
-    return {"accuracy": hits / total, "three_way": three_way / total, "runes_top1": runes.accuracy,
-            "runes_accepted": runes.acceptance, "false_symbol": sum(p.symbol is not None for p in others) / len(others)}
+    return {
+        "accuracy": hits / total,
+        "three_way": three_way / total,
+        "runes_top1": runes.accuracy,
+        "runes_accepted": runes.acceptance,
+        "false_symbol": sum(p.symbol is not None for p in others) / len(others),
+    }
 
 
 def from_scratch(base: Recognizer, examples: dict[str, list[np.ndarray]], seed: int, settings: dict) -> Recognizer:
@@ -88,15 +94,22 @@ def from_scratch(base: Recognizer, examples: dict[str, list[np.ndarray]], seed: 
     import keras
 
     tensors = {name: np.stack([preprocess(image) for image in images]) for name, images in examples.items()}
-    x_train, y_train = teaching.training_set(base, tensors, settings["samples_per_symbol"],
-                                             settings["keep_per_label"], seed)
+    x_train, y_train = teaching.training_set(
+        base, tensors, settings["samples_per_symbol"], settings["keep_per_label"], seed
+    )
     labels = [*base.labels, *examples]
     keras.utils.set_random_seed(seed)
     defaults = TrainConfig()
     model = build_model(num_classes=len(labels), filters=defaults.filters, dropout=defaults.dropout)
     model.compile(optimizer=keras.optimizers.Adam(defaults.learning_rate), loss="sparse_categorical_crossentropy")
-    model.fit(x_train, y_train, batch_size=32, epochs=settings["epochs"] + settings["fine_tune_epochs"],
-              shuffle=True, verbose=0)
+    model.fit(
+        x_train,
+        y_train,
+        batch_size=32,
+        epochs=settings["epochs"] + settings["fine_tune_epochs"],
+        shuffle=True,
+        verbose=0,
+    )
     return Recognizer(model, labels, source="from scratch", config={"labels": labels, TAUGHT_KEY: list(examples)})
 
 
@@ -104,10 +117,16 @@ def run(args: argparse.Namespace) -> list[dict]:
     base = Recognizer.load()
     characters = rejected_characters(base)
     pool = characters[0::3] if args.pool == "tune" else [c for i, c in enumerate(characters) if i % 3]
-    print(f"{len(characters)} of 106 Omniglot characters are rejected (all 20 drawings) by the bundled model; "
-          f"{args.pool} pool: {len(pool)}")
-    settings = {"epochs": args.epochs, "fine_tune_epochs": args.fine_tune_epochs,
-                "samples_per_symbol": args.samples_per_symbol, "keep_per_label": args.keep_per_label}
+    print(
+        f"{len(characters)} of 106 Omniglot characters are rejected (all 20 drawings) by the bundled model; "
+        f"{args.pool} pool: {len(pool)}"
+    )
+    settings = {
+        "epochs": args.epochs,
+        "fine_tune_epochs": args.fine_tune_epochs,
+        "samples_per_symbol": args.samples_per_symbol,
+        "keep_per_label": args.keep_per_label,
+    }
     rows = []
     for trial in range(args.trials):
         rng = np.random.default_rng(trial)
@@ -116,24 +135,43 @@ def run(args: argparse.Namespace) -> list[dict]:
         orders = [rng.permutation(len(c.images)) for c in chosen]
         tests = [order[:HELD_OUT] for order in orders]
         for size in args.sizes:
-            examples = {c.name: [c.images[i] for i in order[HELD_OUT:HELD_OUT + size]]
-                        for c, order in zip(chosen, orders)}
+            examples = {
+                c.name: [c.images[i] for i in order[HELD_OUT : HELD_OUT + size]]
+                for c, order in zip(chosen, orders, strict=True)
+            }
             if min(map(len, examples.values())) < size:
                 raise SystemExit(f"only {len(chosen[0].images) - HELD_OUT} drawings a symbol are left for training")
             start = time.perf_counter()
             taught = teaching.teach(base, examples, seed=trial, **settings)
             seconds = time.perf_counter() - start
-            rows.append({"trial": trial, "size": size, "method": "transfer", "seconds": seconds,
-                         **symbol_scores(taught, chosen, tests, distractors)})
+            rows.append(
+                {
+                    "trial": trial,
+                    "size": size,
+                    "method": "transfer",
+                    "seconds": seconds,
+                    **symbol_scores(taught, chosen, tests, distractors),
+                }
+            )
             if args.scratch:
                 start = time.perf_counter()
                 scratch = from_scratch(base, examples, trial, settings)
-                rows.append({"trial": trial, "size": size, "method": "scratch", "seconds": time.perf_counter() - start,
-                             **symbol_scores(scratch, chosen, tests, distractors)})
-            for row in rows[-1 - args.scratch:]:
-                print(f"trial {trial} ({', '.join(c.name for c in chosen)}) n={size:>2} {row['method']:<8} "
-                      f"held-out {row['accuracy']:.3f} (3-way {row['three_way']:.3f}) runes {row['runes_top1']:.3f} "
-                      f"others as symbol {row['false_symbol']:.3f}  {row['seconds']:.1f} s", flush=True)
+                rows.append(
+                    {
+                        "trial": trial,
+                        "size": size,
+                        "method": "scratch",
+                        "seconds": time.perf_counter() - start,
+                        **symbol_scores(scratch, chosen, tests, distractors),
+                    }
+                )
+            for row in rows[-1 - args.scratch :]:
+                print(
+                    f"trial {trial} ({', '.join(c.name for c in chosen)}) n={size:>2} {row['method']:<8} "
+                    f"held-out {row['accuracy']:.3f} (3-way {row['three_way']:.3f}) runes {row['runes_top1']:.3f} "
+                    f"others as symbol {row['false_symbol']:.3f}  {row['seconds']:.1f} s",
+                    flush=True,
+                )
     return rows
 
 
@@ -142,15 +180,19 @@ def _mean_sd(values: list[float]) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| drawings per symbol | method | held-out accuracy | 3-way (new symbols only) | real runes top-1 | "
-             "real runes accepted | other characters read as a taught symbol | time to teach (s) |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| drawings per symbol | method | held-out accuracy | 3-way (new symbols only) | real runes top-1 | "
+        "real runes accepted | other characters read as a taught symbol | time to teach (s) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for size in sorted({r["size"] for r in rows}):
         for method in ("transfer", "scratch"):
             group = [r for r in rows if r["size"] == size and r["method"] == method]
             if group:
-                cells = [_mean_sd([r[key] for r in group]) for key in
-                         ("accuracy", "three_way", "runes_top1", "runes_accepted", "false_symbol")]
+                cells = [
+                    _mean_sd([r[key] for r in group])
+                    for key in ("accuracy", "three_way", "runes_top1", "runes_accepted", "false_symbol")
+                ]
                 seconds = statistics.median(r["seconds"] for r in group)
                 lines.append(f"| {size} | {method} | {' | '.join(cells)} | {seconds:.1f} |")
     return "\n".join(lines)
@@ -165,14 +207,21 @@ def plot(rows: list[dict], path: Path) -> None:
     sizes = sorted({r["size"] for r in rows})
     figure, axes = plt.subplots(1, 2, figsize=(9, 3.6))
     for method, colour in (("transfer", "tab:blue"), ("scratch", "tab:orange")):
-        for axis, key in zip(axes, ("accuracy", "runes_top1")):
+        for axis, key in zip(axes, ("accuracy", "runes_top1"), strict=True):
             groups = [[r[key] for r in rows if r["size"] == s and r["method"] == method] for s in sizes]
             if not all(groups):
                 continue
             means = [statistics.mean(g) for g in groups]
             spreads = [statistics.stdev(g) if len(g) > 1 else 0.0 for g in groups]
-            axis.errorbar(sizes, means, yerr=spreads, marker="o", capsize=3, color=colour,
-                          label="transfer (runes.teach)" if method == "transfer" else "from scratch, same data")
+            axis.errorbar(
+                sizes,
+                means,
+                yerr=spreads,
+                marker="o",
+                capsize=3,
+                color=colour,
+                label="transfer (runes.teach)" if method == "transfer" else "from scratch, same data",
+            )
     axes[0].set_title("3 new symbols: held-out drawings")
     axes[1].set_title("the 16 runes: 138 real drawings")
     for axis in axes:
@@ -193,8 +242,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trials", type=int, default=5, help="random choices of 3 characters (and seeds)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 10, 15], help="drawings per symbol to teach from")
     parser.add_argument("--pool", choices=("eval", "tune"), default="eval", help="which characters to draw from")
-    parser.add_argument("--scratch", action=argparse.BooleanOptionalAction, default=True,
-                        help="also train from scratch (--no-scratch: transfer only)")
+    parser.add_argument(
+        "--scratch",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also train from scratch (--no-scratch: transfer only)",
+    )
     parser.add_argument("--epochs", type=int, default=teaching.EPOCHS)
     parser.add_argument("--fine-tune-epochs", type=int, default=teaching.FINE_TUNE_EPOCHS)
     parser.add_argument("--samples-per-symbol", type=int, default=teaching.SAMPLES_PER_SYMBOL)
@@ -213,7 +266,8 @@ def main(argv: list[str] | None = None) -> None:
             f"Measured by `python benchmarks/bench_teach.py --write` ({args.trials} trials of {SYMBOLS} Omniglot "
             f"characters the bundled model rejects, {HELD_OUT} held-out drawings of each; mean ± standard deviation "
             f"over the trials; time to teach is the median, on {os.cpu_count()} CPU cores).\n\n" + text + "\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         print(f"wrote {DOCS / 'teach-curve.png'} and {DOCS / 'teach-curve.md'}")
 
 

@@ -78,13 +78,16 @@ def build_simple_cnn(input_shape: tuple[int, int, int] = INPUT_SHAPE, num_classe
     import keras
     from keras import layers
 
-    return keras.Sequential([
-        keras.Input(shape=input_shape),
-        layers.Conv2D(8, 3),
-        layers.MaxPooling2D(pool_size=2),
-        layers.Flatten(),
-        layers.Dense(num_classes, activation="softmax"),
-    ], name="one_conv_tutorial")
+    return keras.Sequential(
+        [
+            keras.Input(shape=input_shape),
+            layers.Conv2D(8, 3),
+            layers.MaxPooling2D(pool_size=2),
+            layers.Flatten(),
+            layers.Dense(num_classes, activation="softmax"),
+        ],
+        name="one_conv_tutorial",
+    )
 
 
 def build_mnist_convnet(input_shape: tuple[int, int, int] = INPUT_SHAPE, num_classes: int = 18):
@@ -92,16 +95,19 @@ def build_mnist_convnet(input_shape: tuple[int, int, int] = INPUT_SHAPE, num_cla
     import keras
     from keras import layers
 
-    return keras.Sequential([
-        keras.Input(shape=input_shape),
-        layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
-        layers.MaxPooling2D(pool_size=(2, 2)),
-        layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
-        layers.MaxPooling2D(pool_size=(2, 2)),
-        layers.Flatten(),
-        layers.Dropout(0.5),
-        layers.Dense(num_classes, activation="softmax"),
-    ], name="keras_mnist_convnet")
+    return keras.Sequential(
+        [
+            keras.Input(shape=input_shape),
+            layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Flatten(),
+            layers.Dropout(0.5),
+            layers.Dense(num_classes, activation="softmax"),
+        ],
+        name="keras_mnist_convnet",
+    )
 
 
 def build_ours(input_shape: tuple[int, int, int] = INPUT_SHAPE, num_classes: int = 18):
@@ -162,14 +168,25 @@ def train_network(architecture: Architecture, data, config: TrainConfig, budget:
     x_train, y_train, x_val, y_val = data
     keras.utils.set_random_seed(budget.seed)  # the same seed for weights, dropout and shuffling of every network
     model = architecture.build(INPUT_SHAPE, len(model_labels(config)))
-    model.compile(optimizer=keras.optimizers.Adam(config.learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience,
-                                               restore_best_weights=True),
-                 keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=1)]
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    callbacks = [
+        keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience, restore_best_weights=True),
+        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=1),
+    ]
     start = time.perf_counter()
-    history = model.fit(x_train, y_train, batch_size=config.batch_size, epochs=budget.epochs,
-                        validation_data=(x_val, y_val), callbacks=callbacks, verbose=verbose)
+    history = model.fit(
+        x_train,
+        y_train,
+        batch_size=config.batch_size,
+        epochs=budget.epochs,
+        validation_data=(x_val, y_val),
+        callbacks=callbacks,
+        verbose=verbose,
+    )
     return model, time.perf_counter() - start, history
 
 
@@ -184,17 +201,24 @@ def measure_latency(recognizers: list, sketch: np.ndarray, repeats: int) -> list
     from runes.preprocess import preprocess
 
     tensor = preprocess(sketch)[None]
-    graphs = [tf.function(lambda batch, model=r.model: model(batch, training=False),
-                          input_signature=[tf.TensorSpec([None, *INPUT_SHAPE], tf.float32)]) for r in recognizers]
-    calls = [[lambda r=r: r.predict(sketch), lambda g=g: g(tensor).numpy(),
-              lambda r=r: r.model.predict(tensor, verbose=0)] for r, g in zip(recognizers, graphs)]
+    graphs = [
+        tf.function(
+            lambda batch, model=r.model: model(batch, training=False),
+            input_signature=[tf.TensorSpec([None, *INPUT_SHAPE], tf.float32)],
+        )
+        for r in recognizers
+    ]
+    calls = [
+        [lambda r=r: r.predict(sketch), lambda g=g: g(tensor).numpy(), lambda r=r: r.model.predict(tensor, verbose=0)]
+        for r, g in zip(recognizers, graphs, strict=True)
+    ]
     samples = [[[], [], []] for _ in recognizers]
     for kind, rounds in enumerate((repeats, repeats, max(10, repeats // 10))):  # model.predict is ~50x slower
         for functions in calls:
             for _ in range(3):  # warm-up: trace, allocate
                 functions[kind]()
         for _ in range(rounds):
-            for functions, timing in zip(calls, samples):
+            for functions, timing in zip(calls, samples, strict=True):
                 start = time.perf_counter()
                 functions[kind]()
                 timing[kind].append(time.perf_counter() - start)
@@ -205,22 +229,31 @@ COMPARED_ROWS = "long-branch"  # the task compared: the 16 long-branch runes (th
 OTHER_PER_RUNE = 3.0  # "other" sketches per rune sample, as when the table in docs/architectures.md was measured
 
 
-def compare(budget: Budget, real_dir: Path = REAL_DIR, nonrunes_dir: Path = NONRUNES_DIR,
-            verbose: int = 0, log=print) -> list[Result]:
+def compare(
+    budget: Budget, real_dir: Path = REAL_DIR, nonrunes_dir: Path = NONRUNES_DIR, verbose: int = 0, log=print
+) -> list[Result]:
     """Train and measure the three networks; one Result each, in ARCHITECTURES order."""
     from runes.sketches import draw_sketch
 
-    config = TrainConfig(rows=COMPARED_ROWS, other_per_rune=OTHER_PER_RUNE, samples_per_rune=budget.samples_per_rune,
-                         val_samples_per_rune=budget.val_samples_per_rune, epochs=budget.epochs, seed=budget.seed,
-                         workers=budget.workers)
+    config = TrainConfig(
+        rows=COMPARED_ROWS,
+        other_per_rune=OTHER_PER_RUNE,
+        samples_per_rune=budget.samples_per_rune,
+        val_samples_per_rune=budget.val_samples_per_rune,
+        epochs=budget.epochs,
+        seed=budget.seed,
+        workers=budget.workers,
+    )
     labels = model_labels(config)
     start = time.perf_counter()
     x_train, y_train = generate(_label_counts(config, config.samples_per_rune), config.seed, config.workers)
     x_val, y_val = generate(_label_counts(config, config.val_samples_per_rune), config.seed + 1, config.workers)
     order = np.random.default_rng(config.seed).permutation(len(y_train))
     data = (x_train[order], y_train[order], x_val, y_val)
-    log(f"generated {len(y_train)} training and {len(y_val)} validation sketches ({len(labels)} labels) "
-        f"in {time.perf_counter() - start:.1f} s")
+    log(
+        f"generated {len(y_train)} training and {len(y_val)} validation sketches ({len(labels)} labels) "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
 
     trained = []
     for architecture in ARCHITECTURES:
@@ -231,23 +264,43 @@ def compare(budget: Budget, real_dir: Path = REAL_DIR, nonrunes_dir: Path = NONR
         real = evaluate_folder(real_dir, recognizer)
         nonrunes = evaluate_nonrunes(nonrunes_dir, recognizer)
         epochs_run = len(history.history["loss"])
-        log(f"({architecture.key}) {architecture.name}: {model.count_params():,} parameters, {seconds:.1f} s, "
+        log(
+            f"({architecture.key}) {architecture.name}: {model.count_params():,} parameters, {seconds:.1f} s, "
             f"{epochs_run} epochs, val {val_accuracy:.4f}, real top-1 {real.accuracy:.4f}, "
-            f"rejection {nonrunes.rejection:.4f}")
-        trained.append((architecture, model, seconds, history, float(val_accuracy), threshold, recognizer, real,
-                        nonrunes))
+            f"rejection {nonrunes.rejection:.4f}"
+        )
+        trained.append(
+            (architecture, model, seconds, history, float(val_accuracy), threshold, recognizer, real, nonrunes)
+        )
 
     latencies = measure_latency([t[6] for t in trained], draw_sketch("hagall", seed=0), budget.repeats)
     results = []
-    for (architecture, model, seconds, history, val_accuracy, threshold, recognizer, real, nonrunes), \
-            (predict_ms, graph_ms, keras_ms) in zip(trained, latencies):
-        results.append(Result(
-            key=architecture.key, name=architecture.name, parameters=int(model.count_params()),
-            train_seconds=seconds, epochs_run=len(history.history["loss"]), val_accuracy=val_accuracy,
-            rune_threshold=threshold, real_accuracy=real.accuracy, real_acceptance=real.acceptance,
-            real_n=real.total, rejection=nonrunes.rejection, nonrunes_n=nonrunes.total, predict_ms=predict_ms,
-            forward="numpy" if recognizer._numpy_forward is not None else "TF graph", graph_ms=graph_ms,
-            keras_predict_ms=keras_ms, loss_history=[float(v) for v in history.history["loss"]]))
+    for (architecture, model, seconds, history, val_accuracy, threshold, recognizer, real, nonrunes), (
+        predict_ms,
+        graph_ms,
+        keras_ms,
+    ) in zip(trained, latencies, strict=True):
+        results.append(
+            Result(
+                key=architecture.key,
+                name=architecture.name,
+                parameters=int(model.count_params()),
+                train_seconds=seconds,
+                epochs_run=len(history.history["loss"]),
+                val_accuracy=val_accuracy,
+                rune_threshold=threshold,
+                real_accuracy=real.accuracy,
+                real_acceptance=real.acceptance,
+                real_n=real.total,
+                rejection=nonrunes.rejection,
+                nonrunes_n=nonrunes.total,
+                predict_ms=predict_ms,
+                forward="numpy" if recognizer._numpy_forward is not None else "TF graph",
+                graph_ms=graph_ms,
+                keras_predict_ms=keras_ms,
+                loss_history=[float(v) for v in history.history["loss"]],
+            )
+        )
     return results
 
 
@@ -264,7 +317,8 @@ def markdown_table(results: list[Result]) -> str:
             f"| ({r.key}) {r.name} | {r.parameters:,} | {r.train_seconds:.0f} s, {r.epochs_run} ep. "
             f"| {r.val_accuracy:.3f} | {r.real_accuracy:.3f} | {r.real_acceptance:.3f} | {r.rejection:.3f} "
             f"| {r.predict_ms:.2f} ms ({r.forward}) | {r.graph_ms:.2f} ms ({r.graph_ms / ours.graph_ms:.2f}× ours) "
-            f"| {r.keras_predict_ms:.0f} ms | {r.predict_ms / r.keras_predict_ms:.3f} |")
+            f"| {r.keras_predict_ms:.0f} ms | {r.predict_ms / r.keras_predict_ms:.3f} |"
+        )
     return "\n".join(lines)
 
 
@@ -281,16 +335,21 @@ def describe(results: list[Result], budget: Budget, total_seconds: float) -> str
     """What was measured, how, and how long it took: the lines under the table."""
     first = results[0]
     stopped = [f"({r.key}) after {r.epochs_run}" for r in results if r.epochs_run < budget.epochs]
-    intervals = "; ".join(f"({r.key}) {r.real_accuracy:.3f} of {r.real_n}: {low:.3f}–{high:.3f}"
-                          for r in results for low, high in [wilson_interval(r.real_accuracy, r.real_n)])
-    return (f"Measured by `python benchmarks/compare_architectures.py` on {os.cpu_count()} CPU cores in "
-            f"{total_seconds / 60:.1f} min: {budget.samples_per_rune} generated sketches per rune "
-            f"(+ bluetooth and other; {budget.val_samples_per_rune} per rune for validation), seed {budget.seed}, "
-            f"at most {budget.epochs} epochs with early stopping (patience {TrainConfig.patience}; "
-            f"stopped early: {', '.join(stopped) or 'none'}). Real top-1 and acceptance on {first.real_n} real "
-            f"drawings (one drawing is {1 / max(1, first.real_n):.3f}; 95% intervals: {intervals}), rejection on "
-            f"{first.nonrunes_n} Omniglot characters. Latency: medians of {budget.repeats} calls on one sketch "
-            f"({max(10, budget.repeats // 10)} for model.predict), the three networks alternating.")
+    intervals = "; ".join(
+        f"({r.key}) {r.real_accuracy:.3f} of {r.real_n}: {low:.3f}–{high:.3f}"
+        for r in results
+        for low, high in [wilson_interval(r.real_accuracy, r.real_n)]
+    )
+    return (
+        f"Measured by `python benchmarks/compare_architectures.py` on {os.cpu_count()} CPU cores in "
+        f"{total_seconds / 60:.1f} min: {budget.samples_per_rune} generated sketches per rune "
+        f"(+ bluetooth and other; {budget.val_samples_per_rune} per rune for validation), seed {budget.seed}, "
+        f"at most {budget.epochs} epochs with early stopping (patience {TrainConfig.patience}; "
+        f"stopped early: {', '.join(stopped) or 'none'}). Real top-1 and acceptance on {first.real_n} real "
+        f"drawings (one drawing is {1 / max(1, first.real_n):.3f}; 95% intervals: {intervals}), rejection on "
+        f"{first.nonrunes_n} Omniglot characters. Latency: medians of {budget.repeats} calls on one sketch "
+        f"({max(10, budget.repeats // 10)} for model.predict), the three networks alternating."
+    )
 
 
 def plot(results: list[Result], path: Path) -> Path:
@@ -305,20 +364,36 @@ def plot(results: list[Result], path: Path) -> Path:
     colour = [colours.get(r.key, "grey") for r in results]
     plt.rcParams.update({"font.size": 11})
     figure, (accuracy, training, latency) = plt.subplots(
-        1, 3, figsize=(14, 5), gridspec_kw={"width_ratios": [1.5, 0.8, 1.1]})
+        1, 3, figsize=(14, 5), gridspec_kw={"width_ratios": [1.5, 0.8, 1.1]}
+    )
 
     spread = 1.12  # generated validation drawn left of each network's x, rejection right of it
-    for r, c in zip(results, colour):
+    for r, c in zip(results, colour, strict=True):
         accuracy.scatter(r.parameters / spread, r.val_accuracy, s=80, color=c, marker="^", zorder=3)
         accuracy.scatter(r.parameters, r.real_accuracy, s=160, color=c, zorder=3)
-        accuracy.scatter(r.parameters * spread, r.rejection, s=120, facecolors="white", edgecolors=c, linewidths=2,
-                         marker="s", zorder=3)
-        accuracy.annotate(f"{r.real_accuracy:.3f}", (r.parameters, r.real_accuracy), xytext=(-6, -18),
-                          textcoords="offset points", ha="right", fontsize=10, color=c, fontweight="bold")
+        accuracy.scatter(
+            r.parameters * spread,
+            r.rejection,
+            s=120,
+            facecolors="white",
+            edgecolors=c,
+            linewidths=2,
+            marker="s",
+            zorder=3,
+        )
+        accuracy.annotate(
+            f"{r.real_accuracy:.3f}",
+            (r.parameters, r.real_accuracy),
+            xytext=(-6, -18),
+            textcoords="offset points",
+            ha="right",
+            fontsize=10,
+            color=c,
+            fontweight="bold",
+        )
     accuracy.set_xscale("log")
     accuracy.minorticks_off()
-    accuracy.set_xticks([r.parameters for r in results],
-                        [f"({r.key}) {r.parameters / 1000:.1f}k" for r in results])
+    accuracy.set_xticks([r.parameters for r in results], [f"({r.key}) {r.parameters / 1000:.1f}k" for r in results])
     low = min(min(r.real_accuracy, r.rejection, r.val_accuracy) for r in results)
     accuracy.set_ylim(max(0.0, low - 0.04), 1.04)
     left, right = min(r.parameters for r in results), max(r.parameters for r in results)
@@ -327,19 +402,35 @@ def plot(results: list[Result], path: Path) -> Path:
     accuracy.set_ylabel("share of drawings")
     accuracy.set_title("Accuracy vs size (real top-1 labelled)")
     accuracy.grid(True, alpha=0.3)
-    kinds = [Line2D([], [], marker="o", color="grey", linestyle="", markersize=10, label="real runes, top-1"),
-             Line2D([], [], marker="s", color="grey", markerfacecolor="white", linestyle="", markersize=9,
-                    markeredgewidth=2, label="non-runes rejected"),
-             Line2D([], [], marker="^", color="grey", linestyle="", markersize=8, label="generated validation")]
-    accuracy.legend(handles=kinds, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, fontsize=9,
-                    frameon=False)
+    kinds = [
+        Line2D([], [], marker="o", color="grey", linestyle="", markersize=10, label="real runes, top-1"),
+        Line2D(
+            [],
+            [],
+            marker="s",
+            color="grey",
+            markerfacecolor="white",
+            linestyle="",
+            markersize=9,
+            markeredgewidth=2,
+            label="non-runes rejected",
+        ),
+        Line2D([], [], marker="^", color="grey", linestyle="", markersize=8, label="generated validation"),
+    ]
+    accuracy.legend(handles=kinds, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, fontsize=9, frameon=False)
 
     names = [f"({r.key})" for r in results]
     y = np.arange(len(results))
     training.barh(y, [r.train_seconds for r in results], color=colour)
     for i, r in enumerate(results):
-        training.annotate(f"{r.train_seconds:.0f} s, {r.epochs_run} ep.", (r.train_seconds, i), xytext=(4, 0),
-                          textcoords="offset points", va="center", fontsize=10)
+        training.annotate(
+            f"{r.train_seconds:.0f} s, {r.epochs_run} ep.",
+            (r.train_seconds, i),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=10,
+        )
     training.set_yticks(y, names)
     training.invert_yaxis()
     training.set_xlim(0, max(r.train_seconds for r in results) * 1.6)
@@ -351,20 +442,41 @@ def plot(results: list[Result], path: Path) -> Path:
     latency.barh(y - height / 2, [r.predict_ms for r in results], height, color=colour)
     latency.barh(y + height / 2, [r.graph_ms for r in results], height, color=colour, alpha=0.4, hatch="//")
     for i, r in enumerate(results):
-        latency.annotate(f"{r.predict_ms:.2f} ms ({r.forward})", (r.predict_ms, i - height / 2), xytext=(4, 0),
-                         textcoords="offset points", va="center", fontsize=9)
-        latency.annotate(f"{r.graph_ms:.2f} ms", (r.graph_ms, i + height / 2), xytext=(4, 0),
-                         textcoords="offset points", va="center", fontsize=9)
+        latency.annotate(
+            f"{r.predict_ms:.2f} ms ({r.forward})",
+            (r.predict_ms, i - height / 2),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
+        latency.annotate(
+            f"{r.graph_ms:.2f} ms",
+            (r.graph_ms, i + height / 2),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
     latency.set_yticks(y, names)
     latency.invert_yaxis()
     latency.set_xlim(0, max(max(r.predict_ms, r.graph_ms) for r in results) * 1.7)
     latency.set_xlabel("milliseconds for one sketch (median)")
     latency.set_title("Prediction latency")
     latency.grid(True, axis="x", alpha=0.3)
-    bars = [plt.Rectangle((0, 0), 1, 1, color="grey"),
-            plt.Rectangle((0, 0), 1, 1, facecolor="lightgrey", hatch="//", edgecolor="grey")]
-    latency.legend(bars, ["Recognizer.predict (the app's path)", "the same TF graph for all"],
-                   loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=1, fontsize=9, frameon=False)
+    bars = [
+        plt.Rectangle((0, 0), 1, 1, color="grey"),
+        plt.Rectangle((0, 0), 1, 1, facecolor="lightgrey", hatch="//", edgecolor="grey"),
+    ]
+    latency.legend(
+        bars,
+        ["Recognizer.predict (the app's path)", "the same TF graph for all"],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.15),
+        ncol=1,
+        fontsize=9,
+        frameon=False,
+    )
     figure.suptitle("   ".join(f"({r.key}) {r.name}" for r in results), fontsize=12)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -374,12 +486,19 @@ def plot(results: list[Result], path: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> list[Result]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny data (8 sketches per rune), 1 epoch, 20 latency calls; writes to a temp folder")
-    parser.add_argument("--out", type=Path, help="folder for architectures.md and architectures.png "
-                                                 "(default: docs/, or a temp folder with --quick)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny data (8 sketches per rune), 1 epoch, 20 latency calls; writes to a temp folder",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="folder for architectures.md and architectures.png (default: docs/, or a temp folder with --quick)",
+    )
     parser.add_argument("--samples-per-rune", type=int, default=SAMPLES_PER_RUNE)
     parser.add_argument("--val-samples-per-rune", type=int, default=VAL_SAMPLES_PER_RUNE)
     parser.add_argument("--epochs", type=int, default=EPOCHS, help="maximum epochs (early stopping as runes.train)")
@@ -405,8 +524,9 @@ def main(argv: list[str] | None = None) -> list[Result]:
     print(note)
     out.mkdir(parents=True, exist_ok=True)
     (out / "architectures.md").write_text(
-        "<!-- Written by benchmarks/compare_architectures.py: re-run it, do not edit. -->\n\n"
-        f"{table}\n\n{note}\n", encoding="utf-8")
+        f"<!-- Written by benchmarks/compare_architectures.py: re-run it, do not edit. -->\n\n{table}\n\n{note}\n",
+        encoding="utf-8",
+    )
     print(f"wrote {out / 'architectures.md'} and {plot(results, out / 'architectures.png')}")
     return results
 

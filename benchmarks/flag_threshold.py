@@ -84,30 +84,45 @@ def main() -> None:
         "sketch, true label": (sketch_labels, sketch_predictions, True),
         "real, wrong label": (_wrong_labels(real_labels, rng), real_predictions, False),
         "sketch, wrong label": (_wrong_labels(sketch_labels, rng), sketch_predictions, False),
-        "Omniglot, random label": ([str(rng.choice(RUNE_IDS)) for _ in omniglot],
-                                   recognizer.predict_batch(omniglot), False),
+        "Omniglot, random label": (
+            [str(rng.choice(RUNE_IDS)) for _ in omniglot],
+            recognizer.predict_batch(omniglot),
+            False,
+        ),
         "noise, random label": ([str(rng.choice(RUNE_IDS)) for _ in noise], recognizer.predict_batch(noise), False),
     }
     print(f"model: {recognizer.source}; current OTHER_RUNE_CONFIDENCE {OTHER_RUNE_CONFIDENCE}")
-    print("share flagged (honest drawings should be 0, junk 1); n = " +
-          ", ".join(f"{name} {len(labels)}" for name, (labels, _, _) in groups.items()))
+    print(
+        "share flagged (honest drawings should be 0, junk 1); n = "
+        + ", ".join(f"{name} {len(labels)}" for name, (labels, _, _) in groups.items())
+    )
     width = max(len(name) for name in groups) + 2
     print(f"{'threshold':>9}  " + "".join(f"{name:>{width}}" for name in groups))
-    not_a_rune = {name: np.mean([flag_for(label, p) == FLAG_NOT_A_RUNE for label, p in zip(labels, predictions)])
-                  for name, (labels, predictions, _) in groups.items()}
+    not_a_rune = {
+        name: np.mean([flag_for(label, p) == FLAG_NOT_A_RUNE for label, p in zip(labels, predictions, strict=True)])
+        for name, (labels, predictions, _) in groups.items()
+    }
     print(f"{'not rune':>9}  " + "".join(f"{not_a_rune[name]:>{width}.4f}" for name in groups))
     for threshold in THRESHOLDS:
-        shares = [np.mean([flag_for(label, p, threshold) is not None for label, p in zip(labels, predictions)])
-                  for labels, predictions, _ in groups.values()]
+        shares = [
+            np.mean([flag_for(label, p, threshold) is not None for label, p in zip(labels, predictions, strict=True)])
+            for labels, predictions, _ in groups.values()
+        ]
         print(f"{threshold:>9}  " + "".join(f"{share:>{width}.4f}" for share in shares))
     print("honest drawings read as another rune (file, read as, confidence):")
-    for path, label, prediction in zip(real_paths, real_labels, real_predictions):
+    for path, label, prediction in zip(real_paths, real_labels, real_predictions, strict=True):
         if prediction.rune != label or not prediction.is_rune:
-            print(f"  {path.relative_to(REAL_RUNES)}: {prediction.rune} {prediction.confidence:.4f}"
-                  f"{'' if prediction.is_rune else ' (not a rune)'}")
-    misread = sorted(p.confidence for label, p in zip(sketch_labels, sketch_predictions) if p.rune != label)
-    print(f"  generated sketches: {len(misread)} of {len(sketch_labels)} misread, highest confidences "
-          + ", ".join(f"{c:.4f}" for c in misread[-5:]))
+            print(
+                f"  {path.relative_to(REAL_RUNES)}: {prediction.rune} {prediction.confidence:.4f}"
+                f"{'' if prediction.is_rune else ' (not a rune)'}"
+            )
+    misread = sorted(
+        p.confidence for label, p in zip(sketch_labels, sketch_predictions, strict=True) if p.rune != label
+    )
+    print(
+        f"  generated sketches: {len(misread)} of {len(sketch_labels)} misread, highest confidences "
+        + ", ".join(f"{c:.4f}" for c in misread[-5:])
+    )
 
 
 if __name__ == "__main__":

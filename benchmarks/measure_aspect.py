@@ -59,7 +59,7 @@ def measure(per_rune: int = PER_RUNE) -> Ranges:
 def table_source(ranges: Ranges) -> str:
     """The table as Python source, four shapes a line."""
     items = [f'"{rune_id}": ({low}, {high})' for rune_id, (low, high) in ranges.items()]
-    lines = ["    " + ", ".join(items[i:i + 4]) + "," for i in range(0, len(items), 4)]
+    lines = ["    " + ", ".join(items[i : i + 4]) + "," for i in range(0, len(items), 4)]
     return "_ASPECT_RANGES: dict[str, tuple[float, float]] = {\n" + "\n".join(lines) + "\n}\n"
 
 
@@ -67,8 +67,10 @@ def rewrite(source: str, ranges: Ranges) -> str:
     """`source` (runes/inscription.py's text) with its table replaced by `ranges`."""
     found = TABLE.findall(source)
     if len(found) != 1:
-        raise ValueError(f"Expected one `_ASPECT_RANGES: dict[str, tuple[float, float]] = {{ ... }}` block ending "
-                         f"with a '}}' line in {INSCRIPTION}, found {len(found)}; restore it, then run --write again.")
+        raise ValueError(
+            f"Expected one `_ASPECT_RANGES: dict[str, tuple[float, float]] = {{ ... }}` block ending "
+            f"with a '}}' line in {INSCRIPTION}, found {len(found)}; restore it, then run --write again."
+        )
     return TABLE.sub(lambda _: table_source(ranges), source)
 
 
@@ -86,8 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'rewrote' if updated != source else 'unchanged:'} the table in {INSCRIPTION.relative_to(ROOT)}")
     elif args.check:
         if updated != source:
-            print(f"{INSCRIPTION.relative_to(ROOT)} differs from the measured table; run "
-                  f"`python benchmarks/measure_aspect.py --write`:\n{table_source(ranges)}", file=sys.stderr)
+            print(
+                f"{INSCRIPTION.relative_to(ROOT)} differs from the measured table; run "
+                f"`python benchmarks/measure_aspect.py --write`:\n{table_source(ranges)}",
+                file=sys.stderr,
+            )
             return 1
         print("the committed table is what this script measures")
     else:

@@ -37,8 +37,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
     args = parser.parse_args(argv)
     base = Recognizer.load(args.model)
-    quantiles = {row: values["quantile"] for row, values in
-                 read_metrics(Path(args.model or BUNDLED_MODEL_DIR))["calibration"]["rows"].items()}
+    quantiles = {
+        row: values["quantile"]
+        for row, values in read_metrics(Path(args.model or BUNDLED_MODEL_DIR))["calibration"]["rows"].items()
+    }
     print(f"model: {base.source}; uncapped thresholds: " + ", ".join(f"{r} {q:.3f}" for r, q in quantiles.items()))
     chosen = None
     for cap in CAPS:
@@ -49,7 +51,9 @@ def main(argv: list[str] | None = None) -> None:
             real = evaluate_folder(SHARED / "real-runes" / "dev", recognizer, row, shape_folders_only=True)
             rejection = evaluate_nonrunes(SHARED / "nonrunes" / "dev", recognizer, row=row)
             cells.append(f"{row}: accepted {real.acceptance:.4f}, rejected {rejection.rejection:.4f}")
-            ok &= (row != "younger" or real.acceptance >= 0.99) and (row != "long-branch" or rejection.rejection >= 0.95)
+            ok &= (row != "younger" or real.acceptance >= 0.99) and (
+                row != "long-branch" or rejection.rejection >= 0.95
+            )
         print(f"cap {cap:.2f}  " + "; ".join(cells) + ("  <- meets both" if ok else ""))
         if ok and chosen is None:
             chosen = cap

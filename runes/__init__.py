@@ -1,9 +1,9 @@
 """Rune Reader: recognise hand-drawn runes of the Younger and the Elder Futhark.
 
-    from runes import Recognizer
-    prediction = Recognizer.load().predict(image)   # numpy array or PIL image; the Younger Futhark
-    prediction.label, prediction.confidence, prediction.top(3)      # 'ᛏ týr', 0.99, [('tyr', 0.99), ...]
-    Recognizer.load().predict(image, row="elder").label             # 'ᚷ gebō'; rows: runes.ROWS
+from runes import Recognizer
+prediction = Recognizer.load().predict(image)   # numpy array or PIL image; the Younger Futhark
+prediction.label, prediction.confidence, prediction.top(3)      # 'ᛏ týr', 0.99, [('tyr', 0.99), ...]
+Recognizer.load().predict(image, row="elder").label             # 'ᚷ gebō'; rows: runes.ROWS
 """
 
 __version__ = "0.1.0"
@@ -14,5 +14,20 @@ from runes.preprocess import EmptySketchError, preprocess  # noqa: E402
 from runes.rows import ROWS, Row  # noqa: E402
 from runes.writing import transliterate  # noqa: E402
 
-__all__ = ["Recognizer", "Prediction", "EmptySketchError", "ModelLoadError", "RUNES", "RUNE_IDS", "NUM_RUNES",
-           "Rune", "get_rune", "preprocess", "build_model", "ROWS", "Row", "transliterate", "__version__"]
+__all__ = [
+    "Recognizer",
+    "Prediction",
+    "EmptySketchError",
+    "ModelLoadError",
+    "RUNES",
+    "RUNE_IDS",
+    "NUM_RUNES",
+    "Rune",
+    "get_rune",
+    "preprocess",
+    "build_model",
+    "ROWS",
+    "Row",
+    "transliterate",
+    "__version__",
+]

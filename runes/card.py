@@ -25,11 +25,12 @@ from runes.folder import (
     CONFIG_FILENAME,
     MODEL_FILENAME,
     MODEL_FILES,
+    OLD_MODEL_ROWS,
+    ROWS_KEY,
     ModelLoadError,
     read_config,
     read_metrics,
 )
-from runes.folder import OLD_MODEL_ROWS, ROWS_KEY
 from runes.nonrunes import BLUETOOTH, NOT_A_RUNE
 from runes.preprocess import GLYPH_SIZE, INPUT_SIZE, PREPROCESSING_VERSION
 from runes.rows import ROWS, SHAPES, get_row
@@ -38,8 +39,10 @@ __all__ = ["TAGS", "model_card", "write_card", "main"]
 
 TAGS = ("runes", "younger-futhark", "elder-futhark", "sketch-recognition", "image-classification", "keras")
 # Rows of the label table for the outputs that are not runes: glyphs, name, sound, meaning.
-_EXTRA_ROWS = {BLUETOOTH: ("ᚼ+ᛒ", "Bluetooth logo", "", "the bind rune of Harald Bluetooth"),
-               NOT_A_RUNE: ("", "not a rune", "", "scribbles, symbols, letters of other scripts")}
+_EXTRA_ROWS = {
+    BLUETOOTH: ("ᚼ+ᛒ", "Bluetooth logo", "", "the bind rune of Harald Bluetooth"),
+    NOT_A_RUNE: ("", "not a rune", "", "scribbles, symbols, letters of other scripts"),
+}
 _UNUSED_SETTINGS = ("out", "workers")  # training settings that do not change the model
 
 
@@ -59,15 +62,33 @@ def _eval_results(metrics: dict) -> list[tuple[dict[str, str], list[tuple[str, f
     """(dataset, [(metric type, value, metric name)]) for each measured data set."""
     results = []
     if "val_accuracy" in metrics:
-        results.append(({"name": "Generated Younger Futhark sketches", "type": "synthetic-rune-sketches",
-                         "split": "validation"},
-                        [("accuracy", round(float(metrics["val_accuracy"]), 4), "Validation accuracy (generated)")]))
+        results.append(
+            (
+                {
+                    "name": "Generated Younger Futhark sketches",
+                    "type": "synthetic-rune-sketches",
+                    "split": "validation",
+                },
+                [("accuracy", round(float(metrics["val_accuracy"]), 4), "Validation accuracy (generated)")],
+            )
+        )
     real = metrics.get("real_drawings") or {}
-    scores = [(key, round(float(real[key]), 4), f"{name} on real drawings (n={real.get('n')})")
-              for key, name in (("accuracy", "Accuracy"), ("top3_accuracy", "Top-3 accuracy")) if key in real]
+    scores = [
+        (key, round(float(real[key]), 4), f"{name} on real drawings (n={real.get('n')})")
+        for key, name in (("accuracy", "Accuracy"), ("top3_accuracy", "Top-3 accuracy"))
+        if key in real
+    ]
     if scores:
-        results.append(({"name": "Real human rune drawings", "type": "real-rune-drawings",
-                         "split": str(real.get("folder") or "test")}, scores))
+        results.append(
+            (
+                {
+                    "name": "Real human rune drawings",
+                    "type": "real-rune-drawings",
+                    "split": str(real.get("folder") or "test"),
+                },
+                scores,
+            )
+        )
     return results
 
 
@@ -78,9 +99,14 @@ def _front_matter(metrics: dict, model_name: str, license: str) -> str:
     if results:
         lines += ["model-index:", f"- name: {_yaml(model_name)}", "  results:"]
         for dataset, scores in results:
-            lines += ["  - task:", "      type: image-classification", "      name: Rune sketch recognition",
-                      "    dataset:", *(f"      {key}: {_yaml(value)}" for key, value in dataset.items()),
-                      "    metrics:"]
+            lines += [
+                "  - task:",
+                "      type: image-classification",
+                "      name: Rune sketch recognition",
+                "    dataset:",
+                *(f"      {key}: {_yaml(value)}" for key, value in dataset.items()),
+                "    metrics:",
+            ]
             for kind, value, name in scores:
                 lines += [f"    - type: {_yaml(kind)}", f"      value: {_yaml(value)}", f"      name: {_yaml(name)}"]
     return "---\n" + "\n".join(lines) + "\n---\n"
@@ -115,34 +141,44 @@ def _rows_section(config: dict) -> str:
         row = get_row(row_id)
         threshold = thresholds.get(row_id, config.get("rune_threshold", 0.5))
         lines.append(f"| `{row_id}` | {row.name} ({row.period}) | {row.glyphs} | {threshold:.3f} |")
-    note = ("A model from before rows: it reads the Younger Futhark, one class per rune (both forms)."
-            if ROWS_KEY not in config else
-            "The labels are glyph shapes; each row reads its own shapes as its runes, so a shape two rows share (ᛘ "
-            "maðr = ᛉ algiz, ᚠ, ᚢ, ᛁ, ᛏ, ᛒ...) is one class. A shape of another row is \"not a rune\" of the row read "
-            "(`Recognizer.predict(image, row=...)`).")
+    note = (
+        "A model from before rows: it reads the Younger Futhark, one class per rune (both forms)."
+        if ROWS_KEY not in config
+        else "The labels are glyph shapes; each row reads its own shapes as its runes, so a shape two rows share (ᛘ "
+        'maðr = ᛉ algiz, ᚠ, ᚢ, ᛁ, ᛏ, ᛒ...) is one class. A shape of another row is "not a rune" of the row read '
+        "(`Recognizer.predict(image, row=...)`)."
+    )
     return "\n".join(lines) + "\n\n" + textwrap.fill(note, 110, break_on_hyphens=False)
 
 
 def _metric_lines(metrics: dict) -> list[str]:
     lines = []
     if "val_accuracy" in metrics:
-        lines.append(f"- validation accuracy on generated sketches: {metrics['val_accuracy']:.4f} "
-                     f"(n={metrics.get('val_samples', '?')})")
+        lines.append(
+            f"- validation accuracy on generated sketches: {metrics['val_accuracy']:.4f} "
+            f"(n={metrics.get('val_samples', '?')})"
+        )
     real = metrics.get("real_drawings") or {}
     if "accuracy" in real:
-        lines.append(f"- accuracy on {real.get('n', '?')} real human drawings (never trained on): "
-                     f"top-1 {real['accuracy']:.4f}, top-3 {real.get('top3_accuracy', float('nan')):.4f}")
+        lines.append(
+            f"- accuracy on {real.get('n', '?')} real human drawings (never trained on): "
+            f"top-1 {real['accuracy']:.4f}, top-3 {real.get('top3_accuracy', float('nan')):.4f}"
+        )
     else:
         lines.append("- accuracy on real human drawings: not measured for this model")
     calibration = metrics.get("calibration")
     if calibration:
-        lines.append(f"- 'not a rune': rune_threshold {calibration['rune_threshold']:.3f} accepts "
-                     f"{calibration['acceptance']:.4f} of generated runes and rejects "
-                     f"{calibration['rejection']:.4f} of generated non-runes")
+        lines.append(
+            f"- 'not a rune': rune_threshold {calibration['rune_threshold']:.3f} accepts "
+            f"{calibration['acceptance']:.4f} of generated runes and rejects "
+            f"{calibration['rejection']:.4f} of generated non-runes"
+        )
         for row, values in calibration.get("rows", {}).items():
-            lines.append(f"- in the `{row}` row: rune_threshold {values['rune_threshold']:.3f} accepts "
-                         f"{values['acceptance']:.4f} of its generated runes, rejects {values['rejection']:.4f} of "
-                         "generated non-runes")
+            lines.append(
+                f"- in the `{row}` row: rune_threshold {values['rune_threshold']:.3f} accepts "
+                f"{values['acceptance']:.4f} of its generated runes, rejects {values['rejection']:.4f} of "
+                "generated non-runes"
+            )
     if "acceptance" in real:
         lines.append(f"- real drawings accepted as runes: {real['acceptance']:.4f}")
     if "taught" in metrics:
@@ -151,8 +187,10 @@ def _metric_lines(metrics: dict) -> list[str]:
     if "teach_seconds" in metrics:
         lines.append(f"- teaching time: {metrics['teach_seconds']:.0f} s on {metrics.get('cpu_count', '?')} CPU cores")
     if "extra_drawings" in metrics:
-        lines.append(f"- trained on {metrics['extra_drawings']} labelled drawings besides the generated sketches "
-                     f"({metrics.get('extra_samples', '?')} samples with augmented copies)")
+        lines.append(
+            f"- trained on {metrics['extra_drawings']} labelled drawings besides the generated sketches "
+            f"({metrics.get('extra_samples', '?')} samples with augmented copies)"
+        )
     if "train_seconds" in metrics:
         lines.append(f"- training time: {metrics['train_seconds']:.0f} s on {metrics.get('cpu_count', '?')} CPU cores")
     return lines
@@ -160,22 +198,33 @@ def _metric_lines(metrics: dict) -> list[str]:
 
 def _limitations(labels: list[str], rows: list[str]) -> str:
     missing = [row.name for row_id, row in ROWS.items() if row_id not in rows and row_id != "long-branch"]
-    lines = ["- One rune per image: `Recognizer.read` segments an inscription into runes first. Not for reading "
-             "runes in photographs of stones" + (f", nor the rows it was not trained on ({', '.join(missing)}, "
-                                                 "Anglo-Saxon futhorc)." if missing else ", nor the Anglo-Saxon "
-                                                 "futhorc.")]
+    lines = [
+        "- One rune per image: `Recognizer.read` segments an inscription into runes first. Not for reading "
+        "runes in photographs of stones"
+        + (
+            f", nor the rows it was not trained on ({', '.join(missing)}, Anglo-Saxon futhorc)."
+            if missing
+            else ", nor the Anglo-Saxon futhorc."
+        )
+    ]
     if "isa" in labels and any(row in rows for row in ("younger", "short-twig")):
-        lines.append("- ᛌ (short-twig sól) and ᛧ (short-twig yr) are a lone short stroke: alone they read as ᛁ, "
-                     "except in the short-twig row (by where the stroke sits in the image) and in inscriptions (by "
-                     "where it sits in the line).")
+        lines.append(
+            "- ᛌ (short-twig sól) and ᛧ (short-twig yr) are a lone short stroke: alone they read as ᛁ, "
+            "except in the short-twig row (by where the stroke sits in the image) and in inscriptions (by "
+            "where it sits in the line)."
+        )
     if NOT_A_RUNE in labels:
-        lines.append("- 'Not a rune' (the `other` label; `rune_threshold` in config.json is calibrated on generated "
-                     "sketches) is learned from generated scribbles, symbols, Latin letters and digits: a non-rune "
-                     "that looks much like a rune is still read as that rune.")
+        lines.append(
+            "- 'Not a rune' (the `other` label; `rune_threshold` in config.json is calibrated on generated "
+            "sketches) is learned from generated scribbles, symbols, Latin letters and digits: a non-rune "
+            "that looks much like a rune is still read as that rune."
+        )
     else:
         lines.append("- It always answers with one of its runes, even for scribbles.")
-    lines.append("- Trained on generated sketches (plus any drawings listed under Metrics); accuracy on real "
-                 "drawings is lower than on generated ones.")
+    lines.append(
+        "- Trained on generated sketches (plus any drawings listed under Metrics); accuracy on real "
+        "drawings is lower than on generated ones."
+    )
     return "\n".join(textwrap.fill(line, 110, subsequent_indent="  ", break_on_hyphens=False) for line in lines)
 
 
@@ -183,7 +232,10 @@ def _intro(row_names: str, shapes: int, outputs: str, version: str) -> str:
     return textwrap.fill(
         f"A small Keras CNN that recognises hand-drawn runes of the rows {row_names} ({shapes} glyph shapes{outputs}). "
         f"Trained with `python -m runes.train` (Rune Reader package version {version}) on synthetic hand-drawn "
-        "sketches generated from stroke templates.", 110, break_on_hyphens=False)
+        "sketches generated from stroke templates.",
+        110,
+        break_on_hyphens=False,
+    )
 
 
 def _taught_line(taught: list[str]) -> str:
@@ -193,9 +245,10 @@ def _taught_line(taught: list[str]) -> str:
         f"Then taught {len(taught)} new symbol{'s' * (len(taught) != 1)} ({', '.join(f'`{name}`' for name in taught)}) "
         "from a few drawings each with `python -m runes.teach`: the same convolutional layers, one more output per "
         "symbol, fine-tuned with generated sketches of the old labels. Validation accuracy below is on generated "
-        "sketches of the old labels.", 110, break_on_hyphens=False)
-
-
+        "sketches of the old labels.",
+        110,
+        break_on_hyphens=False,
+    )
 
 
 def model_card(config: dict, metrics: dict, repo_id: str | None = None, license: str = "mit") -> str:
@@ -212,11 +265,17 @@ def model_card(config: dict, metrics: dict, repo_id: str | None = None, license:
     repo = repo_id or "owner/name"  # the load snippets name a placeholder until the card is pushed
     title = f"Rune Reader CNN: {repo_id}" if repo_id else "Rune Reader CNN"
     taught = [str(label) for label in config.get("taught") or []]
-    table = "\n".join(_label_row(index, label, row_ids, label in taught, ROWS_KEY not in config) for index, label in enumerate(labels))
+    table = "\n".join(
+        _label_row(index, label, row_ids, label in taught, ROWS_KEY not in config) for index, label in enumerate(labels)
+    )
     outputs = f"; {len(labels)} outputs" if len(labels) != shapes else ""
-    version, preprocessing = (config.get("package_version", __version__),
-                              config.get("preprocessing_version", PREPROCESSING_VERSION))
-    return _front_matter(metrics, repo_id.split("/")[-1] if repo_id else "rune-reader-cnn", license) + f"""
+    version, preprocessing = (
+        config.get("package_version", __version__),
+        config.get("preprocessing_version", PREPROCESSING_VERSION),
+    )
+    return (
+        _front_matter(metrics, repo_id.split("/")[-1] if repo_id else "rune-reader-cnn", license)
+        + f"""
 # {title}
 
 {_intro(row_names, shapes, outputs, version)}{_taught_line(taught)}
@@ -261,6 +320,7 @@ model = keras.saving.load_model(f"{{folder}}/{MODEL_FILENAME}", compile=False, s
 labels = json.load(open(f"{{folder}}/{CONFIG_FILENAME}"))["labels"]
 ```
 """
+    )
 
 
 def write_card(folder: str | Path, repo_id: str | None = None, license: str = "mit") -> Path:

@@ -46,9 +46,26 @@ from runes.store import (
     flagged_files,
 )
 
-__all__ = ["FLAGS", "FLAG_NOT_A_RUNE", "FLAG_OTHER_RUNE", "LOCK_FILENAME", "MAX_SIDE", "METADATA_FILENAME",
-           "MIN_SIDE", "OTHER_RUNE_CONFIDENCE", "PNG_KEY", "SOURCES", "DrawingStore", "InvalidDrawingError",
-           "StoreReport", "default_data_dir", "flag_for", "flagged_files", "import_json", "main"]
+__all__ = [
+    "FLAGS",
+    "FLAG_NOT_A_RUNE",
+    "FLAG_OTHER_RUNE",
+    "LOCK_FILENAME",
+    "MAX_SIDE",
+    "METADATA_FILENAME",
+    "MIN_SIDE",
+    "OTHER_RUNE_CONFIDENCE",
+    "PNG_KEY",
+    "SOURCES",
+    "DrawingStore",
+    "InvalidDrawingError",
+    "StoreReport",
+    "default_data_dir",
+    "flag_for",
+    "flagged_files",
+    "import_json",
+    "main",
+]
 
 
 def import_json(src_dir: str | os.PathLike, store: DrawingStore) -> tuple[int, dict[str, int]]:
@@ -56,7 +73,7 @@ def import_json(src_dir: str | os.PathLike, store: DrawingStore) -> tuple[int, d
 
     Stored like the app's drawings: dark ink on white. Returns (imported, skipped counts by reason).
     """
-    imported, skipped = 0, Counter()
+    imported, skipped = 0, Counter[str]()
     for path in sorted(Path(src_dir).rglob("*.json")):
         try:
             item = json.loads(path.read_text(encoding="utf-8"))
@@ -74,7 +91,9 @@ def import_json(src_dir: str | os.PathLike, store: DrawingStore) -> tuple[int, d
             store.save(gray, item.get("rune"), "import")
             imported += 1
         except InvalidDrawingError as error:
-            skipped["empty" if "empty" in str(error) else "unknown rune" if "Unknown" in str(error) else "bad size"] += 1
+            skipped[
+                "empty" if "empty" in str(error) else "unknown rune" if "Unknown" in str(error) else "bad size"
+            ] += 1
     return imported, dict(sorted(skipped.items()))
 
 
@@ -102,8 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             store = DrawingStore(args.data_dir)
             report = store.repair() if args.repair else store.verify()
-            print(f"{'repaired: ' if args.repair else ''}{report.drawings} drawings; orphans {len(report.orphans)}, "
-                  f"temp files {len(report.temp_files)}, missing {len(report.missing)}, torn lines {report.bad_lines}")
+            print(
+                f"{'repaired: ' if args.repair else ''}{report.drawings} drawings; orphans {len(report.orphans)}, "
+                f"temp files {len(report.temp_files)}, missing {len(report.missing)}, torn lines {report.bad_lines}"
+            )
             return 0 if report.ok or args.repair else 1
     except Exception as error:  # noqa: BLE001  (CLI boundary: one line, never a traceback or a token)
         print(f"error: {type(error).__name__}: {(str(error).splitlines() or [''])[0]}", file=sys.stderr)

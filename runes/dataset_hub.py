@@ -39,8 +39,13 @@ def dataset_card(counts: dict[str, int], repo_id: str, license: str = "cc-by-4.0
 
     total = sum(counts.values())
     size = "n<1K" if total < 1000 else "1K<n<10K" if total < 10_000 else "10K<n<100K"
-    data = DatasetCardData(license=license, task_categories=["image-classification"], size_categories=[size],
-                           tags=["runes", "younger-futhark", "sketches", "handwriting"], pretty_name="Rune drawings")
+    data = DatasetCardData(
+        license=license,
+        task_categories=["image-classification"],
+        size_categories=[size],
+        tags=["runes", "younger-futhark", "sketches", "handwriting"],
+        pretty_name="Rune drawings",
+    )
     rows = "\n".join(f"| `{r}` | {get_rune(r).glyphs} | {get_rune(r).name} | {n} |" for r, n in counts.items())
     return f"""---
 {data.to_yaml()}
@@ -80,8 +85,13 @@ to draw and may contain mistakes or scribbles. No personal data is collected wit
 """
 
 
-def push_dataset(data_dir: str | os.PathLike, repo_id: str, private: bool = False, token: str | None = None,
-                 license: str = "cc-by-4.0"):
+def push_dataset(
+    data_dir: str | os.PathLike,
+    repo_id: str,
+    private: bool = False,
+    token: str | None = None,
+    license: str = "cc-by-4.0",
+):
     """Upload the committed drawings, their metadata.jsonl and a dataset card as a Hub dataset repo."""
     from huggingface_hub import HfApi
 
@@ -95,15 +105,21 @@ def push_dataset(data_dir: str | os.PathLike, repo_id: str, private: bool = Fals
             (stage / record["label"]).mkdir(exist_ok=True)
             shutil.copyfile(store.root / record["file_name"], stage / record["file_name"])
         (stage / METADATA_FILENAME).write_text(
-            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+        )
         counts = Counter(r["label"] for r in records)
-        card = dataset_card({r: counts.get(r, 0) for r in RUNE_IDS}, repo_id, license,
-                            flagged=sum(bool(r.get("flag")) for r in records))
+        card = dataset_card(
+            {r: counts.get(r, 0) for r in RUNE_IDS}, repo_id, license, flagged=sum(bool(r.get("flag")) for r in records)
+        )
         (stage / "README.md").write_text(card, encoding="utf-8")
         api = HfApi(token=token)
         api.create_repo(repo_id=repo_id, repo_type="dataset", private=private, exist_ok=True)
-        return api.upload_folder(repo_id=repo_id, repo_type="dataset", folder_path=stage,
-                                 commit_message=f"Upload {len(records)} rune drawings")
+        return api.upload_folder(
+            repo_id=repo_id,
+            repo_type="dataset",
+            folder_path=stage,
+            commit_message=f"Upload {len(records)} rune drawings",
+        )
 
 
 def start_sync(data_dir: str | os.PathLike, repo_id: str, every_minutes: float = 5, hf_api: Any = None):
@@ -117,13 +133,20 @@ def start_sync(data_dir: str | os.PathLike, repo_id: str, every_minutes: float =
     from huggingface_hub import CommitScheduler
 
     run = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
-    return CommitScheduler(repo_id=repo_id, repo_type="dataset", folder_path=data_dir, every=every_minutes,
-                           path_in_repo=f"{SYNC_FOLDER}/{run}", allow_patterns=[METADATA_FILENAME, "*/*.png"],
-                           hf_api=hf_api)
+    return CommitScheduler(
+        repo_id=repo_id,
+        repo_type="dataset",
+        folder_path=Path(data_dir),
+        every=every_minutes,
+        path_in_repo=f"{SYNC_FOLDER}/{run}",
+        allow_patterns=[METADATA_FILENAME, "*/*.png"],
+        hf_api=hf_api,
+    )
 
 
-def open_store(data_dir: str | os.PathLike, repo_id: str = "", every_minutes: float = 5
-               ) -> tuple[DrawingStore, str | None]:
+def open_store(
+    data_dir: str | os.PathLike, repo_id: str = "", every_minutes: float = 5
+) -> tuple[DrawingStore, str | None]:
     """The drawing store for an app: repaired after a crash and, when `repo_id` is given, synced to that Hub
     dataset repo in the background. Returns (store, the repo it syncs to, or None when it keeps drawings
     locally: no repo, or syncing could not start, e.g. offline or no token; that is logged, never raised)."""

@@ -44,7 +44,7 @@ class EvaluationReport:
         return len(self.true) + len(self.empty)
 
     def _top_k(self, k: int) -> float:
-        hits = sum(t in r[:k] for t, r in zip(self.true, self.ranked))
+        hits = sum(t in r[:k] for t, r in zip(self.true, self.ranked, strict=True))
         return hits / self.total if self.total else 0.0
 
     @property
@@ -62,20 +62,22 @@ class EvaluationReport:
         for index, label in enumerate(self.labels):
             support = self.true.count(index) + sum(1 for name in self.empty if name.split("/")[0] == label)
             guessed = predicted.count(index)
-            correct = sum(1 for t, p in zip(self.true, predicted) if t == p == index)
+            correct = sum(1 for t, p in zip(self.true, predicted, strict=True) if t == p == index)
             if support or guessed:
-                rows.append((label, correct / guessed if guessed else 0.0, correct / support if support else 0.0,
-                             support))
+                rows.append(
+                    (label, correct / guessed if guessed else 0.0, correct / support if support else 0.0, support)
+                )
         return rows
 
     def confused_pairs(self, most: int = 5) -> list[tuple[str, str, int]]:
         """(true label, predicted label, count) for the most frequent mistakes."""
-        mistakes = Counter((t, r[0]) for t, r in zip(self.true, self.ranked) if t != r[0])
+        mistakes = Counter((t, r[0]) for t, r in zip(self.true, self.ranked, strict=True) if t != r[0])
         return [(self.labels[t], self.labels[p], n) for (t, p), n in mistakes.most_common(most)]
 
 
-def evaluate_folder(folder: str | os.PathLike, recognizer, row: str | None = None,
-                    shape_folders_only: bool = False) -> EvaluationReport:
+def evaluate_folder(
+    folder: str | os.PathLike, recognizer, row: str | None = None, shape_folders_only: bool = False
+) -> EvaluationReport:
     """Run the recognizer on every DIR/<rune id>/*.png for the runes of `row` (None: its default row) it reads.
 
     A folder named after a shape the row reads counts as that shape's rune: DIR/fe/*.png are fehu in the Elder row,
@@ -122,8 +124,9 @@ class RejectionReport:
         return self.rejected / self.total if self.total else 0.0
 
 
-def evaluate_nonrunes(folder: str | os.PathLike, recognizer, batch_size: int = 512, row: str | None = None
-                      ) -> RejectionReport:
+def evaluate_nonrunes(
+    folder: str | os.PathLike, recognizer, batch_size: int = 512, row: str | None = None
+) -> RejectionReport:
     """How many images under `folder` (any depth, *.png) the recognizer rejects as "not a rune" of `row`."""
     root = Path(folder)
     if not root.is_dir():
@@ -139,7 +142,7 @@ def evaluate_nonrunes(folder: str | os.PathLike, recognizer, batch_size: int = 5
         except (UnidentifiedImageError, OSError, ValueError):
             report.unreadable += 1
     for start in range(0, len(tensors), batch_size):
-        for prediction in recognizer.predict_preprocessed(tensors[start:start + batch_size], row):
+        for prediction in recognizer.predict_preprocessed(tensors[start : start + batch_size], row):
             report.total += 1
             if prediction.is_rune:
                 report.accepted_as[prediction.rune] += 1
@@ -150,11 +153,15 @@ def evaluate_nonrunes(folder: str | os.PathLike, recognizer, batch_size: int = 5
 
 def format_report(report: EvaluationReport, rejection: RejectionReport | None = None) -> str:
     lines = [f"{'rune':<8} {'precision':>9} {'recall':>7} {'n':>4}"]
-    lines += [f"{label:<8} {precision:>9.3f} {recall:>7.3f} {support:>4}"
-              for label, precision, recall, support in report.per_label()]
+    lines += [
+        f"{label:<8} {precision:>9.3f} {recall:>7.3f} {support:>4}"
+        for label, precision, recall, support in report.per_label()
+    ]
     pairs = report.confused_pairs()
-    lines.append("most confused (true -> predicted): " +
-                 (", ".join(f"{t} -> {p} x{n}" for t, p, n in pairs) if pairs else "none"))
+    lines.append(
+        "most confused (true -> predicted): "
+        + (", ".join(f"{t} -> {p} x{n}" for t, p, n in pairs) if pairs else "none")
+    )
     if report.empty:
         lines.append(f"no ink in {len(report.empty)} image(s), counted as misses: {', '.join(report.empty[:10])}")
     if report.unreadable:
@@ -166,7 +173,9 @@ def format_report(report: EvaluationReport, rejection: RejectionReport | None = 
         lines.append(f"non-runes accepted, read as: {common}")
         if rejection.empty or rejection.unreadable:
             lines.append(f"non-runes skipped: {rejection.empty} without ink, {rejection.unreadable} unreadable")
-        lines.append(f"rejection: {rejection.rejection:.4f} (n={rejection.total}) at acceptance {report.acceptance:.4f}")
+        lines.append(
+            f"rejection: {rejection.rejection:.4f} (n={rejection.total}) at acceptance {report.acceptance:.4f}"
+        )
     lines.append(f"accuracy: {report.accuracy:.4f} (n={report.total})")
     return "\n".join(lines)
 
@@ -174,11 +183,18 @@ def format_report(report: EvaluationReport, rejection: RejectionReport | None = 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Evaluate a rune model on a labelled folder DIR/<rune id>/*.png.")
     parser.add_argument("folder", help="labelled folder, e.g. ../shared/real-runes/dev")
-    parser.add_argument("--model", default=os.environ.get("RUNES_MODEL") or None,
-                        help="model folder (default: $RUNES_MODEL, else the bundled model)")
+    parser.add_argument(
+        "--model",
+        default=os.environ.get("RUNES_MODEL") or None,
+        help="model folder (default: $RUNES_MODEL, else the bundled model)",
+    )
     parser.add_argument("--nonrunes", metavar="DIR", help="folder of non-rune images (any depth) to measure rejection")
-    parser.add_argument("--row", default=None, help="rune row to read in: younger (default), long-branch, short-twig, "
-                        "elder, or all (every row the model reads)")
+    parser.add_argument(
+        "--row",
+        default=None,
+        help="rune row to read in: younger (default), long-branch, short-twig, "
+        "elder, or all (every row the model reads)",
+    )
     args = parser.parse_args(argv)
     from runes.model import ModelLoadError, Recognizer
 

@@ -41,15 +41,20 @@ class Explanation:
     saliency: np.ndarray = field(repr=False)
     input_saliency: np.ndarray = field(repr=False)
     prediction: Prediction
-    label: str  # the output whose probability the saliency explains: a shape id, "other", "bluetooth" or a taught symbol
+    label: (
+        str  # the output whose probability the saliency explains: a shape id, "other", "bluetooth" or a taught symbol
+    )
 
 
 def _occluded(x: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    positions = [(row, col) for row in range(0, INPUT_SIZE - OCCLUSION_PATCH + 1, OCCLUSION_STRIDE)
-                 for col in range(0, INPUT_SIZE - OCCLUSION_PATCH + 1, OCCLUSION_STRIDE)]
+    positions = [
+        (row, col)
+        for row in range(0, INPUT_SIZE - OCCLUSION_PATCH + 1, OCCLUSION_STRIDE)
+        for col in range(0, INPUT_SIZE - OCCLUSION_PATCH + 1, OCCLUSION_STRIDE)
+    ]
     batch = np.repeat(x[None], len(positions), axis=0)
     for index, (row, col) in enumerate(positions):
-        batch[index, row:row + OCCLUSION_PATCH, col:col + OCCLUSION_PATCH] = 0.0
+        batch[index, row : row + OCCLUSION_PATCH, col : col + OCCLUSION_PATCH] = 0.0
     return batch, positions
 
 
@@ -60,9 +65,9 @@ def occlusion_map(recognizer: Recognizer, x: np.ndarray, output: int) -> np.ndar
     drops = base - recognizer.predict_tensors(batch)[:, output]
     total = np.zeros((INPUT_SIZE, INPUT_SIZE), np.float32)
     count = np.zeros_like(total)
-    for drop, (row, col) in zip(drops, positions):
-        total[row:row + OCCLUSION_PATCH, col:col + OCCLUSION_PATCH] += drop
-        count[row:row + OCCLUSION_PATCH, col:col + OCCLUSION_PATCH] += 1
+    for drop, (row, col) in zip(drops, positions, strict=True):
+        total[row : row + OCCLUSION_PATCH, col : col + OCCLUSION_PATCH] += drop
+        count[row : row + OCCLUSION_PATCH, col : col + OCCLUSION_PATCH] += 1
     return np.clip(total / np.maximum(count, 1), 0.0, None)
 
 
@@ -76,7 +81,11 @@ def explain(recognizer: Recognizer, image, row: str | None = None) -> Explanatio
     if placement.shrink == 1:  # also off the faint edges the resizing smeared
         saliency *= to_ink(image) > 0.1
     peak, grid_peak = float(saliency.max()), float(grid.max())
-    return Explanation(input=x[..., 0], feature_maps=recognizer.feature_maps(x),
-                       saliency=saliency / peak if peak > 0 else saliency,
-                       input_saliency=grid / grid_peak if grid_peak > 0 else grid,
-                       prediction=recognizer.predict_preprocessed([x], row)[0], label=recognizer.labels[output])
+    return Explanation(
+        input=x[..., 0],
+        feature_maps=recognizer.feature_maps(x),
+        saliency=saliency / peak if peak > 0 else saliency,
+        input_saliency=grid / grid_peak if grid_peak > 0 else grid,
+        prediction=recognizer.predict_preprocessed([x], row)[0],
+        label=recognizer.labels[output],
+    )

@@ -16,13 +16,28 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from runes.rows import ROW_IDS, ROWS, SHAPE_IDS, get_row
 from runes.nonrunes import EXTRA_LABELS
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION
+from runes.rows import ROW_IDS, ROWS, SHAPE_IDS, get_row
 
-__all__ = ["HF_PREFIX", "BUNDLED_MODEL_DIR", "MODEL_FILENAME", "CONFIG_FILENAME", "METRICS_FILENAME",
-           "CARD_FILENAME", "MODEL_FILES", "TAUGHT_KEY", "ROWS_KEY", "OLD_MODEL_ROWS", "MAX_SYMBOL_NAME",
-           "ModelLoadError", "symbol_name_problem", "read_config", "read_metrics", "load_keras_model"]
+__all__ = [
+    "HF_PREFIX",
+    "BUNDLED_MODEL_DIR",
+    "MODEL_FILENAME",
+    "CONFIG_FILENAME",
+    "METRICS_FILENAME",
+    "CARD_FILENAME",
+    "MODEL_FILES",
+    "TAUGHT_KEY",
+    "ROWS_KEY",
+    "OLD_MODEL_ROWS",
+    "MAX_SYMBOL_NAME",
+    "ModelLoadError",
+    "symbol_name_problem",
+    "read_config",
+    "read_metrics",
+    "load_keras_model",
+]
 
 HF_PREFIX = "hf://"  # a model source starting with this is a Hub repo: "hf://owner/name[@revision]" (runes.hub)
 BUNDLED_MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -35,7 +50,9 @@ TAUGHT_KEY = "taught"  # config.json: the labels of symbols taught by runes.teac
 ROWS_KEY = "rows"  # config.json: the rune rows a model reads; absent in models from before rows (Younger only)
 OLD_MODEL_ROWS = ["younger"]  # what a model without ROWS_KEY reads
 MAX_SYMBOL_NAME = 40  # characters in the name of a taught symbol
-_RUNE_IDS = sorted({rune.id for row in ROWS.values() for rune in row.runes} | set(SHAPE_IDS))  # names a symbol can't take
+_RUNE_IDS = sorted(
+    {rune.id for row in ROWS.values() for rune in row.runes} | set(SHAPE_IDS)
+)  # names a symbol can't take
 
 
 class ModelLoadError(RuntimeError):
@@ -74,8 +91,9 @@ def _check_taught(path: Path, labels: list[str], taught: object) -> list[str]:
         if problem:
             raise ModelLoadError(f"{path}: the taught symbol {problem}.")
         if name.casefold() in seen:
-            raise ModelLoadError(f"{path}: the taught symbols {seen[name.casefold()]!r} and {name!r} are the same "
-                                 "name.")
+            raise ModelLoadError(
+                f"{path}: the taught symbols {seen[name.casefold()]!r} and {name!r} are the same name."
+            )
         seen[name.casefold()] = name
         if name not in labels:
             raise ModelLoadError(f"{path}: the taught symbol {name!r} is not one of the 'labels'.")
@@ -85,17 +103,23 @@ def _check_taught(path: Path, labels: list[str], taught: object) -> list[str]:
 def _check_rows(path: Path, config: dict, labels: list[str]) -> list[str]:
     rows = config.get(ROWS_KEY, OLD_MODEL_ROWS)
     if not isinstance(rows, list) or not rows or not all(row in ROW_IDS for row in rows):
-        raise ModelLoadError(f"{path}: {ROWS_KEY!r} must be a list of row ids out of {', '.join(ROW_IDS)}; got {rows!r}.")
+        raise ModelLoadError(
+            f"{path}: {ROWS_KEY!r} must be a list of row ids out of {', '.join(ROW_IDS)}; got {rows!r}."
+        )
     if ROWS_KEY in config:
         for row in rows:
             missing = [shape for shape in get_row(row).shapes if shape not in labels]
             if missing:
-                raise ModelLoadError(f"{path}: the model reads the row {row!r} but has no label for its shapes "
-                                     f"{', '.join(missing)}.")
+                raise ModelLoadError(
+                    f"{path}: the model reads the row {row!r} but has no label for its shapes {', '.join(missing)}."
+                )
     thresholds = config.get("row_thresholds", {})
     if not isinstance(thresholds, dict) or not all(
-            row in rows and isinstance(value, (int, float)) and 0.0 <= value <= 1.0 for row, value in thresholds.items()):
-        raise ModelLoadError(f"{path}: row_thresholds must map the model's rows to numbers in [0, 1], got {thresholds!r}.")
+        row in rows and isinstance(value, (int, float)) and 0.0 <= value <= 1.0 for row, value in thresholds.items()
+    ):
+        raise ModelLoadError(
+            f"{path}: row_thresholds must map the model's rows to numbers in [0, 1], got {thresholds!r}."
+        )
     return rows
 
 
@@ -117,10 +141,14 @@ def read_config(folder: Path) -> dict:
     if repeated:
         raise ModelLoadError(f"{path}: 'labels' lists {', '.join(map(repr, repeated))} more than once.")
     taught = _check_taught(path, labels, config.get(TAUGHT_KEY, []))
-    unknown = [label for label in labels if label not in EXTRA_LABELS and label not in taught and label not in SHAPE_IDS]
+    unknown = [
+        label for label in labels if label not in EXTRA_LABELS and label not in taught and label not in SHAPE_IDS
+    ]
     if unknown:
-        raise ModelLoadError(f"{path}: {', '.join(map(repr, unknown))} {'is' if len(unknown) == 1 else 'are'} not a "
-                             f"rune shape of this package ({', '.join(SHAPE_IDS)}).")
+        raise ModelLoadError(
+            f"{path}: {', '.join(map(repr, unknown))} {'is' if len(unknown) == 1 else 'are'} not a "
+            f"rune shape of this package ({', '.join(SHAPE_IDS)})."
+        )
     _check_rows(path, config, labels)
     threshold = config.get("rune_threshold", 0.5)
     if not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:

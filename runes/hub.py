@@ -33,8 +33,19 @@ from runes.folder import (
 if TYPE_CHECKING:  # runes.model imports this module to load "hf://" sources, never the other way round
     from runes.model import Recognizer
 
-__all__ = ["HubError", "HubUnavailableError", "HF_PREFIX", "HUB_FILES", "parse_hf_source", "hf_source",
-           "download_model", "load_recognizer", "push_model", "model_card", "main"]
+__all__ = [
+    "HubError",
+    "HubUnavailableError",
+    "HF_PREFIX",
+    "HUB_FILES",
+    "parse_hf_source",
+    "hf_source",
+    "download_model",
+    "load_recognizer",
+    "push_model",
+    "model_card",
+    "main",
+]
 
 HUB_FILES = list(MODEL_FILES)  # model.keras, config.json, metrics.json, README.md
 
@@ -48,13 +59,15 @@ class HubUnavailableError(HubError):
 
 
 def parse_hf_source(source: str) -> tuple[str, str | None]:
-    """"hf://owner/name@rev" (or "owner/name@rev") -> ("owner/name", "rev"); revision None when not given."""
-    text = source[len(HF_PREFIX):] if source.startswith(HF_PREFIX) else source
+    """ "hf://owner/name@rev" (or "owner/name@rev") -> ("owner/name", "rev"); revision None when not given."""
+    text = source[len(HF_PREFIX) :] if source.startswith(HF_PREFIX) else source
     repo_id, _, revision = text.partition("@")
     repo_id = repo_id.strip().strip("/")
     parts = repo_id.split("/")
     if len(parts) != 2 or not all(parts):
-        raise HubError(f"{source!r} is not a Hub model reference; expected hf://owner/name or hf://owner/name@revision.")
+        raise HubError(
+            f"{source!r} is not a Hub model reference; expected hf://owner/name or hf://owner/name@revision."
+        )
     if "@" in text and not revision:
         raise HubError(f"{source!r} has an empty revision after '@'.")
     return repo_id, revision or None
@@ -81,32 +94,41 @@ def download_model(repo_id: str, revision: str | None = None, token: str | bool 
     try:
         path = snapshot_download(repo_id, revision=revision, allow_patterns=list(HUB_FILES), token=token)
     except GatedRepoError:
-        raise HubError(f"{where}: the repo is gated or private and the current token has no access. Accept its "
-                       "terms on huggingface.co and log in (HF_TOKEN or `hf auth login`).") from None
+        raise HubError(
+            f"{where}: the repo is gated or private and the current token has no access. Accept its "
+            "terms on huggingface.co and log in (HF_TOKEN or `hf auth login`)."
+        ) from None
     except RepositoryNotFoundError:
-        raise HubError(f"{where}: repository {repo_id!r} was not found on the Hub (check the name; if it is "
-                       "private, log in with a token that can read it).") from None
+        raise HubError(
+            f"{where}: repository {repo_id!r} was not found on the Hub (check the name; if it is "
+            "private, log in with a token that can read it)."
+        ) from None
     except RevisionNotFoundError:
-        raise HubError(f"{where}: revision {revision!r} was not found in {repo_id!r} "
-                       "(use an existing branch, tag or commit).") from None
+        raise HubError(
+            f"{where}: revision {revision!r} was not found in {repo_id!r} (use an existing branch, tag or commit)."
+        ) from None
     except HFValidationError as error:
         raise HubError(f"{where}: invalid repo id or revision ({error}).") from None
     except (LocalEntryNotFoundError, OfflineModeIsEnabled, ConnectionError) as error:
         offline = os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
         why = "offline mode is on (HF_HUB_OFFLINE=1)" if offline else "the Hub could not be reached"
-        raise HubUnavailableError(f"{where}: {why} and the model is not in the local cache "
-                                  f"({type(error).__name__}).") from None
+        raise HubUnavailableError(
+            f"{where}: {why} and the model is not in the local cache ({type(error).__name__})."
+        ) from None
     except HfHubHTTPError as error:
         status = getattr(getattr(error, "response", None), "status_code", None)
         if status in (401, 403):
-            raise HubError(f"{where}: not authorised (HTTP {status}); log in with a token that can read "
-                           f"{repo_id!r}.") from None
+            raise HubError(
+                f"{where}: not authorised (HTTP {status}); log in with a token that can read {repo_id!r}."
+            ) from None
         raise HubError(f"{where}: the Hub answered with an error (HTTP {status}).") from None
     folder = Path(path)
     missing = [name for name in (MODEL_FILENAME, CONFIG_FILENAME) if not (folder / name).is_file()]
     if missing:
-        raise HubError(f"{where}: the repo is missing {', '.join(missing)}; a rune model repo needs "
-                       f"{MODEL_FILENAME} and {CONFIG_FILENAME} (upload one with `python -m runes.hub push`).")
+        raise HubError(
+            f"{where}: the repo is missing {', '.join(missing)}; a rune model repo needs "
+            f"{MODEL_FILENAME} and {CONFIG_FILENAME} (upload one with `python -m runes.hub push`)."
+        )
     return folder
 
 
@@ -127,8 +149,14 @@ def load_recognizer(cls: type[Recognizer], source: str) -> Recognizer:
 # --------------------------------------------------------------------------- push
 
 
-def push_model(model_dir: str | os.PathLike, repo_id: str, private: bool = False, revision: str | None = None,
-               token: str | None = None, license: str = "mit"):
+def push_model(
+    model_dir: str | os.PathLike,
+    repo_id: str,
+    private: bool = False,
+    revision: str | None = None,
+    token: str | None = None,
+    license: str = "mit",
+):
     """Create the repo if needed (and the branch), then upload the model folder with a generated card."""
     from huggingface_hub import HfApi
 
@@ -150,8 +178,13 @@ def push_model(model_dir: str | os.PathLike, repo_id: str, private: bool = False
             if name != CARD_FILENAME and (folder / name).is_file():
                 shutil.copyfile(folder / name, staging_path / name)
         (staging_path / CARD_FILENAME).write_text(card, encoding="utf-8")
-        return api.upload_folder(repo_id=repo_id, repo_type="model", folder_path=staging_path, revision=revision,
-                                 commit_message=f"Upload rune model ({len(config['labels'])} labels)")
+        return api.upload_folder(
+            repo_id=repo_id,
+            repo_type="model",
+            folder_path=staging_path,
+            revision=revision,
+            commit_message=f"Upload rune model ({len(config['labels'])} labels)",
+        )
 
 
 # --------------------------------------------------------------------------- CLI
@@ -176,9 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "push":
-            info = push_model(args.model_dir, args.repo, private=args.private, revision=args.revision,
-                              license=args.license)
-            print(f"pushed {args.model_dir} to {hf_source(args.repo, args.revision)}: {getattr(info, 'commit_url', info)}")
+            info = push_model(
+                args.model_dir, args.repo, private=args.private, revision=args.revision, license=args.license
+            )
+            print(
+                f"pushed {args.model_dir} to {hf_source(args.repo, args.revision)}: {getattr(info, 'commit_url', info)}"
+            )
         else:
             repo_id, revision = parse_hf_source(args.source)
             folder = download_model(repo_id, revision)

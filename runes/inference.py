@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +20,7 @@ __all__ = ["NumpyForward", "UnsupportedModelError"]
 Step = Callable[[np.ndarray], np.ndarray]
 
 
-_blas_controller = None
+_blas_controller: Any = None  # threadpoolctl's controller for BLAS, False where there is none
 
 
 def _one_blas_thread():
@@ -64,7 +65,7 @@ def _conv3x3_same(kernel: np.ndarray, bias: np.ndarray) -> Step:
         n, h, w, c = x.shape
         padded = np.zeros((n, h + 2, w + 2, c), np.float32)
         padded[:, 1:-1, 1:-1] = x
-        patches = np.concatenate([padded[:, dy:dy + h, dx:dx + w] for dy in range(3) for dx in range(3)], axis=-1)
+        patches = np.concatenate([padded[:, dy : dy + h, dx : dx + w] for dy in range(3) for dx in range(3)], axis=-1)
         return (patches.reshape(n * h * w, 9 * c) @ matrix + bias).reshape(n, h, w, filters)
 
     return conv
@@ -72,8 +73,9 @@ def _conv3x3_same(kernel: np.ndarray, bias: np.ndarray) -> Step:
 
 def _max_pool_2x2(x: np.ndarray) -> np.ndarray:
     h, w = x.shape[1] // 2 * 2, x.shape[2] // 2 * 2
-    return np.maximum(np.maximum(x[:, 0:h:2, 0:w:2], x[:, 1:h:2, 0:w:2]),
-                      np.maximum(x[:, 0:h:2, 1:w:2], x[:, 1:h:2, 1:w:2]))
+    return np.maximum(
+        np.maximum(x[:, 0:h:2, 0:w:2], x[:, 1:h:2, 0:w:2]), np.maximum(x[:, 0:h:2, 1:w:2], x[:, 1:h:2, 1:w:2])
+    )
 
 
 class NumpyForward:
@@ -90,7 +92,7 @@ class NumpyForward:
         return x
 
     @classmethod
-    def from_keras(cls, model) -> "NumpyForward":
+    def from_keras(cls, model) -> NumpyForward:
         """Compile a Sequential-shaped functional Keras model (Conv2D/BN/ReLU/MaxPool/Flatten/Dense)."""
         steps: list[Step] = []
         pending_conv: tuple[np.ndarray, np.ndarray] | None = None  # a conv waiting for a BN to fold in
@@ -108,8 +110,12 @@ class NumpyForward:
                 continue
             if kind == "Conv2D":
                 flush()
-                if config.get("padding") != "same" or tuple(config.get("strides", (1, 1))) != (1, 1) \
-                        or tuple(config.get("dilation_rate", (1, 1))) != (1, 1) or config.get("groups", 1) != 1:
+                if (
+                    config.get("padding") != "same"
+                    or tuple(config.get("strides", (1, 1))) != (1, 1)
+                    or tuple(config.get("dilation_rate", (1, 1))) != (1, 1)
+                    or config.get("groups", 1) != 1
+                ):
                     raise UnsupportedModelError(f"{layer.name}: only stride-1 'same' convolutions are supported")
                 weights = layer.get_weights()
                 kernel = weights[0]
@@ -128,8 +134,11 @@ class NumpyForward:
             flush()
             if kind == "Activation" and config.get("activation") in _ACTIVATIONS:
                 steps.append(_ACTIVATIONS[config["activation"]])
-            elif kind == "MaxPooling2D" and tuple(config.get("pool_size", (2, 2))) == (2, 2) \
-                    and tuple(config.get("strides") or (2, 2)) == (2, 2):
+            elif (
+                kind == "MaxPooling2D"
+                and tuple(config.get("pool_size", (2, 2))) == (2, 2)
+                and tuple(config.get("strides") or (2, 2)) == (2, 2)
+            ):
                 steps.append(_max_pool_2x2)
             elif kind == "Flatten":
                 steps.append(lambda x: x.reshape(len(x), -1))

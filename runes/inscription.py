@@ -42,6 +42,7 @@ as an Inscription without runes, text "".
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -90,7 +91,9 @@ class RuneReading:
     """One rune of an inscription."""
 
     rune: str  # rune id in the row read, as in Prediction.rune
-    glyph: str  # the glyph as drawn: the row's form of the shape read (ᛐ for a short-twig týr), ᛌ / ᛧ for a short stroke
+    glyph: (
+        str  # the glyph as drawn: the row's form of the shape read (ᛐ for a short-twig týr), ᛌ / ᛧ for a short stroke
+    )
     confidence: float  # the model's probability for that shape (for ᛌ / ᛧ: for ísa, the lone stroke)
     box: Box  # (top, left, bottom, right) of its ink in the input image's pixels; bottom/right exclusive
     row: str = DEFAULT_ROW  # the rune row it was read in
@@ -164,13 +167,20 @@ def _components(mask: np.ndarray) -> tuple[list[tuple[np.ndarray, np.ndarray]], 
     order = np.argsort(root, kind="stable")  # runs grouped by component, components by their first run
     rows, starts, ends = rows[order], starts[order], ends[order]
     firsts = np.flatnonzero(np.diff(root[order], prepend=-1))  # each component's first run
-    boxes = np.stack([np.minimum.reduceat(rows, firsts), np.minimum.reduceat(starts, firsts),
-                      np.maximum.reduceat(rows, firsts) + 1, np.maximum.reduceat(ends, firsts)], axis=1)
+    boxes = np.stack(
+        [
+            np.minimum.reduceat(rows, firsts),
+            np.minimum.reduceat(starts, firsts),
+            np.maximum.reduceat(rows, firsts) + 1,
+            np.maximum.reduceat(ends, firsts),
+        ],
+        axis=1,
+    )
     lengths = ends - starts
     offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     pixel_rows, pixel_cols = np.repeat(rows, lengths), np.repeat(starts, lengths) + offsets
     bounds = np.cumsum(lengths)[firsts[1:] - 1]
-    return list(zip(np.split(pixel_rows, bounds), np.split(pixel_cols, bounds))), boxes
+    return list(zip(np.split(pixel_rows, bounds), np.split(pixel_cols, bounds), strict=True)), boxes
 
 
 def _is_strokes(unit: _Unit) -> bool:
@@ -180,7 +190,7 @@ def _is_strokes(unit: _Unit) -> bool:
     each pixel. Measured on ink maps: 2400 generated sketches (fattest pens included) are at least 4.3 pen
     widths tall, the 138 real drawings in ../shared/real-runes/dev at least 5.3; a dot or a filled blob
     1.2-1.7."""
-    ink = unit.mask[unit.top:unit.bottom, unit.left:unit.right]
+    ink = unit.mask[unit.top : unit.bottom, unit.left : unit.right]
     across = np.minimum(_run_lengths(ink), _run_lengths(ink.T).T)[ink]
     return unit.bottom - unit.top >= STROKE_LENGTH * float(np.median(across))
 
@@ -197,7 +207,7 @@ def _dilate(mask: np.ndarray) -> np.ndarray:
 
 def _stems(unit: _Unit, line: float) -> list[tuple[int, int]]:
     """Column bands (image columns, end exclusive) holding a long near-vertical stroke: a rune's stem."""
-    mask = unit.mask[unit.top:unit.bottom, unit.left:unit.right]
+    mask = unit.mask[unit.top : unit.bottom, unit.left : unit.right]
     wide = mask.copy()
     wide[:, 1:] |= mask[:, :-1]
     wide[:, :-1] |= mask[:, 1:]
@@ -207,24 +217,26 @@ def _stems(unit: _Unit, line: float) -> list[tuple[int, int]]:
         np.maximum(longest, current, out=longest)
     tall = np.concatenate([[False], longest >= STEM * line, [False]]).astype(np.int8)
     starts, ends = np.flatnonzero(np.diff(tall) == 1), np.flatnonzero(np.diff(tall) == -1)
-    return [(unit.left + int(a), unit.left + int(b)) for a, b in zip(starts, ends)]
+    return [(unit.left + int(a), unit.left + int(b)) for a, b in zip(starts, ends, strict=True)]
 
 
 def _cuts(unit: _Unit, line: float, stems: list[tuple[int, int]]) -> list[int]:
     """Columns inside a unit where two touching runes may meet: low-ink columns, and the columns
     between two stems."""
-    profile = unit.mask[:, unit.left:unit.right].sum(axis=0).astype(float)
+    profile = unit.mask[:, unit.left : unit.right].sum(axis=0).astype(float)
     margin = max(1, round(0.08 * line))
     spacing = max(1, round(0.1 * line))
     inner = range(margin, len(profile) - margin + 1)
-    minima = [x for x in inner if profile[x] <= profile[x - 1] and (x + 1 >= len(profile) or profile[x] <= profile[x + 1])]
+    minima = [
+        x for x in inner if profile[x] <= profile[x - 1] and (x + 1 >= len(profile) or profile[x] <= profile[x + 1])
+    ]
     kept: list[int] = []
     for x in sorted(minima, key=lambda x: profile[x]):
         if all(abs(x - k) >= spacing for k in kept):
             kept.append(x)
     cuts = {unit.left + x for x in kept}
     step = max(1, round(CUT_STEP * line))
-    for (first, _), (_, last) in zip(stems, stems[1:]):
+    for (first, _), (_, last) in itertools.pairwise(stems):
         cuts.update(range(first + 1, last, step))  # overlapping runes may meet inside either stem band
     for first, last in stems:  # a wide band: two stems overlapping
         if last - first > WIDE_STEM * line:
@@ -237,15 +249,42 @@ def _cuts(unit: _Unit, line: float, stems: list[tuple[int, int]]) -> list[int]:
 # hand: `python benchmarks/measure_aspect.py --write` regenerates this table (tests/test_inscription.py checks
 # that it is what the script measures).
 _ASPECT_RANGES: dict[str, tuple[float, float]] = {
-    "fe": (0.23, 0.85), "ur": (0.47, 1.01), "thurs": (0.35, 0.74), "as": (0.41, 0.96),
-    "reith": (0.3, 0.85), "kaun": (0.3, 0.87), "hagall": (0.56, 1.13), "nauthr": (0.29, 0.76),
-    "isa": (0.07, 0.46), "ar": (0.31, 0.71), "sol": (0.42, 1.09), "tyr": (0.45, 0.99),
-    "bjork": (0.37, 0.78), "mathr": (0.53, 1.02), "logr": (0.27, 0.68), "yr": (0.56, 0.98),
-    "as-short": (0.33, 0.74), "hagall-short": (0.21, 0.48), "nauthr-short": (0.29, 0.71), "ar-short": (0.32, 0.71),
-    "tyr-short": (0.25, 0.67), "bjork-short": (0.25, 0.73), "mathr-short": (0.17, 0.49), "ansuz": (0.38, 0.87),
-    "kaunan": (0.35, 1.03), "gebo": (0.55, 1.32), "wunjo": (0.35, 0.83), "hagalaz": (0.56, 1.15),
-    "jera": (0.43, 1.06), "eihwaz": (0.38, 0.94), "perth": (0.39, 0.88), "sowilo": (0.37, 0.86),
-    "ehwaz": (0.55, 1.13), "mannaz": (0.56, 1.14), "ingwaz": (0.52, 1.12), "dagaz": (0.54, 1.21),
+    "fe": (0.23, 0.85),
+    "ur": (0.47, 1.01),
+    "thurs": (0.35, 0.74),
+    "as": (0.41, 0.96),
+    "reith": (0.3, 0.85),
+    "kaun": (0.3, 0.87),
+    "hagall": (0.56, 1.13),
+    "nauthr": (0.29, 0.76),
+    "isa": (0.07, 0.46),
+    "ar": (0.31, 0.71),
+    "sol": (0.42, 1.09),
+    "tyr": (0.45, 0.99),
+    "bjork": (0.37, 0.78),
+    "mathr": (0.53, 1.02),
+    "logr": (0.27, 0.68),
+    "yr": (0.56, 0.98),
+    "as-short": (0.33, 0.74),
+    "hagall-short": (0.21, 0.48),
+    "nauthr-short": (0.29, 0.71),
+    "ar-short": (0.32, 0.71),
+    "tyr-short": (0.25, 0.67),
+    "bjork-short": (0.25, 0.73),
+    "mathr-short": (0.17, 0.49),
+    "ansuz": (0.38, 0.87),
+    "kaunan": (0.35, 1.03),
+    "gebo": (0.55, 1.32),
+    "wunjo": (0.35, 0.83),
+    "hagalaz": (0.56, 1.15),
+    "jera": (0.43, 1.06),
+    "eihwaz": (0.38, 0.94),
+    "perth": (0.39, 0.88),
+    "sowilo": (0.37, 0.86),
+    "ehwaz": (0.55, 1.13),
+    "mannaz": (0.56, 1.14),
+    "ingwaz": (0.52, 1.12),
+    "dagaz": (0.54, 1.21),
     "othala": (0.56, 1.13),
 }
 
@@ -254,8 +293,10 @@ def _aspect_table() -> np.ndarray:
     """_ASPECT_RANGES as an array in SHAPE_IDS order, shape (shapes, 2)."""
     missing = [shape for shape in SHAPE_IDS if shape not in _ASPECT_RANGES]
     if missing:
-        raise RuntimeError(f"runes/inscription.py has no width range for {', '.join(missing)}: run "
-                           "`python benchmarks/measure_aspect.py --write` to measure the table again.")
+        raise RuntimeError(
+            f"runes/inscription.py has no width range for {', '.join(missing)}: run "
+            "`python benchmarks/measure_aspect.py --write` to measure the table again."
+        )
     return np.array([_ASPECT_RANGES[shape] for shape in SHAPE_IDS])
 
 
@@ -269,30 +310,39 @@ def _nearest_stem(unit: _Unit, line: float, stems: list[tuple[int, int]]) -> np.
     """For each ink pixel of the unit, 1 + the index of the stem it reaches first along the ink (8-connected
     steps from the stem band's ink); 0 for ink no stem reaches and for background. Full image size.
     Bands wider than WIDE_STEM line heights (two overlapping stems) seed nothing."""
-    ink = unit.mask[unit.top:unit.bottom, unit.left:unit.right]
-    label = np.zeros(ink.shape, np.int16)
+    ink = unit.mask[unit.top : unit.bottom, unit.left : unit.right]
+    label: np.ndarray = np.zeros(ink.shape, np.int16)
     for k, (first, last) in enumerate(stems):
         if last - first <= WIDE_STEM * line:
-            band = label[:, first - unit.left:last - unit.left]
-            band[ink[:, first - unit.left:last - unit.left]] = k + 1
+            band = label[:, first - unit.left : last - unit.left]
+            band[ink[:, first - unit.left : last - unit.left]] = k + 1
     while True:
         grown = label.copy()
         for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)):
             shifted = np.zeros_like(label)
-            shifted[max(dy, 0):label.shape[0] + min(dy, 0), max(dx, 0):label.shape[1] + min(dx, 0)] = \
-                label[max(-dy, 0):label.shape[0] + min(-dy, 0), max(-dx, 0):label.shape[1] + min(-dx, 0)]
+            shifted[max(dy, 0) : label.shape[0] + min(dy, 0), max(dx, 0) : label.shape[1] + min(dx, 0)] = label[
+                max(-dy, 0) : label.shape[0] + min(-dy, 0), max(-dx, 0) : label.shape[1] + min(-dx, 0)
+            ]
             take = (grown == 0) & ink & (shifted > 0)
             grown[take] = shifted[take]
         if (grown == label).all():
             break
         label = grown
     full = np.zeros(unit.mask.shape, np.int16)
-    full[unit.top:unit.bottom, unit.left:unit.right] = label
+    full[unit.top : unit.bottom, unit.left : unit.right] = label
     return full
 
 
-def _piece(unit: _Unit, line: float, stems: list[tuple[int, int]], nearest: np.ndarray, start: int, end: int,
-           first: bool, last: bool) -> np.ndarray:
+def _piece(
+    unit: _Unit,
+    line: float,
+    stems: list[tuple[int, int]],
+    nearest: np.ndarray,
+    start: int,
+    end: int,
+    first: bool,
+    last: bool,
+) -> np.ndarray:
     """The ink of the piece between columns start and end, plus the ink up to SHARE line heights beyond a
     cut (not the unit's edges) that reaches one of the piece's own stems first along the ink: the arm of
     an overlapping rune that reaches past the cut into its neighbour's columns. The neighbour keeps it too."""
@@ -304,9 +354,9 @@ def _piece(unit: _Unit, line: float, stems: list[tuple[int, int]], nearest: np.n
         return mask
     window = np.zeros(unit.mask.shape[1], bool)
     if not first:
-        window[max(unit.left, start - share):start] = True
+        window[max(unit.left, start - share) : start] = True
     if not last:
-        window[end:min(unit.right, end + share)] = True
+        window[end : min(unit.right, end + share)] = True
     mask |= unit.mask & window[None, :] & np.isin(nearest, own)
     return mask
 
@@ -380,14 +430,14 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
     if line < MIN_LINE_HEIGHT or specks > NOISE_SPECKS * is_tall.sum():  # specks or noise: nothing to read
         return _inscription([])
     parts = []
-    for (rows, cols), (top, left, bottom, right) in zip(components, spans.tolist()):
+    for (rows, cols), (top, left, bottom, right) in zip(components, spans.tolist(), strict=True):
         part = _Unit(np.zeros_like(mask), top, left, bottom, right)
         part.mask[rows, cols] = True
         parts.append(part)
-    tall = [part for part, flag in zip(parts, is_tall) if flag]
+    tall = [part for part, flag in zip(parts, is_tall, strict=True) if flag]
     line_middle = (np.median([p.top for p in tall]) + np.median([p.bottom for p in tall])) / 2
     units, dots = list(tall), []
-    for part in (part for part, flag in zip(parts, is_tall) if not flag):
+    for part in (part for part, flag in zip(parts, is_tall, strict=True) if not flag):
         overlaps = [min(part.right, u.right) - max(part.left, u.left) for u in tall]
         host = int(np.argmax(overlaps))
         if overlaps[host] >= 0.5 * (part.right - part.left):  # inside a rune's columns: part of it
@@ -411,7 +461,7 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
         words[-1].append(unit)
         reach = max(reach, unit.right)
     factor = _scale(image, ink)
-    height, width = (np.shape(image)[:2] if not isinstance(image, Image.Image) else image.size[::-1])
+    height, width = np.shape(image)[:2] if not isinstance(image, Image.Image) else image.size[::-1]
     the_row = get_row(row)
     shapes = [(shape, rune) for shape, rune in the_row.shapes.items() if shape in recognizer.labels]
     columns = [recognizer.labels.index(shape) for shape, _ in shapes]
@@ -420,7 +470,9 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
     masks = [mask for _, unit_masks, _ in pieces for mask in unit_masks]
     stems = np.array([count for _, _, counts in pieces for count in counts])[:, None]
     boxes = [_box(mask) for mask in masks]
-    crops = [np.pad(np.where(_dilate(m), ink, 0.0)[t:b, left:r], 2) for m, (t, left, b, r) in zip(masks, boxes)]
+    crops = [
+        np.pad(np.where(_dilate(m), ink, 0.0)[t:b, left:r], 2) for m, (t, left, b, r) in zip(masks, boxes, strict=True)
+    ]
     probabilities = recognizer.predict_tensors(np.stack([preprocess(c) for c in crops])).astype(np.float64)
     probabilities = probabilities[:, columns]
     aspect = np.array([(r - left) / max(b - t, MIN_PIECE_HEIGHT * line) for t, left, b, r in boxes])[:, None]
@@ -430,13 +482,13 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
     joint -= STEM_COST * np.maximum(stems - _STEMS[None, table], 0)
     readings: list[list[RuneReading]] = []
     start = 0
-    units = iter(pieces)
+    unit_pieces = iter(pieces)
     for word in words:
         readings.append([])
-        for spans, unit_masks, _ in (next(units) for _ in word):
-            chosen = list(range(start, start + len(spans)))
-            if len(spans) > 1:  # pieces of a wide unit: the best tiling by classifier and width
-                path = _best_path(spans, joint[chosen].max(axis=1) - PIECE_COST)
+        for unit_spans, _, _ in (next(unit_pieces) for _ in word):
+            chosen = list(range(start, start + len(unit_spans)))
+            if len(unit_spans) > 1:  # pieces of a wide unit: the best tiling by classifier and width
+                path = _best_path(unit_spans, joint[chosen].max(axis=1) - PIECE_COST)
                 chosen = [start + s for s in path] if path else chosen[:1]
             for index in chosen:
                 label = int(joint[index].argmax() if len(spans) > 1 else probabilities[index].argmax())
@@ -444,7 +496,12 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
                 glyph = _glyph(the_row, shape, rune)
                 short = bottom - top < SHORT_TWIG * line
                 lone = the_row.lone_stroke(0.0 if (top + bottom) / 2 < line_middle else 1.0)
-                if lone and "isa" in the_row.shapes and short and (shape == "isa" or right - left <= 0.35 * (bottom - top)):
+                if (
+                    lone
+                    and "isa" in the_row.shapes
+                    and short
+                    and (shape == "isa" or right - left <= 0.35 * (bottom - top))
+                ):
                     rune, label = lone, [s for s, _ in shapes].index("isa")  # a lone short stroke: ᛌ or ᛧ
                     glyph = str(the_row.rune(rune).short_twig_glyph)
                 box = (top * factor, left * factor, min(height, bottom * factor), min(width, right * factor))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,17 +26,28 @@ from runes.folder import (
     read_config,
 )
 from runes.inference import NumpyForward, UnsupportedModelError
-from runes.preprocess import INPUT_SIZE, place, preprocess
 from runes.prediction import Outputs, Prediction, lone_stroke_place
+from runes.preprocess import INPUT_SIZE, place, preprocess
 
-__all__ = ["build_model", "Recognizer", "Prediction", "ModelLoadError", "BUNDLED_MODEL_DIR",
-           "MODEL_FILENAME", "CONFIG_FILENAME"]
+__all__ = [
+    "build_model",
+    "Recognizer",
+    "Prediction",
+    "ModelLoadError",
+    "BUNDLED_MODEL_DIR",
+    "MODEL_FILENAME",
+    "CONFIG_FILENAME",
+]
 
 NUMPY_MAX_BATCH = 32  # batches up to this size use the numpy forward pass, larger ones the TensorFlow graph
 
 
-def build_model(input_shape: tuple[int, int, int] = (INPUT_SIZE, INPUT_SIZE, 1), num_classes: int = 16,
-                filters: int = 16, dropout: float = 0.3):
+def build_model(
+    input_shape: tuple[int, int, int] = (INPUT_SIZE, INPUT_SIZE, 1),
+    num_classes: int = 16,
+    filters: int = 16,
+    dropout: float = 0.3,
+):
     """A small VGG-style CNN as a functional Keras model (softmax output).
 
     One conv at full resolution, then two blocks of two convs; each block halves the
@@ -90,14 +102,15 @@ class Recognizer:
             input_signature=[tf.TensorSpec([None, INPUT_SIZE, INPUT_SIZE, 1], tf.float32)],
             reduce_retracing=True,
         )
-        self._blocks = None  # a Keras model that outputs every conv block's activations, made on first use
+        self.hub_commit = ""  # the Hub commit it was downloaded at (set by runes.hub), or ""
+        self._blocks: Any = None  # a Keras model that outputs every conv block's activations, made on first use
         try:
             self._numpy_forward: NumpyForward | None = NumpyForward.from_keras(model)
         except UnsupportedModelError:
             self._numpy_forward = None
 
     @classmethod
-    def load(cls, source: str | os.PathLike | None = None) -> "Recognizer":
+    def load(cls, source: str | os.PathLike | None = None) -> Recognizer:
         """Load a model folder: None for the bundled model, a local folder path, or "hf://owner/name[@rev]"."""
         if isinstance(source, str) and source.startswith(HF_PREFIX):
             from runes import hub
@@ -113,7 +126,7 @@ class Recognizer:
         return cls(model, config["labels"], source=name, config=config)
 
     @classmethod
-    def load_with_fallback(cls, source: str | os.PathLike | None = None) -> tuple["Recognizer", str]:
+    def load_with_fallback(cls, source: str | os.PathLike | None = None) -> tuple[Recognizer, str]:
         """Like `load`, but an unreachable Hub (offline, nothing cached) falls back to the bundled model.
 
         Returns (recognizer, note): the note says in words which model runs and why. Other errors
@@ -127,7 +140,7 @@ class Recognizer:
             recognizer = cls.load(None)
             return recognizer, f"Using the bundled model because {error}"
         if isinstance(source, str) and source.startswith(HF_PREFIX):
-            commit = getattr(recognizer, "hub_commit", "")
+            commit = recognizer.hub_commit
             return recognizer, f"Using {recognizer.source} from the Hugging Face Hub (commit {commit[:10]})."
         return recognizer, f"Using the {recognizer.source}." if source is None else f"Using {recognizer.source}."
 
@@ -184,8 +197,10 @@ class Recognizer:
 
             pools = [layer for layer in self.model.layers if layer.name.startswith("pool")]
             if not pools:
-                raise ValueError(f"{self.source} has no pooling layers named pool0, pool1...: not a build_model() "
-                                 "network, so its conv blocks are unknown.")
+                raise ValueError(
+                    f"{self.source} has no pooling layers named pool0, pool1...: not a build_model() "
+                    "network, so its conv blocks are unknown."
+                )
             self._blocks = keras.Model(self.model.input, [layer.input for layer in pools])
         maps = self._blocks(np.asarray(x, np.float32)[None], training=False)
         return [np.asarray(block)[0] for block in (maps if isinstance(maps, (list, tuple)) else [maps])]

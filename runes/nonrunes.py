@@ -14,6 +14,7 @@ The Bluetooth logo, a bind rune of ᚼ (h) and ᛒ (b) for Harald Bluetooth, get
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 
 import numpy as np
@@ -21,8 +22,17 @@ import numpy as np
 from runes.alphabet import Template, _arc, _line
 from runes.sketches import SketchStyle, render_template
 
-__all__ = ["NOT_A_RUNE", "BLUETOOTH", "EXTRA_LABELS", "NON_RUNE_TEMPLATES", "BLUETOOTH_TEMPLATES", "draw_nonrune",
-           "draw_bluetooth", "random_scribble", "draw_extra"]
+__all__ = [
+    "NOT_A_RUNE",
+    "BLUETOOTH",
+    "EXTRA_LABELS",
+    "NON_RUNE_TEMPLATES",
+    "BLUETOOTH_TEMPLATES",
+    "draw_nonrune",
+    "draw_bluetooth",
+    "random_scribble",
+    "draw_extra",
+]
 
 NOT_A_RUNE = "other"  # model label for anything that is not a rune
 BLUETOOTH = "bluetooth"  # model label for the Bluetooth logo, the ᚼ+ᛒ bind rune
@@ -32,27 +42,56 @@ _CIRCLE = _arc(0.5, 0.5, 0.48, 0.48, -90, 270, n=21)
 
 NON_RUNE_TEMPLATES: dict[str, tuple[Template, ...]] = {
     "circle": ((_CIRCLE,), (_arc(0.5, 0.5, 0.48, 0.3, -90, 270, n=21),)),
-    "circle with cross": ((_CIRCLE, _line((0.5, 0.02), (0.5, 0.98)), _line((0.02, 0.5), (0.98, 0.5))),
-                          (_CIRCLE, _line((0.16, 0.16), (0.84, 0.84)), _line((0.84, 0.16), (0.16, 0.84)))),
-    "square": ((_line((0.1, 0.1), (0.9, 0.1), (0.9, 0.9), (0.1, 0.9), (0.1, 0.1)),),
-               (_line((0.1, 0.1), (0.9, 0.1), (0.9, 0.9), (0.1, 0.9), (0.1, 0.1)),
-                _line((0.1, 0.5), (0.9, 0.5)))),
-    "triangle": ((_line((0.5, 0.05), (0.95, 0.9), (0.05, 0.9), (0.5, 0.05)),),
-                 (_line((0.05, 0.1), (0.95, 0.1), (0.5, 0.95), (0.05, 0.1)),)),
+    "circle with cross": (
+        (_CIRCLE, _line((0.5, 0.02), (0.5, 0.98)), _line((0.02, 0.5), (0.98, 0.5))),
+        (_CIRCLE, _line((0.16, 0.16), (0.84, 0.84)), _line((0.84, 0.16), (0.16, 0.84))),
+    ),
+    "square": (
+        (_line((0.1, 0.1), (0.9, 0.1), (0.9, 0.9), (0.1, 0.9), (0.1, 0.1)),),
+        (_line((0.1, 0.1), (0.9, 0.1), (0.9, 0.9), (0.1, 0.9), (0.1, 0.1)), _line((0.1, 0.5), (0.9, 0.5))),
+    ),
+    "triangle": (
+        (_line((0.5, 0.05), (0.95, 0.9), (0.05, 0.9), (0.5, 0.05)),),
+        (_line((0.05, 0.1), (0.95, 0.1), (0.5, 0.95), (0.05, 0.1)),),
+    ),
     "star": ((_line((0.5, 0.0), (0.79, 0.9), (0.02, 0.35), (0.98, 0.35), (0.21, 0.9), (0.5, 0.0)),),),
     "heart": (((*_arc(0.28, 0.3, 0.22, 0.22, 0, -180), (0.5, 0.95), *_arc(0.72, 0.3, 0.22, 0.22, 0, -180)[::-1]),),),
-    "spiral": ((tuple((0.5 + 0.05 * t * math.cos(t), 0.5 + 0.05 * t * math.sin(t))
-                      for t in np.linspace(0.0, 3.2 * math.pi, 30)),),),
-    "wave": ((tuple((x, 0.5 + 0.25 * math.sin(2 * math.pi * 1.5 * x)) for x in np.linspace(0, 1, 20)),),
-             (_line((0.0, 0.6), (0.2, 0.3), (0.4, 0.6), (0.6, 0.3), (0.8, 0.6), (1.0, 0.3)),)),
-    "equals": ((_line((0.05, 0.35), (0.95, 0.35)), _line((0.05, 0.65), (0.95, 0.65))),
-               (_line((0.05, 0.2), (0.95, 0.2)), _line((0.05, 0.5), (0.95, 0.5)), _line((0.05, 0.8), (0.95, 0.8)))),
-    "hash": ((_line((0.35, 0.0), (0.3, 1.0)), _line((0.7, 0.0), (0.65, 1.0)),
-              _line((0.05, 0.33), (0.95, 0.33)), _line((0.05, 0.67), (0.95, 0.67))),),
+    "spiral": (
+        (
+            tuple(
+                (0.5 + 0.05 * t * math.cos(t), 0.5 + 0.05 * t * math.sin(t))
+                for t in np.linspace(0.0, 3.2 * math.pi, 30)
+            ),
+        ),
+    ),
+    "wave": (
+        (tuple((x, 0.5 + 0.25 * math.sin(2 * math.pi * 1.5 * x)) for x in np.linspace(0, 1, 20)),),
+        (_line((0.0, 0.6), (0.2, 0.3), (0.4, 0.6), (0.6, 0.3), (0.8, 0.6), (1.0, 0.3)),),
+    ),
+    "equals": (
+        (_line((0.05, 0.35), (0.95, 0.35)), _line((0.05, 0.65), (0.95, 0.65))),
+        (_line((0.05, 0.2), (0.95, 0.2)), _line((0.05, 0.5), (0.95, 0.5)), _line((0.05, 0.8), (0.95, 0.8))),
+    ),
+    "hash": (
+        (
+            _line((0.35, 0.0), (0.3, 1.0)),
+            _line((0.7, 0.0), (0.65, 1.0)),
+            _line((0.05, 0.33), (0.95, 0.33)),
+            _line((0.05, 0.67), (0.95, 0.67)),
+        ),
+    ),
     "plus": ((_line((0.5, 0.05), (0.5, 0.95)), _line((0.05, 0.5), (0.95, 0.5))),),
-    "smiley": ((_CIRCLE, _arc(0.5, 0.5, 0.26, 0.22, 20, 160), _line((0.35, 0.33), (0.36, 0.36)),
-                _line((0.65, 0.33), (0.66, 0.36))),),
-    "infinity": ((tuple((0.5 + 0.48 * math.sin(t), 0.5 + 0.25 * math.sin(2 * t)) for t in np.linspace(0, 2 * math.pi, 25)),),),
+    "smiley": (
+        (
+            _CIRCLE,
+            _arc(0.5, 0.5, 0.26, 0.22, 20, 160),
+            _line((0.35, 0.33), (0.36, 0.36)),
+            _line((0.65, 0.33), (0.66, 0.36)),
+        ),
+    ),
+    "infinity": (
+        (tuple((0.5 + 0.48 * math.sin(t), 0.5 + 0.25 * math.sin(2 * t)) for t in np.linspace(0, 2 * math.pi, 25)),),
+    ),
     "arrow": ((_line((0.0, 0.5), (1.0, 0.5)), _line((0.7, 0.25), (1.0, 0.5), (0.7, 0.75))),),
     "A": ((_line((0.05, 1.0), (0.5, 0.0), (0.95, 1.0)), _line((0.25, 0.6), (0.75, 0.6))),),
     "C": ((_arc(0.55, 0.5, 0.45, 0.5, -50, -310, n=15),),),
@@ -98,7 +137,7 @@ def _has_stem(strokes: list[np.ndarray]) -> bool:
     points = np.concatenate(strokes)
     height = float(np.ptp(points[:, 1])) or 1.0
     for stroke in strokes:
-        for (x0, y0), (x1, y1) in zip(stroke[:-1], stroke[1:]):
+        for (x0, y0), (x1, y1) in itertools.pairwise(stroke):
             if abs(y1 - y0) > 0.55 * height and abs(x1 - x0) < 0.6 * abs(y1 - y0):
                 return True
     return False
@@ -113,7 +152,10 @@ def random_scribble(rng: np.random.Generator) -> Template:
             return tuple(tuple((float(x), float(y)) for x, y in stroke) for stroke in strokes)
 
 
-def draw_nonrune(rng: np.random.Generator, style: SketchStyle = SketchStyle()) -> np.ndarray:
+_DEFAULT_STYLE = SketchStyle()
+
+
+def draw_nonrune(rng: np.random.Generator, style: SketchStyle = _DEFAULT_STYLE) -> np.ndarray:
     """A hand-drawn non-rune: a symbol/letter template (half the time) or a random scribble."""
     if rng.random() < 0.5:
         return render_template(_TEMPLATE_LIST[int(rng.integers(len(_TEMPLATE_LIST)))], rng, style)
@@ -121,12 +163,12 @@ def draw_nonrune(rng: np.random.Generator, style: SketchStyle = SketchStyle()) -
     return render_template(random_scribble(rng), rng, dataclasses.replace(style, point_jitter=0.0))
 
 
-def draw_bluetooth(rng: np.random.Generator, style: SketchStyle = SketchStyle()) -> np.ndarray:
+def draw_bluetooth(rng: np.random.Generator, style: SketchStyle = _DEFAULT_STYLE) -> np.ndarray:
     """A hand-drawn Bluetooth logo (the ᚼ+ᛒ bind rune)."""
     return render_template(BLUETOOTH_TEMPLATES[int(rng.integers(len(BLUETOOTH_TEMPLATES)))], rng, style)
 
 
-def draw_extra(label: str, rng: np.random.Generator, style: SketchStyle = SketchStyle()) -> np.ndarray:
+def draw_extra(label: str, rng: np.random.Generator, style: SketchStyle = _DEFAULT_STYLE) -> np.ndarray:
     """A hand-drawn sketch for one of EXTRA_LABELS."""
     if label == BLUETOOTH:
         return draw_bluetooth(rng, style)

@@ -70,8 +70,11 @@ class Prediction:
 def lone_stroke_place(placement: Placement, row: str) -> float | None:
     """Where a short narrow mark sits in the image (0 = top, 1 = bottom) when the row reads one as ᛌ or ᛧ; else None."""
     top, left, bottom, right = placement.box
-    lone = (get_row(row).forms == "short" and bottom - top < LONE_STROKE * placement.ink_height
-            and right - left <= LONE_WIDTH * (bottom - top))
+    lone = (
+        get_row(row).forms == "short"
+        and bottom - top < LONE_STROKE * placement.ink_height
+        and right - left <= LONE_WIDTH * (bottom - top)
+    )
     return (top + bottom) / 2 / placement.ink_height if lone else None
 
 
@@ -87,15 +90,25 @@ class Outputs:
         self.rows = list(config.get(ROWS_KEY, OLD_MODEL_ROWS))
         self.default_row = DEFAULT_ROW if DEFAULT_ROW in self.rows else self.rows[0]
         # Per row: the output index of each of its shapes the model has, and the rune each is read as.
-        self._rows = {row: [(self.labels.index(shape), shape, rune) for shape, rune in get_row(row).shapes.items()
-                            if shape in self.labels] for row in self.rows}
+        self._rows = {
+            row: [
+                (self.labels.index(shape), shape, rune)
+                for shape, rune in get_row(row).shapes.items()
+                if shape in self.labels
+            ]
+            for row in self.rows
+        }
         self._row_shapes = {row: {shape for _, shape, _ in shapes} for row, shapes in self._rows.items()}
-        self._row_runes = {row: [rune.id for rune in get_row(row).runes if any(r == rune.id for _, _, r in shapes)]
-                           for row, shapes in self._rows.items()}
+        self._row_runes = {
+            row: [rune.id for rune in get_row(row).runes if any(r == rune.id for _, _, r in shapes)]
+            for row, shapes in self._rows.items()
+        }
         # Per row, made once for the hot path: the columns of its shapes, and a 0/1 matrix that sums them per rune.
         self._row_columns = {row: np.array([index for index, _, _ in shapes]) for row, shapes in self._rows.items()}
-        self._row_sums = {row: np.array([[float(r == rune) for rune in self._row_runes[row]] for _, _, r in shapes])
-                          for row, shapes in self._rows.items()}
+        self._row_sums = {
+            row: np.array([[float(r == rune) for rune in self._row_runes[row]] for _, _, r in shapes])
+            for row, shapes in self._rows.items()
+        }
         self._taught_indices = [self.labels.index(label) for label in self.taught_labels]
         # "other" and "bluetooth": a taught symbol must beat them (and the runes together) to win.
         self._extra_indices = [index for index, label in enumerate(self.labels) if label in EXTRA_LABELS]
@@ -115,8 +128,10 @@ class Outputs:
         except KeyError as error:  # a bad argument: a ValueError, like a row this model does not read
             raise ValueError(error.args[0]) from None
         if row not in self.rows:
-            raise ValueError(f"This model reads the rows {', '.join(self.rows)}, not {row!r}: it was trained before "
-                             "that row was added. Retrain it (python -m runes.train) or load the bundled model.")
+            raise ValueError(
+                f"This model reads the rows {', '.join(self.rows)}, not {row!r}: it was trained before "
+                "that row was added. Retrain it (python -m runes.train) or load the bundled model."
+            )
         return row
 
     def row_runes(self, row: str | None = None) -> list[str]:
@@ -132,7 +147,7 @@ class Outputs:
         shape_probabilities = probabilities[self._row_columns[row]]
         rune_probability = float(shape_probabilities.sum())
         per_rune = shape_probabilities @ self._row_sums[row] / max(rune_probability, 1e-12)
-        by_rune = dict(zip(self._row_runes[row], per_rune.tolist()))
+        by_rune = dict(zip(self._row_runes[row], per_rune.tolist(), strict=True))
         best_shape = shapes[int(np.argmax(shape_probabilities))]
         rune = best_shape[2]
         threshold = self._row_thresholds.get(row, self.rune_threshold)
@@ -146,7 +161,7 @@ class Outputs:
         if self._taught_indices:
             # A taught symbol wins when its output beats the runes together and every other output.
             taught = probabilities[self._taught_indices]
-            symbols = {label: float(p) for label, p in zip(self.taught_labels, taught)}
+            symbols = {label: float(p) for label, p in zip(self.taught_labels, taught, strict=True)}
             best = int(np.argmax(taught))
             rivals = [total, *probabilities[self._extra_indices], *np.delete(taught, best)]
             if taught[best] > max(rivals):
@@ -155,8 +170,11 @@ class Outputs:
         is_rune = total >= threshold and in_row and plain
         # A short narrow mark in a row that writes ᛌ and ᛧ so: one of them, when the row reads it best as ᛁ or
         # the model calls it no rune at all (a short stroke cut square reads as a blob); another rune stays so.
-        lone = get_row(row).lone_stroke(frame) if frame is not None and plain and (
-            best_shape[1] == "isa" or not is_rune) else None
+        lone = (
+            get_row(row).lone_stroke(frame)
+            if frame is not None and plain and (best_shape[1] == "isa" or not is_rune)
+            else None
+        )
         if lone:  # ᛌ or ᛧ: the stroke takes íss's probability
             rune, is_rune = lone, True
             by_rune = {(lone if label == "isa" else label): p for label, p in by_rune.items()}
@@ -165,8 +183,16 @@ class Outputs:
         if not is_rune and not in_row and total >= threshold and plain:  # a clear rune of another row: which
             other_row, other_rune = row_of_shape(strongest)
             elsewhere = (other_row.id, other_rune)
-        return Prediction(rune=rune, confidence=float(by_rune[rune]),
-                          probabilities={label: float(p) for label, p in by_rune.items()},
-                          is_rune=is_rune, rune_probability=rune_probability, bluetooth=bool(bluetooth),
-                          symbol=symbol, symbols=symbols, row=row, shape=best_shape[1], elsewhere=elsewhere)
-
+        return Prediction(
+            rune=rune,
+            confidence=float(by_rune[rune]),
+            probabilities={label: float(p) for label, p in by_rune.items()},
+            is_rune=is_rune,
+            rune_probability=rune_probability,
+            bluetooth=bool(bluetooth),
+            symbol=symbol,
+            symbols=symbols,
+            row=row,
+            shape=best_shape[1],
+            elsewhere=elsewhere,
+        )

@@ -14,8 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-__all__ = ["preprocess", "place", "Placement", "to_ink", "ink_box", "EmptySketchError", "INPUT_SIZE",
-           "PREPROCESSING_VERSION"]
+__all__ = [
+    "preprocess",
+    "place",
+    "Placement",
+    "to_ink",
+    "ink_box",
+    "EmptySketchError",
+    "INPUT_SIZE",
+    "PREPROCESSING_VERSION",
+]
 
 INPUT_SIZE = 32  # side of the square tensor the model sees
 GLYPH_SIZE = 26  # the longer side of the ink is scaled to this many pixels, leaving a margin
@@ -23,7 +31,6 @@ PREPROCESSING_VERSION = 1  # bump when the output of preprocess() changes for th
 INK_THRESHOLD = 0.25  # a pixel with at least this much ink counts when finding the ink's box...
 FAINT_INK = 0.1  # ...or half the strongest ink for faint drawings; an image whose ink never reaches this is empty
 MAX_WORKING_SIDE = 1024  # larger images are first shrunk to this, so a huge upload stays cheap
-
 
 
 class EmptySketchError(ValueError):
@@ -54,9 +61,7 @@ def _as_float_channels(image: np.ndarray | Image.Image) -> tuple[np.ndarray, np.
     if array.ndim == 3 and array.shape[-1] == 1:
         array = array[..., 0]
     if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] not in (2, 3, 4)):
-        raise ValueError(
-            f"Expected an image of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), got {array.shape}."
-        )
+        raise ValueError(f"Expected an image of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), got {array.shape}.")
     if array.size == 0:
         raise EmptySketchError("The image is empty (zero pixels): draw a rune first.")
     # uint8-style ranges are scaled to [0, 1]; images already in [0, 1] are kept.
@@ -99,10 +104,7 @@ def to_ink(image: np.ndarray | Image.Image) -> np.ndarray:
     # The ground is the typical border colour; ink is whatever differs from it.
     border = np.concatenate([luma[0], luma[-1], luma[:, 0], luma[:, -1]])
     ground = float(np.median(border))
-    if ground >= 0.5:
-        ink = (ground - luma) / max(ground, 1e-6)
-    else:
-        ink = (luma - ground) / max(1.0 - ground, 1e-6)
+    ink = (ground - luma) / max(ground, 1e-6) if ground >= 0.5 else (luma - ground) / max(1.0 - ground, 1e-6)
     return _shrink(np.clip(ink, 0.0, 1.0))
 
 
@@ -163,8 +165,9 @@ def place(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> tuple[np.n
     new_height = max(1, round(height * scale))
     new_width = max(1, round(width * scale))
     resized = np.asarray(
-        Image.fromarray(crop.astype(np.float32), mode="F").resize((new_width, new_height), Image.BILINEAR
-                                                                  if scale > 1 else Image.BOX),
+        Image.fromarray(crop.astype(np.float32), mode="F").resize(
+            (new_width, new_height), Image.Resampling.BILINEAR if scale > 1 else Image.Resampling.BOX
+        ),
         dtype=np.float32,
     )
     # Thin strokes on a big canvas average out to faint grey: bring the strongest ink back to 1.
@@ -172,7 +175,7 @@ def place(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> tuple[np.n
     out = np.zeros((size, size), dtype=np.float32)
     y0 = (size - new_height) // 2
     x0 = (size - new_width) // 2
-    out[y0:y0 + new_height, x0:x0 + new_width] = resized
+    out[y0 : y0 + new_height, x0 : x0 + new_width] = resized
     return out[..., None], Placement(tuple(shape), _shrink_factor(*shape), box, (new_height, new_width), (y0, x0))
 
 

@@ -22,8 +22,24 @@ from dataclasses import dataclass
 
 from runes.alphabet import RUNES, Rune, Template, _line, get_rune
 
-__all__ = ["Row", "Shape", "ROWS", "ROW_IDS", "DEFAULT_ROW", "ELDER_RUNES", "SHARED_SHAPES", "ELDER_TEMPLATES",
-           "SHAPES", "SHAPE_IDS", "SHORT", "LONE_STROKES", "get_row", "get_shape", "row_of_shape", "shape_glyphs"]
+__all__ = [
+    "Row",
+    "Shape",
+    "ROWS",
+    "ROW_IDS",
+    "DEFAULT_ROW",
+    "ELDER_RUNES",
+    "SHARED_SHAPES",
+    "ELDER_TEMPLATES",
+    "SHAPES",
+    "SHAPE_IDS",
+    "SHORT",
+    "LONE_STROKES",
+    "get_row",
+    "get_shape",
+    "row_of_shape",
+    "shape_glyphs",
+]
 
 SHORT = "-short"  # a short-twig shape's id is its rune's id plus this: "tyr-short" is ᛐ
 # Short-twig runes written as a lone short stroke: only where it sits in the line tells them from ᛁ íss.
@@ -100,8 +116,16 @@ class Row:
 # objects, so one shape is one class for a model over several rows (issue 11); each rune keeps its own
 # name, sound and meaning.
 SHARED_SHAPES: dict[str, str] = {
-    "fehu": "fe", "uruz": "ur", "thurisaz": "thurs", "raido": "reith", "naudiz": "nauthr", "isaz": "isa",
-    "algiz": "mathr", "tiwaz": "tyr", "berkanan": "bjork", "laguz": "logr",
+    "fehu": "fe",
+    "uruz": "ur",
+    "thurisaz": "thurs",
+    "raido": "reith",
+    "naudiz": "nauthr",
+    "isaz": "isa",
+    "algiz": "mathr",
+    "tiwaz": "tyr",
+    "berkanan": "bjork",
+    "laguz": "logr",
 }
 
 _STEM = _line((0.3, 0.0), (0.3, 1.0))  # the stem of runes with everything on its right
@@ -113,66 +137,96 @@ _LEFT, _RIGHT = _line((0.15, 0.0), (0.15, 1.0)), _line((0.85, 0.0), (0.85, 1.0))
 # crossing or a join written as a shared point stays together.
 ELDER_TEMPLATES: dict[str, tuple[Template, ...]] = {
     # ᚨ: two parallel branches falling to the right from the top of the stem (ᚠ's rise; ᚭ's sit mid-stem).
-    "ansuz": ((_STEM, _line((0.3, 0.0), (0.7, 0.2)), _line((0.3, 0.24), (0.7, 0.44))),
-              (_STEM, _line((0.3, 0.02), (0.78, 0.3)), _line((0.3, 0.3), (0.78, 0.58))),
-              (_STEM, _line((0.3, 0.0), (0.7, 0.3)), _line((0.3, 0.3), (0.7, 0.6)))),
+    "ansuz": (
+        (_STEM, _line((0.3, 0.0), (0.7, 0.2)), _line((0.3, 0.24), (0.7, 0.44))),
+        (_STEM, _line((0.3, 0.02), (0.78, 0.3)), _line((0.3, 0.3), (0.78, 0.58))),
+        (_STEM, _line((0.3, 0.0), (0.7, 0.3)), _line((0.3, 0.3), (0.7, 0.6))),
+    ),
     # ᚲ: a "<" with no stem (ᚴ kaun has one); the font's is small, high up and narrow, some draw it wider.
-    "kaunan": ((_line((0.65, 0.0), (0.25, 0.45), (0.25, 0.55), (0.65, 1.0)),),
-               (_line((0.7, 0.0), (0.25, 0.5), (0.7, 1.0)),),
-               (_line((0.8, 0.1), (0.2, 0.5), (0.8, 0.9)),)),
+    "kaunan": (
+        (_line((0.65, 0.0), (0.25, 0.45), (0.25, 0.55), (0.65, 1.0)),),
+        (_line((0.7, 0.0), (0.25, 0.5), (0.7, 1.0)),),
+        (_line((0.8, 0.1), (0.2, 0.5), (0.8, 0.9)),),
+    ),
     # ᚷ: an X with no stem (ᚼ hagall has one).
-    "gebo": ((_line((0.1, 0.0), (0.5, 0.5), (0.9, 1.0)), _line((0.9, 0.0), (0.5, 0.5), (0.1, 1.0))),
-             (_line((0.2, 0.0), (0.5, 0.5), (0.8, 1.0)), _line((0.8, 0.0), (0.5, 0.5), (0.2, 1.0))),
-             (_line((0.1, 0.05), (0.9, 0.95)), _line((0.85, 0.0), (0.15, 1.0)))),
+    "gebo": (
+        (_line((0.1, 0.0), (0.5, 0.5), (0.9, 1.0)), _line((0.9, 0.0), (0.5, 0.5), (0.1, 1.0))),
+        (_line((0.2, 0.0), (0.5, 0.5), (0.8, 1.0)), _line((0.8, 0.0), (0.5, 0.5), (0.2, 1.0))),
+        (_line((0.1, 0.05), (0.9, 0.95)), _line((0.85, 0.0), (0.15, 1.0))),
+    ),
     # ᚹ: a triangular flag at the top of the stem (ᚦ's sits mid-stem, ᛒ has two).
-    "wunjo": ((_STEM, _line((0.3, 0.0), (0.72, 0.27), (0.72, 0.36), (0.3, 0.62))),
-              (_STEM, _line((0.3, 0.0), (0.75, 0.26), (0.3, 0.52))),
-              (_line((0.3, 1.0), (0.3, 0.0), (0.8, 0.3), (0.3, 0.6)),)),
+    "wunjo": (
+        (_STEM, _line((0.3, 0.0), (0.72, 0.27), (0.72, 0.36), (0.3, 0.62))),
+        (_STEM, _line((0.3, 0.0), (0.75, 0.26), (0.3, 0.52))),
+        (_line((0.3, 1.0), (0.3, 0.0), (0.8, 0.3), (0.3, 0.6)),),
+    ),
     # ᚺ: two stems and one falling bar; ᚻ, two parallel bars.
-    "hagalaz": ((_LEFT, _RIGHT, _line((0.15, 0.28), (0.85, 0.66))),
-                (_LEFT, _RIGHT, _line((0.15, 0.2), (0.5, 0.45), (0.85, 0.7))),
-                (_LEFT, _RIGHT, _line((0.15, 0.17), (0.85, 0.5)), _line((0.15, 0.47), (0.85, 0.8)))),
+    "hagalaz": (
+        (_LEFT, _RIGHT, _line((0.15, 0.28), (0.85, 0.66))),
+        (_LEFT, _RIGHT, _line((0.15, 0.2), (0.5, 0.45), (0.85, 0.7))),
+        (_LEFT, _RIGHT, _line((0.15, 0.17), (0.85, 0.5)), _line((0.15, 0.47), (0.85, 0.8))),
+    ),
     # ᛃ: two offset chevrons, "<" high on the left and ">" low on the right; ᛄ, a stem through a diamond.
-    "jera": ((_line((0.42, 0.0), (0.1, 0.38), (0.38, 0.68)), _line((0.6, 0.32), (0.9, 0.62), (0.58, 1.0))),
-             (_line((0.45, 0.0), (0.1, 0.3), (0.45, 0.6)), _line((0.55, 0.4), (0.9, 0.7), (0.55, 1.0))),
-             (_line((0.5, 0.0), (0.5, 1.0)), _line((0.5, 0.26), (0.2, 0.5), (0.5, 0.74), (0.8, 0.5), (0.5, 0.26)))),
+    "jera": (
+        (_line((0.42, 0.0), (0.1, 0.38), (0.38, 0.68)), _line((0.6, 0.32), (0.9, 0.62), (0.58, 1.0))),
+        (_line((0.45, 0.0), (0.1, 0.3), (0.45, 0.6)), _line((0.55, 0.4), (0.9, 0.7), (0.55, 1.0))),
+        (_line((0.5, 0.0), (0.5, 1.0)), _line((0.5, 0.26), (0.2, 0.5), (0.5, 0.74), (0.8, 0.5), (0.5, 0.26))),
+    ),
     # ᛇ: a stem with a hook falling right at the top and one rising left at the bottom (ᛚ lacks the second).
-    "eihwaz": ((_line((0.5, 0.0), (0.5, 1.0)), _line((0.5, 0.0), (0.8, 0.2)), _line((0.5, 1.0), (0.2, 0.8))),
-               (_line((0.2, 0.8), (0.5, 1.0), (0.5, 0.0), (0.8, 0.2)),),
-               (_line((0.5, 0.0), (0.5, 1.0)), _line((0.5, 0.0), (0.78, 0.3)), _line((0.5, 1.0), (0.22, 0.7)))),
+    "eihwaz": (
+        (_line((0.5, 0.0), (0.5, 1.0)), _line((0.5, 0.0), (0.8, 0.2)), _line((0.5, 1.0), (0.2, 0.8))),
+        (_line((0.2, 0.8), (0.5, 1.0), (0.5, 0.0), (0.8, 0.2)),),
+        (_line((0.5, 0.0), (0.5, 1.0)), _line((0.5, 0.0), (0.78, 0.3)), _line((0.5, 1.0), (0.22, 0.7))),
+    ),
     # ᛈ: a sideways cup: arms from both ends of the stem, bent back towards the middle (ᛒ's meet it).
-    "perth": ((_STEM, _line((0.3, 0.0), (0.52, 0.26), (0.78, 0.0)), _line((0.3, 1.0), (0.52, 0.74), (0.78, 1.0))),
-              (_STEM, _line((0.3, 0.0), (0.72, 0.22), (0.72, 0.34)), _line((0.3, 1.0), (0.72, 0.78), (0.72, 0.66))),
-              (_line((0.72, 0.32), (0.72, 0.16), (0.3, 0.0), (0.3, 1.0), (0.72, 0.84), (0.72, 0.68)),)),
+    "perth": (
+        (_STEM, _line((0.3, 0.0), (0.52, 0.26), (0.78, 0.0)), _line((0.3, 1.0), (0.52, 0.74), (0.78, 1.0))),
+        (_STEM, _line((0.3, 0.0), (0.72, 0.22), (0.72, 0.34)), _line((0.3, 1.0), (0.72, 0.78), (0.72, 0.66))),
+        (_line((0.72, 0.32), (0.72, 0.16), (0.3, 0.0), (0.3, 1.0), (0.72, 0.84), (0.72, 0.68)),),
+    ),
     # ᛊ: the font's four-stroke zigzag (Σ-like), and the lightning ϟ: slanted strokes joined by a level one
     # (ᛋ sól's middle stroke rises between two upright ones).
-    "sowilo": ((_line((0.75, 0.0), (0.25, 0.27), (0.75, 0.5), (0.25, 0.75), (0.75, 1.0)),),
-               (_line((0.72, 0.0), (0.25, 0.5), (0.75, 0.5), (0.28, 1.0)),),
-               (_line((0.7, 0.0), (0.25, 0.45), (0.75, 0.55), (0.3, 1.0)),)),
+    "sowilo": (
+        (_line((0.75, 0.0), (0.25, 0.27), (0.75, 0.5), (0.25, 0.75), (0.75, 1.0)),),
+        (_line((0.72, 0.0), (0.25, 0.5), (0.75, 0.5), (0.28, 1.0)),),
+        (_line((0.7, 0.0), (0.25, 0.45), (0.75, 0.55), (0.3, 1.0)),),
+    ),
     # ᛖ: an M: two stems joined by a V from their tops (ᛗ's lines cross, ᛞ's reach the bottom).
-    "ehwaz": ((_LEFT, _RIGHT, _line((0.15, 0.0), (0.5, 0.27), (0.85, 0.0))),
-              (_line((0.15, 1.0), (0.15, 0.0), (0.5, 0.3), (0.85, 0.0), (0.85, 1.0)),),
-              (_LEFT, _RIGHT, _line((0.15, 0.0), (0.5, 0.18), (0.85, 0.0)))),
+    "ehwaz": (
+        (_LEFT, _RIGHT, _line((0.15, 0.0), (0.5, 0.27), (0.85, 0.0))),
+        (_line((0.15, 1.0), (0.15, 0.0), (0.5, 0.3), (0.85, 0.0), (0.85, 1.0)),),
+        (_LEFT, _RIGHT, _line((0.15, 0.0), (0.5, 0.18), (0.85, 0.0))),
+    ),
     # ᛗ: two stems with an X between their upper halves.
-    "mannaz": ((_LEFT, _RIGHT,
-                _line((0.15, 0.0), (0.5, 0.3), (0.85, 0.6)), _line((0.85, 0.0), (0.5, 0.3), (0.15, 0.6))),
-               (_line((0.15, 1.0), (0.15, 0.0), (0.85, 0.62)), _line((0.85, 1.0), (0.85, 0.0), (0.15, 0.62))),
-               (_LEFT, _RIGHT, _line((0.15, 0.0), (0.85, 0.66)), _line((0.85, 0.0), (0.15, 0.66)))),
+    "mannaz": (
+        (_LEFT, _RIGHT, _line((0.15, 0.0), (0.5, 0.3), (0.85, 0.6)), _line((0.85, 0.0), (0.5, 0.3), (0.15, 0.6))),
+        (_line((0.15, 1.0), (0.15, 0.0), (0.85, 0.62)), _line((0.85, 1.0), (0.85, 0.0), (0.15, 0.62))),
+        (_LEFT, _RIGHT, _line((0.15, 0.0), (0.85, 0.66)), _line((0.85, 0.0), (0.15, 0.66))),
+    ),
     # ᛜ: a small diamond; ᛝ, the diamond with crossed legs (a "<" over a ">").
-    "ingwaz": ((_line((0.5, 0.0), (0.05, 0.5), (0.5, 1.0), (0.95, 0.5), (0.5, 0.0)),),
-               (_line((0.5, 0.0), (0.1, 0.5), (0.5, 1.0)), _line((0.5, 0.0), (0.9, 0.5), (0.5, 1.0))),
-               (_line((0.9, 0.0), (0.1, 0.5), (0.9, 1.0)), _line((0.1, 0.0), (0.9, 0.5), (0.1, 1.0)))),
+    "ingwaz": (
+        (_line((0.5, 0.0), (0.05, 0.5), (0.5, 1.0), (0.95, 0.5), (0.5, 0.0)),),
+        (_line((0.5, 0.0), (0.1, 0.5), (0.5, 1.0)), _line((0.5, 0.0), (0.9, 0.5), (0.5, 1.0))),
+        (_line((0.9, 0.0), (0.1, 0.5), (0.9, 1.0)), _line((0.1, 0.0), (0.9, 0.5), (0.1, 1.0))),
+    ),
     # ᛞ: two stems with an X spanning their height, a bowtie.
-    "dagaz": ((_LEFT, _RIGHT,
-               _line((0.15, 0.0), (0.5, 0.5), (0.85, 1.0)), _line((0.85, 0.0), (0.5, 0.5), (0.15, 1.0))),
-              (_line((0.15, 1.0), (0.15, 0.0), (0.85, 1.0), (0.85, 0.0), (0.15, 1.0)),),
-              (_LEFT, _RIGHT, _line((0.15, 0.0), (0.85, 1.0)), _line((0.85, 0.0), (0.15, 1.0)))),
+    "dagaz": (
+        (_LEFT, _RIGHT, _line((0.15, 0.0), (0.5, 0.5), (0.85, 1.0)), _line((0.85, 0.0), (0.5, 0.5), (0.15, 1.0))),
+        (_line((0.15, 1.0), (0.15, 0.0), (0.85, 1.0), (0.85, 0.0), (0.15, 1.0)),),
+        (_LEFT, _RIGHT, _line((0.15, 0.0), (0.85, 1.0)), _line((0.85, 0.0), (0.15, 1.0))),
+    ),
     # ᛟ: a diamond standing on two crossed legs.
-    "othala": ((_line((0.5, 0.0), (0.1, 0.34), (0.5, 0.66), (0.9, 1.0)),
-                _line((0.5, 0.0), (0.9, 0.34), (0.5, 0.66), (0.1, 1.0))),
-               (_line((0.1, 1.0), (0.5, 0.66), (0.9, 0.34), (0.5, 0.0), (0.1, 0.34), (0.5, 0.66), (0.9, 1.0)),),
-               (_line((0.5, 0.0), (0.15, 0.38), (0.5, 0.76), (0.85, 1.0)),
-                _line((0.5, 0.0), (0.85, 0.38), (0.5, 0.76), (0.15, 1.0)))),
+    "othala": (
+        (
+            _line((0.5, 0.0), (0.1, 0.34), (0.5, 0.66), (0.9, 1.0)),
+            _line((0.5, 0.0), (0.9, 0.34), (0.5, 0.66), (0.1, 1.0)),
+        ),
+        (_line((0.1, 1.0), (0.5, 0.66), (0.9, 0.34), (0.5, 0.0), (0.1, 0.34), (0.5, 0.66), (0.9, 1.0)),),
+        (
+            _line((0.5, 0.0), (0.15, 0.38), (0.5, 0.76), (0.85, 1.0)),
+            _line((0.5, 0.0), (0.85, 0.38), (0.5, 0.76), (0.15, 1.0)),
+        ),
+    ),
 }
 
 
@@ -212,13 +266,22 @@ ELDER_RUNES: tuple[Rune, ...] = (
     _elder("othala", "ōþala", "ᛟ", "o", "inheritance, homeland"),
 )
 
-ROWS: dict[str, Row] = {row.id: row for row in (
-    Row("younger", "Younger Futhark", "Viking Age, c. 800-1100", RUNES),
-    Row("long-branch", "Younger Futhark (long-branch)", "Viking Age, Denmark and beyond", RUNES, forms="long"),
-    Row("short-twig", "Younger Futhark (short-twig)", "Viking Age, Sweden and Norway", RUNES, short_twig=True,
-        forms="short"),
-    Row("elder", "Elder Futhark", "c. 150-800", ELDER_RUNES),
-)}
+ROWS: dict[str, Row] = {
+    row.id: row
+    for row in (
+        Row("younger", "Younger Futhark", "Viking Age, c. 800-1100", RUNES),
+        Row("long-branch", "Younger Futhark (long-branch)", "Viking Age, Denmark and beyond", RUNES, forms="long"),
+        Row(
+            "short-twig",
+            "Younger Futhark (short-twig)",
+            "Viking Age, Sweden and Norway",
+            RUNES,
+            short_twig=True,
+            forms="short",
+        ),
+        Row("elder", "Elder Futhark", "c. 150-800", ELDER_RUNES),
+    )
+}
 ROW_IDS: tuple[str, ...] = tuple(ROWS)
 DEFAULT_ROW = "younger"
 
@@ -234,8 +297,11 @@ def get_row(row_id: str) -> Row:
 def _shapes() -> tuple[Shape, ...]:
     """Every shape of every row once: Younger long-branch, Younger short-twig, then the other rows' own."""
     shapes = [Shape(rune.id, rune.glyph, rune.long_branch_templates) for rune in RUNES]
-    shapes += [Shape(rune.id + SHORT, str(rune.short_twig_glyph), rune.short_twig_templates)
-               for rune in RUNES if rune.short_twig_templates]
+    shapes += [
+        Shape(rune.id + SHORT, str(rune.short_twig_glyph), rune.short_twig_templates)
+        for rune in RUNES
+        if rune.short_twig_templates
+    ]
     known = {shape.id for shape in shapes}
     for row in ROWS.values():
         for rune in row.runes:

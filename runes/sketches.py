@@ -28,8 +28,15 @@ from runes.alphabet import Rune, Template, get_rune
 from runes.preprocess import INPUT_SIZE, ink_box, preprocess
 from runes.rows import DEFAULT_ROW, ROW_IDS, SHAPE_IDS, get_row, get_shape, shape_glyphs
 
-__all__ = ["SketchStyle", "draw_sketch", "draw_templates", "render_template", "generate_shape_sketches", "render_glyph",
-           "preview_grid"]
+__all__ = [
+    "SketchStyle",
+    "draw_sketch",
+    "draw_templates",
+    "render_template",
+    "generate_shape_sketches",
+    "render_glyph",
+    "preview_grid",
+]
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,9 @@ def _resample(points: np.ndarray, spacing: float) -> np.ndarray:
     cumulative = np.concatenate([[0.0], np.cumsum(lengths)])
     count = max(2, int(math.ceil(total / spacing)) + 1)
     distances = np.linspace(0.0, total, count)
-    return np.stack([np.interp(distances, cumulative, points[:, 0]),
-                     np.interp(distances, cumulative, points[:, 1])], axis=1)
+    return np.stack(
+        [np.interp(distances, cumulative, points[:, 0]), np.interp(distances, cumulative, points[:, 1])], axis=1
+    )
 
 
 def _smooth_noise(rng: np.random.Generator, count: int, amplitude: float) -> np.ndarray:
@@ -89,11 +97,14 @@ def _hand_stroke(stroke: np.ndarray, rng: np.random.Generator, style: SketchStyl
         direction /= max(float(np.hypot(*direction)), 1e-9)
         change = rng.uniform(-style.gap, style.overshoot) if rng.random() < 0.6 else 0.0
         if change > 0:
-            points = np.concatenate([points, [points[-1] + direction * change]]) if end == -1 else \
-                np.concatenate([[points[0] + direction * change], points])
+            points = (
+                np.concatenate([points, [points[-1] + direction * change]])
+                if end == -1
+                else np.concatenate([[points[0] + direction * change], points])
+            )
         elif change < 0 and len(points) > 4:
             cut = min(len(points) - 3, int(-change / 0.02))
-            points = points[cut:] if end == 0 else points[:len(points) - cut]
+            points = points[cut:] if end == 0 else points[: len(points) - cut]
     tangent = np.gradient(points, axis=0)
     normal = np.stack([-tangent[:, 1], tangent[:, 0]], axis=1)
     normal /= np.maximum(np.hypot(normal[:, 0], normal[:, 1]), 1e-9)[:, None]
@@ -137,8 +148,12 @@ def render_template(template: Template, rng: np.random.Generator, style: SketchS
     stroke_width = max(1.0, rng.uniform(*widths) * scale)
     margin = stroke_width / 2 + 1
     span = (high - low) * scale
-    origin = np.array([rng.uniform(margin, max(margin, size - margin - span[0])),
-                       rng.uniform(margin, max(margin, size - margin - span[1]))])
+    origin = np.array(
+        [
+            rng.uniform(margin, max(margin, size - margin - span[0])),
+            rng.uniform(margin, max(margin, size - margin - span[1])),
+        ]
+    )
     image = Image.new("L", (size, size), 255)
     draw = ImageDraw.Draw(image)
     ink = int(rng.integers(0, 60))
@@ -150,7 +165,7 @@ def render_template(template: Template, rng: np.random.Generator, style: SketchS
             draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=ink)
     small = int(rng.integers(20, 41))
     if rng.random() < style.low_resolution_probability and stroke_width * small / size >= 0.7:
-        image = image.resize((small, small), Image.BOX)
+        image = image.resize((small, small), Image.Resampling.BOX)
     return np.asarray(image, dtype=np.uint8)
 
 
@@ -166,9 +181,15 @@ def render_glyph(glyph: str, rng: np.random.Generator, style: SketchStyle = Sket
     image = Image.new("L", (2 * size, 2 * size), 255)
     ImageDraw.Draw(image).text((size // 2, size // 4), glyph, font=font, fill=int(rng.integers(0, 60)))
     slant = rng.uniform(-style.max_slant, style.max_slant)
-    image = image.transform(image.size, Image.AFFINE, (1, slant, -slant * size, 0, 1, 0), resample=Image.BILINEAR,
-                            fillcolor=255).rotate(rng.uniform(-style.max_rotation_deg, style.max_rotation_deg),
-                                                  resample=Image.BILINEAR, fillcolor=255)
+    image = image.transform(
+        image.size,
+        Image.Transform.AFFINE,
+        (1, slant, -slant * size, 0, 1, 0),
+        resample=Image.Resampling.BILINEAR,
+        fillcolor=255,
+    ).rotate(
+        rng.uniform(-style.max_rotation_deg, style.max_rotation_deg), resample=Image.Resampling.BILINEAR, fillcolor=255
+    )
     for _ in range(int(rng.integers(0, 2)) if font.size >= 40 else 0):  # bolder (and below, thinner)
         image = image.filter(ImageFilter.MinFilter(3))
     if font.size >= 40 and rng.random() < 0.25:
@@ -178,12 +199,13 @@ def render_glyph(glyph: str, rng: np.random.Generator, style: SketchStyle = Sket
         (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0) + 1
         span = max(bottom - top, right - left)
         margin = int(rng.integers(2, max(3, span // 2)))
-        image = image.crop((left - margin, top - margin, left - margin + span + 2 * margin,
-                            top - margin + span + 2 * margin))
-    image = image.resize((size, size), Image.BILINEAR)
+        image = image.crop(
+            (left - margin, top - margin, left - margin + span + 2 * margin, top - margin + span + 2 * margin)
+        )
+    image = image.resize((size, size), Image.Resampling.BILINEAR)
     small = int(rng.integers(20, 41))
     if rng.random() < style.low_resolution_probability:
-        image = image.resize((small, small), Image.BOX)
+        image = image.resize((small, small), Image.Resampling.BOX)
     return np.asarray(image, dtype=np.uint8)
 
 
@@ -208,8 +230,9 @@ def draw_sketch(rune: str | Rune, seed: int, style: SketchStyle = SketchStyle())
     return draw_templates(rune.templates, seed, style)
 
 
-def generate_shape_sketches(shape_id: str, seed: int, start: int, count: int, style: SketchStyle = SketchStyle(),
-                            size: int = INPUT_SIZE) -> np.ndarray:
+def generate_shape_sketches(
+    shape_id: str, seed: int, start: int, count: int, style: SketchStyle = SketchStyle(), size: int = INPUT_SIZE
+) -> np.ndarray:
     """Preprocessed sketches start..start+count-1 of one shape (`runes.rows.SHAPES`): float32 (count, size, size, 1).
 
     A share of them (`style.font_probability`) are the shape's glyphs as the bundled font prints them
@@ -236,16 +259,23 @@ def _glyph_cell(glyph: str, cell: int) -> Image.Image:
     from runes.writing import render_runes  # only the preview needs the font
 
     ink = 255 - render_runes(glyph, font_size=2 * cell, margin=2)
-    top, left, bottom, right = ink_box(ink / 255.0)  # cropped to its ink, as the model sees it
+    box = ink_box(ink / 255.0)  # cropped to its ink, as the model sees it
+    assert box is not None, f"the font draws no ink for {glyph!r}"
+    top, left, bottom, right = box
     image = Image.fromarray(255 - ink[top:bottom, left:right])
-    image.thumbnail((int(cell * 0.8), int(cell * 0.8)), Image.LANCZOS)
+    image.thumbnail((int(cell * 0.8), int(cell * 0.8)), Image.Resampling.LANCZOS)
     out = Image.new("L", (cell, cell), 255)
     out.paste(image, ((cell - image.width) // 2, (cell - image.height) // 2))
     return out
 
 
-def preview_grid(samples_per_rune: int = 10, seed: int = 0, style: SketchStyle = SketchStyle(),
-                 row: str = DEFAULT_ROW, glyphs: bool = False) -> Image.Image:
+def preview_grid(
+    samples_per_rune: int = 10,
+    seed: int = 0,
+    style: SketchStyle = SketchStyle(),
+    row: str = DEFAULT_ROW,
+    glyphs: bool = False,
+) -> Image.Image:
     """A grid image: one row per rune of `row`, `samples_per_rune` raw sketches across.
 
     With `glyphs`, each row starts with the rune's glyph in the bundled font (Noto Sans Runic), to compare.
@@ -260,8 +290,10 @@ def preview_grid(samples_per_rune: int = 10, seed: int = 0, style: SketchStyle =
             grid.paste(_glyph_cell(the_row.glyph(rune.id), cell - 2), (1, index * cell + 1))
         for column in range(samples_per_rune):
             sketch = Image.fromarray(draw_sketch(rune, seed * 1_000_003 + index * 1000 + column, style))
-            grid.paste(sketch.resize((cell - 2, cell - 2), Image.NEAREST),
-                       ((column + first) * cell + 1, index * cell + 1))
+            grid.paste(
+                sketch.resize((cell - 2, cell - 2), Image.Resampling.NEAREST),
+                ((column + first) * cell + 1, index * cell + 1),
+            )
     return grid
 
 

@@ -50,9 +50,24 @@ from runes.alphabet import RUNE_IDS, RUNES, get_rune
 from runes.preprocess import EmptySketchError, preprocess
 from runes.strokes import InvalidStrokesError, Strokes, check_strokes
 
-__all__ = ["FLAGS", "FLAG_NOT_A_RUNE", "FLAG_OTHER_RUNE", "LOCK_FILENAME", "MAX_SIDE", "METADATA_FILENAME",
-           "MIN_SIDE", "OTHER_RUNE_CONFIDENCE", "PNG_KEY", "SOURCES", "DrawingStore", "InvalidDrawingError",
-           "StoreReport", "default_data_dir", "flag_for", "flagged_files"]
+__all__ = [
+    "FLAGS",
+    "FLAG_NOT_A_RUNE",
+    "FLAG_OTHER_RUNE",
+    "LOCK_FILENAME",
+    "MAX_SIDE",
+    "METADATA_FILENAME",
+    "MIN_SIDE",
+    "OTHER_RUNE_CONFIDENCE",
+    "PNG_KEY",
+    "SOURCES",
+    "DrawingStore",
+    "InvalidDrawingError",
+    "StoreReport",
+    "default_data_dir",
+    "flag_for",
+    "flagged_files",
+]
 
 METADATA_FILENAME = "metadata.jsonl"
 LOCK_FILENAME = ".lock"
@@ -82,6 +97,7 @@ class InvalidDrawingError(ValueError):
 @dataclass
 class StoreReport:
     """What `verify()` found (or `repair()` fixed): committed drawings and the traces of crashes."""
+
     drawings: int = 0
     orphans: list[str] = field(default_factory=list)  # PNGs without a metadata line
     temp_files: list[str] = field(default_factory=list)  # unfinished writes
@@ -93,8 +109,9 @@ class StoreReport:
         return not (self.orphans or self.temp_files or self.missing or self.bad_lines)
 
 
-def flag_for(label: str, prediction: Any, confidence: float = OTHER_RUNE_CONFIDENCE,
-             source: str = "prompted") -> str | None:
+def flag_for(
+    label: str, prediction: Any, confidence: float = OTHER_RUNE_CONFIDENCE, source: str = "prompted"
+) -> str | None:
     """Why a drawing saved as `label` should not be trusted, from the model's prediction for it, or None.
 
     `prediction` is a `runes.model.Prediction` (anything with `.is_rune`, `.rune` and `.confidence`):
@@ -134,8 +151,10 @@ def _check_drawing_strokes(strokes: Any, width: int, height: int, label: str) ->
         raise InvalidDrawingError(f"Those strokes cannot be stored: {error}") from None
     if not checked:
         raise InvalidDrawingError(f"The strokes are empty: draw {get_rune(label).label} first.")
-    return [[[_compact(x, 1) for x in xs], [_compact(y, 1) for y in ys], [_compact(t, 0) for t in ts]]
-            for xs, ys, ts in checked]
+    return [
+        [[_compact(x, 1) for x in xs], [_compact(y, 1) for y in ys], [_compact(t, 0) for t in ts]]
+        for xs, ys, ts in checked
+    ]
 
 
 def default_data_dir() -> Path:
@@ -199,8 +218,9 @@ class DrawingStore:
                 fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, also if the process dies
                 yield
 
-    def save_reviewed(self, image: Any, label: str, source: str, recognizer: Any, **kwargs: Any
-                      ) -> tuple[str, str | None]:
+    def save_reviewed(
+        self, image: Any, label: str, source: str, recognizer: Any, **kwargs: Any
+    ) -> tuple[str, str | None]:
         """Save a drawing with the model's reading of it: its guess (a rune id, or "bluetooth" / "other" when it
         is no rune) and the flag `flag_for` gives. `recognizer` is a `runes.Recognizer`; `kwargs` go to `save`.
         Returns (guess, flag). Raises InvalidDrawingError (or EmptySketchError) and writes nothing then."""
@@ -211,9 +231,18 @@ class DrawingStore:
         self.save(image, label, source, guess=guess, flag=flag, **kwargs)
         return guess, flag
 
-    def save(self, image: Any, label: str, source: str, *, guess: str | None = None,
-             strokes: Strokes | None = None, flag: str | None = None, app_version: str = __version__,
-             model_version: str | None = None) -> Path:
+    def save(
+        self,
+        image: Any,
+        label: str,
+        source: str,
+        *,
+        guess: str | None = None,
+        strokes: Strokes | None = None,
+        flag: str | None = None,
+        app_version: str = __version__,
+        model_version: str | None = None,
+    ) -> Path:
         """Validate and store one drawing; returns its path. Raises InvalidDrawingError; writes nothing then.
 
         `strokes`: the drawing as vectors, [[xs, ys, ts], ...] in the image's pixels (checked with
@@ -235,16 +264,25 @@ class DrawingStore:
         if strokes is not None:
             strokes = _check_drawing_strokes(strokes, width, height, label)
         uid = uuid.uuid4().hex
-        record = {"file_name": f"{label}/{uid}.png", "label": label, "source": source,
-                  "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                  "width": width, "height": height, "app_version": app_version,
-                  "model_version": model_version, "guess": guess, "strokes": strokes, "flag": flag}
+        record = {
+            "file_name": (file_name := f"{label}/{uid}.png"),
+            "label": label,
+            "source": source,
+            "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "width": width,
+            "height": height,
+            "app_version": app_version,
+            "model_version": model_version,
+            "guess": guess,
+            "strokes": strokes,
+            "flag": flag,
+        }
         line = json.dumps(record, ensure_ascii=False)
         info = PngImagePlugin.PngInfo()
         info.add_itxt(PNG_KEY, line)
         buffer = io.BytesIO()
         Image.fromarray(gray, mode="L").save(buffer, format="PNG", pnginfo=info)
-        path = self.root / record["file_name"]
+        path = self.root / file_name
         with self.locked():
             self._write_atomic(path, buffer.getvalue())
             try:
@@ -308,8 +346,13 @@ class DrawingStore:
         named = {record["file_name"] for record in records}
         on_disk = {p.relative_to(self.root).as_posix() for r in RUNE_IDS for p in (self.root / r).glob("*.png")}
         temps = sorted(p.relative_to(self.root).as_posix() for r in RUNE_IDS for p in (self.root / r).glob(".*.tmp"))
-        return StoreReport(drawings=len(records), orphans=sorted(on_disk - named), temp_files=temps,
-                           missing=sorted(named - on_disk), bad_lines=bad)
+        return StoreReport(
+            drawings=len(records),
+            orphans=sorted(on_disk - named),
+            temp_files=temps,
+            missing=sorted(named - on_disk),
+            bad_lines=bad,
+        )
 
     def repair(self) -> StoreReport:
         """Make the folder consistent after a crash; returns what it found. Never deletes a finished drawing:
@@ -326,11 +369,11 @@ class DrawingStore:
                 self._write_atomic(self.metadata_path, data)  # same temp-file + rename, for the metadata file
             return report
 
-
     def _embedded_record(self, name: str) -> dict | None:
         """The metadata line a store wrote into the PNG `name` (relative to the folder), or None."""
         with contextlib.suppress(OSError, ValueError, SyntaxError), Image.open(self.root / name) as image:
-            record = json.loads(image.text.get(PNG_KEY, "{}"))
+            text = image.text if isinstance(image, PngImagePlugin.PngImageFile) else {}
+            record = json.loads(text.get(PNG_KEY, "{}"))
             if isinstance(record, dict) and record.get("file_name") == name:
                 return record
         return None

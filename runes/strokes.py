@@ -18,8 +18,15 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-__all__ = ["InvalidStrokesError", "Strokes", "check_strokes", "render_strokes", "DEFAULT_STROKE_WIDTH",
-           "MAX_STROKES", "MAX_POINTS"]
+__all__ = [
+    "InvalidStrokesError",
+    "Strokes",
+    "check_strokes",
+    "render_strokes",
+    "DEFAULT_STROKE_WIDTH",
+    "MAX_STROKES",
+    "MAX_POINTS",
+]
 
 Strokes = list[list[list[float]]]  # [[xs, ys, ts], ...]
 DEFAULT_STROKE_WIDTH = 8  # pen width in canvas pixels; the pad draws with the same width
@@ -51,8 +58,9 @@ def check_strokes(strokes: Any, width: int, height: int) -> Strokes:
     """
     whole = all(isinstance(side, numbers.Integral) and not isinstance(side, bool) for side in (width, height))
     if not whole or not (0 < width <= MAX_CANVAS_SIDE and 0 < height <= MAX_CANVAS_SIDE):
-        raise InvalidStrokesError(f"The canvas must be 1 to {MAX_CANVAS_SIDE} whole pixels a side, got "
-                                  f"{str(width)[:20]}x{str(height)[:20]}.")
+        raise InvalidStrokesError(
+            f"The canvas must be 1 to {MAX_CANVAS_SIDE} whole pixels a side, got {str(width)[:20]}x{str(height)[:20]}."
+        )
     width, height = int(width), int(height)  # numpy integers too
     if not isinstance(strokes, (list, tuple)):
         raise InvalidStrokesError(f"Strokes must be a list of [xs, ys, ts] lists, got {type(strokes).__name__}.")
@@ -70,8 +78,10 @@ def check_strokes(strokes: Any, width: int, height: int) -> Strokes:
         ys = _number_list(stroke[1], f"{what}: ys")
         ts = _number_list(stroke[2], f"{what}: ts") if len(stroke) == 3 else [0.0] * len(xs)
         if not xs or not (len(xs) == len(ys) == len(ts)):
-            raise InvalidStrokesError(f"{what.capitalize()} needs as many xs, ys and ts and at least one point "
-                                      f"(got {len(xs)}, {len(ys)}, {len(ts)}).")
+            raise InvalidStrokesError(
+                f"{what.capitalize()} needs as many xs, ys and ts and at least one point "
+                f"(got {len(xs)}, {len(ys)}, {len(ts)})."
+            )
         points += len(xs)
         if points > MAX_POINTS:
             raise InvalidStrokesError(f"That drawing has over {MAX_POINTS} points; draw it with fewer strokes.")
@@ -82,8 +92,7 @@ def check_strokes(strokes: Any, width: int, height: int) -> Strokes:
     return checked
 
 
-def render_strokes(strokes: Strokes, width: int, height: int,
-                   stroke_width: float = DEFAULT_STROKE_WIDTH) -> np.ndarray:
+def render_strokes(strokes: Strokes, width: int, height: int, stroke_width: float = DEFAULT_STROKE_WIDTH) -> np.ndarray:
     """The strokes drawn with a round pen: uint8 (height, width), black (0) ink on white (255).
 
     `strokes` must already be checked (`check_strokes`); an empty list gives a blank image.
@@ -93,7 +102,7 @@ def render_strokes(strokes: Strokes, width: int, height: int,
     pen = max(1, round(stroke_width))
     before, after = (pen - 1) // 2, pen // 2  # PIL's wide line covers rows int(y) - before .. int(y) + after
     for xs, ys, *_ in strokes:
-        points = list(zip(xs, ys))
+        points = list(zip(xs, ys, strict=True))
         if len(points) > 1:
             draw.line(points, fill=0, width=pen, joint="curve")
         for x, y in (points[0], points[-1]):  # round caps as wide as the pen (and a dot for a single tap)

@@ -84,17 +84,22 @@ class TeachError(ValueError):
 def _checked_examples(recognizer: Recognizer, examples: object) -> dict[str, np.ndarray]:
     """The examples preprocessed, {name: (n, 32, 32, 1)}, or a TeachError saying what is wrong."""
     if recognizer.taught_labels:
-        raise TeachError(f"{recognizer.source} was already taught {', '.join(map(repr, recognizer.taught_labels))}. "
-                         "Teach from the model they were taught from, passing their drawings again together with the "
-                         "new ones: teach(base, {name: drawings, ...}) with every symbol.")
+        raise TeachError(
+            f"{recognizer.source} was already taught {', '.join(map(repr, recognizer.taught_labels))}. "
+            "Teach from the model they were taught from, passing their drawings again together with the "
+            "new ones: teach(base, {name: drawings, ...}) with every symbol."
+        )
     if not isinstance(examples, Mapping):
-        raise TeachError("Pass the drawings as a dict {symbol name: [drawing, ...]}, "
-                         f"not a {type(examples).__name__}.")
+        raise TeachError(
+            f"Pass the drawings as a dict {{symbol name: [drawing, ...]}}, not a {type(examples).__name__}."
+        )
     if not examples:
         raise TeachError("No symbols to teach: pass {symbol name: [drawing, ...]} with at least one symbol.")
     if len(examples) > MAX_SYMBOLS:
-        raise TeachError(f"{len(examples)} symbols were passed ({', '.join(map(str, examples))}); teach at most "
-                         f"{MAX_SYMBOLS} at once.")
+        raise TeachError(
+            f"{len(examples)} symbols were passed ({', '.join(map(str, examples))}); teach at most "
+            f"{MAX_SYMBOLS} at once."
+        )
     seen: dict[str, str] = {}
     tensors = {}
     for name, drawings in examples.items():
@@ -102,25 +107,41 @@ def _checked_examples(recognizer: Recognizer, examples: object) -> dict[str, np.
         if problem:
             raise TeachError(f"Cannot name a symbol so: {problem}.", symbol=name if isinstance(name, str) else None)
         if name.casefold() in seen:
-            raise TeachError(f"{seen[name.casefold()]!r} and {name!r} are the same name (case does not count): "
-                             "put their drawings under one name, or rename one.", symbol=name)
+            raise TeachError(
+                f"{seen[name.casefold()]!r} and {name!r} are the same name (case does not count): "
+                "put their drawings under one name, or rename one.",
+                symbol=name,
+            )
         seen[name.casefold()] = name
         if isinstance(drawings, (str, bytes)) or not isinstance(drawings, Sequence):
-            raise TeachError(f"The drawings of {name!r} must be a list of images (numpy arrays or PIL images), "
-                             f"not a {type(drawings).__name__}.", symbol=name)
+            raise TeachError(
+                f"The drawings of {name!r} must be a list of images (numpy arrays or PIL images), "
+                f"not a {type(drawings).__name__}.",
+                symbol=name,
+            )
         if len(drawings) < MIN_DRAWINGS:
-            raise TeachError(f"{name!r} has {len(drawings)} drawing{'s' * (len(drawings) != 1)}; draw it at least "
-                             f"{MIN_DRAWINGS} times (5 to 20 is best).", symbol=name)
+            raise TeachError(
+                f"{name!r} has {len(drawings)} drawing{'s' * (len(drawings) != 1)}; draw it at least "
+                f"{MIN_DRAWINGS} times (5 to 20 is best).",
+                symbol=name,
+            )
         rows = []
         for index, drawing in enumerate(drawings):
             try:
                 rows.append(preprocess(drawing))
             except EmptySketchError:
-                raise TeachError(f"Drawing {index + 1} of {name!r} has no ink: draw it again or leave it out.",
-                                 symbol=name, drawing=index) from None
+                raise TeachError(
+                    f"Drawing {index + 1} of {name!r} has no ink: draw it again or leave it out.",
+                    symbol=name,
+                    drawing=index,
+                ) from None
             except (ValueError, TypeError, OSError) as error:
-                raise TeachError(f"Drawing {index + 1} of {name!r} is not an image this package can read "
-                                 f"({type(error).__name__}: {error}).", symbol=name, drawing=index) from None
+                raise TeachError(
+                    f"Drawing {index + 1} of {name!r} is not an image this package can read "
+                    f"({type(error).__name__}: {error}).",
+                    symbol=name,
+                    drawing=index,
+                ) from None
         tensors[name] = np.stack(rows)
     return tensors
 
@@ -131,10 +152,15 @@ def _chain_layers(model) -> list:
 
     chain = model.layers[1:] if isinstance(model.layers[0], layers.InputLayer) else model.layers
     last = chain[-1] if chain else None
-    if not isinstance(last, layers.Dense) or last.get_config().get("activation") != "softmax" or \
-            not any(isinstance(layer, layers.Flatten) for layer in chain):
-        raise TeachError("teach needs a build_model() network (conv blocks, Flatten, dense layers, a softmax "
-                         f"Dense output); {model.name!r} is not one.")
+    if (
+        not isinstance(last, layers.Dense)
+        or last.get_config().get("activation") != "softmax"
+        or not any(isinstance(layer, layers.Flatten) for layer in chain)
+    ):
+        raise TeachError(
+            "teach needs a build_model() network (conv blocks, Flatten, dense layers, a softmax "
+            f"Dense output); {model.name!r} is not one."
+        )
     return chain
 
 
@@ -158,31 +184,36 @@ def _widened(model, new_outputs: int, seed: int):
             flat, flatten_at = x, position
     old = chain[-1]
     kernel, bias = old.get_weights()
-    head = layers.Dense(kernel.shape[1] + new_outputs, activation="softmax", name=old.name,
-                        kernel_initializer=keras.initializers.GlorotUniform(seed=seed))
+    head = layers.Dense(
+        kernel.shape[1] + new_outputs,
+        activation="softmax",
+        name=old.name,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+    )
     outputs = head(x)
     new_kernel, new_bias = head.get_weights()
-    new_kernel[:, :kernel.shape[1]], new_bias[:bias.shape[0]] = kernel, bias
-    new_bias[bias.shape[0]:] = bias.mean()  # new outputs start as likely as an average old one
+    new_kernel[:, : kernel.shape[1]], new_bias[: bias.shape[0]] = kernel, bias
+    new_bias[bias.shape[0] :] = bias.mean()  # new outputs start as likely as an average old one
     head.set_weights([new_kernel, new_bias])
     widened = keras.Model(inputs, outputs, name=model.name)
     # The copy must compute what the original does (renormalised over the old outputs): a model whose layers
     # are not one chain (a skip connection, two inputs) would be rebuilt wrongly.
     probe = np.random.default_rng(seed).random((4, *model.input_shape[1:]), dtype=np.float32)
     before = np.asarray(model(probe, training=False))
-    after = np.asarray(widened(probe, training=False))[:, :kernel.shape[1]]
+    after = np.asarray(widened(probe, training=False))[:, : kernel.shape[1]]
     if not np.allclose(after / after.sum(axis=1, keepdims=True), before, atol=1e-4):
         raise TeachError(f"teach needs a build_model() network, a plain chain of layers; {model.name!r} is not one.")
     return widened, flatten_at, flat
 
 
-def training_set(recognizer: Recognizer, tensors: dict[str, np.ndarray], samples_per_symbol: int,
-                  keep_per_label: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def training_set(
+    recognizer: Recognizer, tensors: dict[str, np.ndarray], samples_per_symbol: int, keep_per_label: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Generated sketches of the old labels plus the new drawings with augmented copies, shuffled."""
     counts = {label: max(1, round(_RATIOS.get(label, 1.0) * keep_per_label)) for label in recognizer.labels}
     x_old, y_old = generate(counts, seed + _SEED_OFFSET)
     parts, targets = [x_old], [y_old]
-    for offset, (name, x) in enumerate(tensors.items()):
+    for offset, x in enumerate(tensors.values()):
         copies = max(0, math.ceil(samples_per_symbol / len(x)) - 1)
         x_new = np.concatenate([x, augment(x, copies, seed + offset)])
         parts.append(x_new)
@@ -192,8 +223,17 @@ def training_set(recognizer: Recognizer, tensors: dict[str, np.ndarray], samples
     return x_train[order], y_train[order]
 
 
-def fit_transfer(recognizer: Recognizer, x_train: np.ndarray, y_train: np.ndarray, new_outputs: int, *,
-                 epochs: int = EPOCHS, fine_tune_epochs: int = FINE_TUNE_EPOCHS, seed: int = 0, verbose: int = 0):
+def fit_transfer(
+    recognizer: Recognizer,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    new_outputs: int,
+    *,
+    epochs: int = EPOCHS,
+    fine_tune_epochs: int = FINE_TUNE_EPOCHS,
+    seed: int = 0,
+    verbose: int = 0,
+):
     """The widened copy of the recognizer's model, trained on (x_train, y_train): head first, then all but BN."""
     import keras
     from keras import layers
@@ -205,7 +245,7 @@ def fit_transfer(recognizer: Recognizer, x_train: np.ndarray, y_train: np.ndarra
     features = keras.Model(model.inputs, flat).predict(x_train, batch_size=256, verbose=0)
     head_input = keras.Input(shape=features.shape[1:])
     h = head_input
-    for layer in chain[flatten_at + 1:]:
+    for layer in chain[flatten_at + 1 :]:
         h = layer(h)
     head = keras.Model(head_input, h)
     head.compile(optimizer=keras.optimizers.Adam(HEAD_LEARNING_RATE), loss="sparse_categorical_crossentropy")
@@ -222,17 +262,33 @@ def fit_transfer(recognizer: Recognizer, x_train: np.ndarray, y_train: np.ndarra
     return model
 
 
-def _teach(recognizer: Recognizer, examples: Mapping, *, epochs: int = EPOCHS, fine_tune_epochs: int = FINE_TUNE_EPOCHS,
-           samples_per_symbol: int = SAMPLES_PER_SYMBOL, keep_per_label: int = KEEP_PER_LABEL, seed: int = 0,
-           verbose: int = 0) -> tuple[Recognizer, dict]:
+def _teach(
+    recognizer: Recognizer,
+    examples: Mapping,
+    *,
+    epochs: int = EPOCHS,
+    fine_tune_epochs: int = FINE_TUNE_EPOCHS,
+    samples_per_symbol: int = SAMPLES_PER_SYMBOL,
+    keep_per_label: int = KEEP_PER_LABEL,
+    seed: int = 0,
+    verbose: int = 0,
+) -> tuple[Recognizer, dict]:
     """`teach`, also returning the metrics for the model folder's metrics.json."""
     start = time.perf_counter()
     tensors = _checked_examples(recognizer, examples)
     names = list(tensors)
     labels = [*recognizer.labels, *names]
     x_train, y_train = training_set(recognizer, tensors, samples_per_symbol, keep_per_label, seed)
-    model = fit_transfer(recognizer, x_train, y_train, len(names), epochs=epochs, fine_tune_epochs=fine_tune_epochs,
-                         seed=seed, verbose=verbose)
+    model = fit_transfer(
+        recognizer,
+        x_train,
+        y_train,
+        len(names),
+        epochs=epochs,
+        fine_tune_epochs=fine_tune_epochs,
+        seed=seed,
+        verbose=verbose,
+    )
     # The old labels on generated sketches the training never saw: accuracy, and the rune_threshold again.
     val_counts = {label: max(1, round(_RATIOS.get(label, 1.0) * VAL_PER_LABEL)) for label in recognizer.labels}
     x_val, y_val = generate(val_counts, seed + _SEED_OFFSET + 1)
@@ -246,23 +302,48 @@ def _teach(recognizer: Recognizer, examples: Mapping, *, epochs: int = EPOCHS, f
         threshold, metrics["calibration"] = calibrate(model, x_val, y_val, labels, acceptance, recognizer.rows, cap)
         base_config["row_thresholds"] = row_thresholds(metrics["calibration"])
     config = {
-        **base_config, "labels": labels, "input_size": INPUT_SIZE, "preprocessing_version": PREPROCESSING_VERSION,
-        "package_version": __version__, TAUGHT_KEY: names, "rune_threshold": threshold,
-        "teach_config": {"base": recognizer.source, "drawings": {name: len(x) for name, x in tensors.items()},
-                         "epochs": epochs, "fine_tune_epochs": fine_tune_epochs,
-                         "samples_per_symbol": samples_per_symbol, "keep_per_label": keep_per_label, "seed": seed},
+        **base_config,
+        "labels": labels,
+        "input_size": INPUT_SIZE,
+        "preprocessing_version": PREPROCESSING_VERSION,
+        "package_version": __version__,
+        TAUGHT_KEY: names,
+        "rune_threshold": threshold,
+        "teach_config": {
+            "base": recognizer.source,
+            "drawings": {name: len(x) for name, x in tensors.items()},
+            "epochs": epochs,
+            "fine_tune_epochs": fine_tune_epochs,
+            "samples_per_symbol": samples_per_symbol,
+            "keep_per_label": keep_per_label,
+            "seed": seed,
+        },
     }
     config.setdefault("architecture", "rune_cnn")
     seconds = time.perf_counter() - start
-    metrics.update({"taught": {name: len(x) for name, x in tensors.items()}, "train_samples": int(len(y_train)),
-                    "teach_seconds": seconds, "cpu_count": os.cpu_count()})
+    metrics.update(
+        {
+            "taught": {name: len(x) for name, x in tensors.items()},
+            "train_samples": int(len(y_train)),
+            "teach_seconds": seconds,
+            "cpu_count": os.cpu_count(),
+        }
+    )
     taught = Recognizer(model, labels, source=f"{recognizer.source} taught {', '.join(names)}", config=config)
     return taught, metrics
 
 
-def teach(recognizer: Recognizer, examples: Mapping[str, Sequence], *, epochs: int = EPOCHS,
-          fine_tune_epochs: int = FINE_TUNE_EPOCHS, samples_per_symbol: int = SAMPLES_PER_SYMBOL,
-          keep_per_label: int = KEEP_PER_LABEL, seed: int = 0, verbose: int = 0) -> Recognizer:
+def teach(
+    recognizer: Recognizer,
+    examples: Mapping[str, Sequence],
+    *,
+    epochs: int = EPOCHS,
+    fine_tune_epochs: int = FINE_TUNE_EPOCHS,
+    samples_per_symbol: int = SAMPLES_PER_SYMBOL,
+    keep_per_label: int = KEEP_PER_LABEL,
+    seed: int = 0,
+    verbose: int = 0,
+) -> Recognizer:
     """A new Recognizer that also knows the symbols in `examples`: {name: [drawing, ...]}.
 
     Drawings are numpy arrays or PIL images, as for `Recognizer.predict`; at least MIN_DRAWINGS of each
@@ -272,8 +353,16 @@ def teach(recognizer: Recognizer, examples: Mapping[str, Sequence], *, epochs: i
     and inputs give the same model. The given recognizer is not changed.
     Raises TeachError (a ValueError) with a message saying what was passed and how to fix it.
     """
-    return _teach(recognizer, examples, epochs=epochs, fine_tune_epochs=fine_tune_epochs,
-                  samples_per_symbol=samples_per_symbol, keep_per_label=keep_per_label, seed=seed, verbose=verbose)[0]
+    return _teach(
+        recognizer,
+        examples,
+        epochs=epochs,
+        fine_tune_epochs=fine_tune_epochs,
+        samples_per_symbol=samples_per_symbol,
+        keep_per_label=keep_per_label,
+        seed=seed,
+        verbose=verbose,
+    )[0]
 
 
 def write_model_folder(recognizer: Recognizer, out: str | os.PathLike, metrics: dict | None = None) -> Path:
@@ -281,10 +370,12 @@ def write_model_folder(recognizer: Recognizer, out: str | os.PathLike, metrics: 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     recognizer.model.save(out / MODEL_FILENAME)
-    (out / CONFIG_FILENAME).write_text(json.dumps(recognizer.config, indent=2, ensure_ascii=False) + "\n",
-                                       encoding="utf-8")
-    (out / METRICS_FILENAME).write_text(json.dumps(metrics or {}, indent=2, ensure_ascii=False) + "\n",
-                                        encoding="utf-8")
+    (out / CONFIG_FILENAME).write_text(
+        json.dumps(recognizer.config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (out / METRICS_FILENAME).write_text(
+        json.dumps(metrics or {}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (out / CARD_FILENAME).write_text(model_card(recognizer.config, metrics or {}), encoding="utf-8")
     return out
 
@@ -294,14 +385,20 @@ def read_symbol_folder(folder: str | os.PathLike) -> dict[str, list[Path]]:
     root = Path(folder).expanduser()
     if not root.is_dir():
         raise TeachError(f"{str(root)!r} is not a folder; expected DIR/<symbol name>/*.png, one folder per symbol.")
-    symbols = {sub.name: sorted(sub.glob("*.png")) for sub in sorted(root.iterdir())
-               if sub.is_dir() and not sub.name.startswith(".")}
+    symbols = {
+        sub.name: sorted(sub.glob("*.png"))
+        for sub in sorted(root.iterdir())
+        if sub.is_dir() and not sub.name.startswith(".")
+    }
     if not symbols:
         raise TeachError(f"{root} has no sub-folders; put the drawings of each symbol in DIR/<symbol name>/*.png.")
     for name, paths in symbols.items():
         if len(paths) < MIN_DRAWINGS:
-            raise TeachError(f"{root / name} holds {len(paths)} .png drawing{'s' * (len(paths) != 1)}; put at least "
-                             f"{MIN_DRAWINGS} (5 to 20 is best) in it, or remove the folder.", symbol=name)
+            raise TeachError(
+                f"{root / name} holds {len(paths)} .png drawing{'s' * (len(paths) != 1)}; put at least "
+                f"{MIN_DRAWINGS} (5 to 20 is best) in it, or remove the folder.",
+                symbol=name,
+            )
     return symbols
 
 
@@ -317,26 +414,43 @@ def _load_images(symbols: dict[str, list[Path]]) -> dict[str, list]:
                     image.load()
                     images[name].append(image.copy())
             except (UnidentifiedImageError, OSError) as error:
-                raise TeachError(f"{path} is not an image that can be read ({error}); replace or remove it.",
-                                 symbol=name) from None
+                raise TeachError(
+                    f"{path} is not an image that can be read ({error}); replace or remove it.", symbol=name
+                ) from None
     return images
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m runes.teach", description=(
-        "Teach a rune model new symbols from a few drawings each (transfer learning) and write a model folder."),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("dir", help="folder of drawings: DIR/<symbol name>/*.png, 5-20 per symbol "
-                                    f"(at least {MIN_DRAWINGS}, at most {MAX_SYMBOLS} symbols)")
+    parser = argparse.ArgumentParser(
+        prog="python -m runes.teach",
+        description=(
+            "Teach a rune model new symbols from a few drawings each (transfer learning) and write a model folder."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "dir",
+        help="folder of drawings: DIR/<symbol name>/*.png, 5-20 per symbol "
+        f"(at least {MIN_DRAWINGS}, at most {MAX_SYMBOLS} symbols)",
+    )
     parser.add_argument("--out", required=True, help="model folder to write")
-    parser.add_argument("--model", default=None, help="model to start from: a folder or hf://owner/name "
-                                                      "(default: the bundled model)")
+    parser.add_argument(
+        "--model", default=None, help="model to start from: a folder or hf://owner/name (default: the bundled model)"
+    )
     parser.add_argument("--epochs", type=int, default=EPOCHS, help="epochs training the new head on frozen conv layers")
-    parser.add_argument("--fine-tune-epochs", type=int, default=FINE_TUNE_EPOCHS,
-                        help="epochs then fine-tuning all layers at a low learning rate")
+    parser.add_argument(
+        "--fine-tune-epochs",
+        type=int,
+        default=FINE_TUNE_EPOCHS,
+        help="epochs then fine-tuning all layers at a low learning rate",
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--eval-dir", default=None, help="labelled rune folder DIR/<rune id>/*.png to measure the "
-                                                         "taught model's runes on (recorded in metrics.json)")
+    parser.add_argument(
+        "--eval-dir",
+        default=None,
+        help="labelled rune folder DIR/<rune id>/*.png to measure the "
+        "taught model's runes on (recorded in metrics.json)",
+    )
     args = parser.parse_args(argv)
     from runes.folder import ModelLoadError
 
@@ -345,11 +459,13 @@ def main(argv: list[str] | None = None) -> int:
         symbols = read_symbol_folder(args.dir)
         images = _load_images(symbols)
         base = Recognizer.load(args.model)
-        recognizer, metrics = _teach(base, images, epochs=args.epochs, fine_tune_epochs=args.fine_tune_epochs,
-                                     seed=args.seed)
+        recognizer, metrics = _teach(
+            base, images, epochs=args.epochs, fine_tune_epochs=args.fine_tune_epochs, seed=args.seed
+        )
     except TeachError as error:
-        at_fault = error.symbol in symbols and error.drawing is not None
-        drawing = symbols[error.symbol][error.drawing] if at_fault else None
+        drawing = None
+        if error.symbol is not None and error.symbol in symbols and error.drawing is not None:
+            drawing = symbols[error.symbol][error.drawing]
         print(f"error: {drawing}: {error}" if drawing else f"error: {error}", file=sys.stderr)
         return 1
     except ModelLoadError as error:
@@ -359,13 +475,19 @@ def main(argv: list[str] | None = None) -> int:
         from runes.evaluate import evaluate_folder
 
         report = evaluate_folder(args.eval_dir, recognizer)
-        metrics["real_drawings"] = {"accuracy": report.accuracy, "top3_accuracy": report.top3_accuracy,
-                                    "acceptance": report.acceptance, "n": report.total,
-                                    "folder": Path(args.eval_dir).name}
+        metrics["real_drawings"] = {
+            "accuracy": report.accuracy,
+            "top3_accuracy": report.top3_accuracy,
+            "acceptance": report.acceptance,
+            "n": report.total,
+            "folder": Path(args.eval_dir).name,
+        }
     write_model_folder(recognizer, args.out, metrics)
     drawings = ", ".join(f"{name} ({count})" for name, count in metrics["taught"].items())
-    print(f"taught {drawings} in {metrics['teach_seconds']:.1f} s; runes and extras on generated sketches: "
-          f"{metrics['val_accuracy']:.4f}; rune_threshold {recognizer.rune_threshold:.3f}")
+    print(
+        f"taught {drawings} in {metrics['teach_seconds']:.1f} s; runes and extras on generated sketches: "
+        f"{metrics['val_accuracy']:.4f}; rune_threshold {recognizer.rune_threshold:.3f}"
+    )
     if "real_drawings" in metrics:
         print(f"runes in {args.eval_dir}: top-1 {metrics['real_drawings']['accuracy']:.4f}")
     print(f"wrote {args.out}")

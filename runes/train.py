@@ -19,6 +19,7 @@ from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -105,8 +106,10 @@ def generate(counts: dict[str, int], seed: int, workers: int = 1) -> tuple[np.nd
 
 def _label_counts(config: TrainConfig, per_rune: int) -> dict[str, int]:
     ratio = {BLUETOOTH: config.bluetooth_per_rune, NOT_A_RUNE: config.other_per_rune}
-    return {label: per_rune if label in SHAPE_IDS else max(1, round(ratio[label] * per_rune))
-            for label in model_labels(config)}
+    return {
+        label: per_rune if label in SHAPE_IDS else max(1, round(ratio[label] * per_rune))
+        for label in model_labels(config)
+    }
 
 
 def augment(x: np.ndarray, copies: int, seed: int) -> np.ndarray:
@@ -126,14 +129,16 @@ def augment(x: np.ndarray, copies: int, seed: int) -> np.ndarray:
             a, b, d, e = cos, -sin, sin, cos
             c = centre - a * (centre + shift[0]) - b * (centre + shift[1])
             f = centre - d * (centre + shift[0]) - e * (centre + shift[1])
-            moved = Image.fromarray(image, mode="F").transform((size, size), Image.AFFINE, (a, b, c, d, e, f),
-                                                               resample=Image.BILINEAR)
+            moved = Image.fromarray(image, mode="F").transform(
+                (size, size), Image.Transform.AFFINE, (a, b, c, d, e, f), resample=Image.Resampling.BILINEAR
+            )
             out.append(np.asarray(moved, dtype=np.float32))
     return np.clip(np.stack(out), 0.0, 1.0)[..., None] if out else x[:0]
 
 
-def load_labelled_folder(folder: str | os.PathLike, labels: list[str] | tuple[str, ...] = RUNE_IDS,
-                         leave_out: Collection[str] = ()) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+def load_labelled_folder(
+    folder: str | os.PathLike, labels: list[str] | tuple[str, ...] = RUNE_IDS, leave_out: Collection[str] = ()
+) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
     """Preprocessed images and labels from DIR/<rune id>/*.png.
 
     Returns (x, y, skipped) where skipped counts unreadable and empty files by reason. Files named in
@@ -174,8 +179,7 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
     keras.utils.set_random_seed(config.seed)
     labels = model_labels(config)
     x_train, y_train = generate(_label_counts(config, config.samples_per_rune), config.seed, config.workers)
-    x_val, y_val = generate(_label_counts(config, config.val_samples_per_rune), config.seed + 1,
-                            config.workers)
+    x_val, y_val = generate(_label_counts(config, config.val_samples_per_rune), config.seed + 1, config.workers)
     extra = {}
     if config.data:
         flagged = set() if config.include_flagged else flagged_files(config.data)
@@ -188,49 +192,74 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
             y_extra = np.concatenate([y_extra, np.repeat(y_extra, config.data_copies)])
         extra = {"extra_drawings": drawings, "extra_samples": int(len(y_extra)), "extra_skipped": skipped}
         if verbose:
-            print(f"added {drawings} drawings from {config.data} as {len(y_extra)} samples with augmented copies "
-                  f"(skipped: {skipped})")
+            print(
+                f"added {drawings} drawings from {config.data} as {len(y_extra)} samples with augmented copies "
+                f"(skipped: {skipped})"
+            )
         x_train, y_train = np.concatenate([x_train, x_extra]), np.concatenate([y_train, y_extra])
     order = np.random.default_rng(config.seed).permutation(len(y_train))
     x_train, y_train = x_train[order], y_train[order]
 
     model = build_model((INPUT_SIZE, INPUT_SIZE, 1), len(labels), config.filters, config.dropout)
-    model.compile(optimizer=keras.optimizers.Adam(config.learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience,
-                                               restore_best_weights=True),
-                 keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=1)]
-    history = model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs,
-                        validation_data=(x_val, y_val), callbacks=callbacks, verbose=verbose)
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    callbacks = [
+        keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience, restore_best_weights=True),
+        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=1),
+    ]
+    history = model.fit(
+        x_train,
+        y_train,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        validation_data=(x_val, y_val),
+        callbacks=callbacks,
+        verbose=verbose,
+    )
     val_loss, val_accuracy = model.evaluate(x_val, y_val, verbose=0)
-    metrics = {
-        "val_accuracy": float(val_accuracy), "val_loss": float(val_loss), "val_samples": int(len(y_val)),
-        "train_samples": int(len(y_train)), "epochs_run": len(history.history["loss"]),
+    metrics: dict[str, Any] = {
+        "val_accuracy": float(val_accuracy),
+        "val_loss": float(val_loss),
+        "val_samples": int(len(y_val)),
+        "train_samples": int(len(y_train)),
+        "epochs_run": len(history.history["loss"]),
         "loss_history": [float(v) for v in history.history["loss"]],
-        "train_seconds": time.perf_counter() - start, "cpu_count": os.cpu_count(), **extra,
+        "train_seconds": time.perf_counter() - start,
+        "cpu_count": os.cpu_count(),
+        **extra,
     }
     model_config = {
-        "labels": labels, "input_size": INPUT_SIZE, "preprocessing_version": PREPROCESSING_VERSION,
-        "package_version": __version__, "architecture": "rune_cnn", "train_config": dataclasses.asdict(config),
+        "labels": labels,
+        "input_size": INPUT_SIZE,
+        "preprocessing_version": PREPROCESSING_VERSION,
+        "package_version": __version__,
+        "architecture": "rune_cnn",
+        "train_config": dataclasses.asdict(config),
         "rows": config_rows(config),
     }
     if NOT_A_RUNE in labels:
-        model_config["rune_threshold"], metrics["calibration"] = calibrate(model, x_val, y_val, labels,
-                                                                            config.acceptance, config_rows(config),
-                                                                            config.max_threshold)
+        model_config["rune_threshold"], metrics["calibration"] = calibrate(
+            model, x_val, y_val, labels, config.acceptance, config_rows(config), config.max_threshold
+        )
         model_config["row_thresholds"] = row_thresholds(metrics["calibration"])
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     model.save(out / MODEL_FILENAME)
-    (out / CONFIG_FILENAME).write_text(json.dumps(model_config, indent=2, ensure_ascii=False) + "\n",
-                                       encoding="utf-8")
+    (out / CONFIG_FILENAME).write_text(json.dumps(model_config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if config.eval_dir:
         from runes.evaluate import evaluate_folder
 
         report = evaluate_folder(config.eval_dir, recognizer_from_model(model, model_config))
-        metrics["real_drawings"] = {"accuracy": report.accuracy, "top3_accuracy": report.top3_accuracy,
-                                    "acceptance": report.acceptance, "n": report.total,
-                                    "folder": Path(config.eval_dir).name}
+        metrics["real_drawings"] = {
+            "accuracy": report.accuracy,
+            "top3_accuracy": report.top3_accuracy,
+            "acceptance": report.acceptance,
+            "n": report.total,
+            "folder": Path(config.eval_dir).name,
+        }
     (out / METRICS_FILENAME).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     (out / CARD_FILENAME).write_text(model_card(model_config, metrics), encoding="utf-8")
     if verbose:
@@ -238,8 +267,15 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
     return metrics
 
 
-def calibrate(model, x_val: np.ndarray, y_val: np.ndarray, labels: list[str], acceptance: float,
-              rows: Collection[str] = (), max_threshold: float = 0.5) -> tuple[float, dict]:
+def calibrate(
+    model,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    labels: list[str],
+    acceptance: float,
+    rows: Collection[str] = (),
+    max_threshold: float = 0.5,
+) -> tuple[float, dict]:
     """The rune_threshold that accepts `acceptance` of the generated validation runes, and what it rejects.
 
     The dict also holds, under "rows", each of `rows` calibrated alike (a sketch is a rune of a row when all
@@ -260,10 +296,14 @@ def calibrate(model, x_val: np.ndarray, y_val: np.ndarray, labels: list[str], ac
         read = is_rune & columns[strongest]  # the row's runes the classifier puts in the row
         quantile = float(np.quantile(score[read], 1.0 - acceptance))
         threshold = min(max_threshold, quantile)
-        return {"rune_threshold": threshold, "quantile": quantile,
-                "acceptance": float((score[is_rune] >= threshold).mean()),
-                "rejection": float((score[other] < threshold).mean()),
-                "n_runes": int(is_rune.sum()), "n_nonrunes": int(other.sum())}
+        return {
+            "rune_threshold": threshold,
+            "quantile": quantile,
+            "acceptance": float((score[is_rune] >= threshold).mean()),
+            "rejection": float((score[other] < threshold).mean()),
+            "n_runes": int(is_rune.sum()),
+            "n_nonrunes": int(other.sum()),
+        }
 
     overall = calibrated(np.array([label in SHAPE_IDS for label in labels]))
     overall["rows"] = {row: calibrated(np.array([label in get_row(row).shapes for label in labels])) for row in rows}
@@ -283,15 +323,21 @@ def recognizer_from_model(model, config: dict | None = None):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description="Train the rune CNN on generated sketches.",
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description="Train the rune CNN on generated sketches.", formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     comments = {
-        "out": "model folder to write", "rows": "comma-separated rune rows the model reads (it learns their shapes)",
+        "out": "model folder to write",
+        "rows": "comma-separated rune rows the model reads (it learns their shapes)",
         "samples_per_rune": "generated training sketches per shape",
-        "val_samples_per_rune": "generated validation sketches per shape", "epochs": "maximum epochs",
-        "batch_size": "batch size", "learning_rate": "Adam learning rate",
-        "filters": "conv filters in the first block (later blocks double it)", "dropout": "dropout rate",
-        "patience": "early-stopping patience in epochs", "seed": "random seed",
+        "val_samples_per_rune": "generated validation sketches per shape",
+        "epochs": "maximum epochs",
+        "batch_size": "batch size",
+        "learning_rate": "Adam learning rate",
+        "filters": "conv filters in the first block (later blocks double it)",
+        "dropout": "dropout rate",
+        "patience": "early-stopping patience in epochs",
+        "seed": "random seed",
         "data": "extra labelled folder DIR/<rune id>/*.png to train on",
         "include_flagged": "also train on --data drawings flagged in DIR/metadata.jsonl (left out by default)",
         "eval_dir": "labelled folder to measure after training (recorded in metrics.json, never trained on)",
@@ -307,8 +353,9 @@ def _parser() -> argparse.ArgumentParser:
         default = getattr(defaults, f.name)
         option = "--" + f.name.replace("_", "-")
         if isinstance(default, bool):  # type=bool would read "--x False" as True: --x / --no-x switches instead
-            parser.add_argument(option, dest=f.name, action=argparse.BooleanOptionalAction, default=default,
-                                help=comments[f.name])
+            parser.add_argument(
+                option, dest=f.name, action=argparse.BooleanOptionalAction, default=default, help=comments[f.name]
+            )
             continue
         kind = type(default) if default is not None else str
         parser.add_argument(option, dest=f.name, type=kind, default=default, help=comments[f.name])

@@ -30,21 +30,81 @@ MAX_LETTERS = 200  # a name or a short phrase; longer text is cut
 
 # Letters (and digraphs, tried first) -> rune ids, per family of rows. Unlisted letters lose their accents.
 _YOUNGER = {
-    "th": ("thurs",), "þ": ("thurs",), "ð": ("thurs",), "f": ("fe",), "u": ("ur",), "o": ("ur",),
-    "v": ("ur",), "w": ("ur",), "y": ("ur",), "ø": ("ur",), "ö": ("ur",), "ü": ("ur",), "å": ("as",),
-    "ǫ": ("as",), "r": ("reith",), "k": ("kaun",), "c": ("kaun",), "g": ("kaun",), "q": ("kaun",),
-    "x": ("kaun", "sol"), "h": ("hagall",), "n": ("nauthr",), "i": ("isa",), "e": ("isa",), "j": ("isa",),
-    "a": ("ar",), "æ": ("ar",), "ä": ("ar",), "s": ("sol",), "z": ("sol",), "t": ("tyr",), "d": ("tyr",),
-    "b": ("bjork",), "p": ("bjork",), "m": ("mathr",), "l": ("logr",),
+    "th": ("thurs",),
+    "þ": ("thurs",),
+    "ð": ("thurs",),
+    "f": ("fe",),
+    "u": ("ur",),
+    "o": ("ur",),
+    "v": ("ur",),
+    "w": ("ur",),
+    "y": ("ur",),
+    "ø": ("ur",),
+    "ö": ("ur",),
+    "ü": ("ur",),
+    "å": ("as",),
+    "ǫ": ("as",),
+    "r": ("reith",),
+    "k": ("kaun",),
+    "c": ("kaun",),
+    "g": ("kaun",),
+    "q": ("kaun",),
+    "x": ("kaun", "sol"),
+    "h": ("hagall",),
+    "n": ("nauthr",),
+    "i": ("isa",),
+    "e": ("isa",),
+    "j": ("isa",),
+    "a": ("ar",),
+    "æ": ("ar",),
+    "ä": ("ar",),
+    "s": ("sol",),
+    "z": ("sol",),
+    "t": ("tyr",),
+    "d": ("tyr",),
+    "b": ("bjork",),
+    "p": ("bjork",),
+    "m": ("mathr",),
+    "l": ("logr",),
 }
 _ELDER = {
-    "th": ("thurisaz",), "þ": ("thurisaz",), "ð": ("thurisaz",), "ng": ("ingwaz",), "f": ("fehu",),
-    "u": ("uruz",), "ü": ("uruz",), "a": ("ansuz",), "æ": ("ansuz",), "ä": ("ansuz",), "r": ("raido",),
-    "k": ("kaunan",), "c": ("kaunan",), "q": ("kaunan",), "x": ("kaunan", "sowilo"), "g": ("gebo",),
-    "w": ("wunjo",), "v": ("wunjo",), "h": ("hagalaz",), "n": ("naudiz",), "i": ("isaz",), "y": ("isaz",),
-    "j": ("jera",), "p": ("perth",), "z": ("algiz",), "s": ("sowilo",), "t": ("tiwaz",), "b": ("berkanan",),
-    "e": ("ehwaz",), "m": ("mannaz",), "l": ("laguz",), "d": ("dagaz",), "o": ("othala",), "ø": ("othala",),
-    "ö": ("othala",), "å": ("othala",), "ǫ": ("othala",),
+    "th": ("thurisaz",),
+    "þ": ("thurisaz",),
+    "ð": ("thurisaz",),
+    "ng": ("ingwaz",),
+    "f": ("fehu",),
+    "u": ("uruz",),
+    "ü": ("uruz",),
+    "a": ("ansuz",),
+    "æ": ("ansuz",),
+    "ä": ("ansuz",),
+    "r": ("raido",),
+    "k": ("kaunan",),
+    "c": ("kaunan",),
+    "q": ("kaunan",),
+    "x": ("kaunan", "sowilo"),
+    "g": ("gebo",),
+    "w": ("wunjo",),
+    "v": ("wunjo",),
+    "h": ("hagalaz",),
+    "n": ("naudiz",),
+    "i": ("isaz",),
+    "y": ("isaz",),
+    "j": ("jera",),
+    "p": ("perth",),
+    "z": ("algiz",),
+    "s": ("sowilo",),
+    "t": ("tiwaz",),
+    "b": ("berkanan",),
+    "e": ("ehwaz",),
+    "m": ("mannaz",),
+    "l": ("laguz",),
+    "d": ("dagaz",),
+    "o": ("othala",),
+    "ø": ("othala",),
+    "ö": ("othala",),
+    "å": ("othala",),
+    "ǫ": ("othala",),
 }
 _TABLES = {"younger": _YOUNGER, "long-branch": _YOUNGER, "short-twig": _YOUNGER, "elder": _ELDER}
 _BASIC = set("abcdefghijklmnopqrstuvwxyz")
@@ -81,11 +141,15 @@ def transliterate(text: str, row: str = DEFAULT_ROW) -> Transliteration:
     table = _TABLES[the_row.id]
     if not isinstance(text, str):
         raise TypeError(f"Expected text (a name or a word), got {type(text).__name__}.")
-    words, used, once, left_out = [], {}, [], []
+    words: list[str] = []
+    used: dict[str, set[str]] = {}
+    once: list[str] = []
+    left_out: list[str] = []
     for word in _letters(text[:MAX_LETTERS]).split():
-        runes, position = [], 0
+        runes: list[tuple[str, str]] = []
+        position = 0
         while position < len(word):
-            key = word[position:position + 2] if word[position:position + 2] in table else word[position]
+            key = word[position : position + 2] if word[position : position + 2] in table else word[position]
             position += len(key)
             if key not in table:
                 if key not in left_out:
@@ -104,14 +168,15 @@ def transliterate(text: str, row: str = DEFAULT_ROW) -> Transliteration:
         sharing = sorted(letter for letter, ids in table.items() if ids == (rune_id,) and letter in _BASIC)
         if len(sharing) > 1:
             merged.append(f"{the_row.glyph(rune_id)} = {', '.join(sharing)}")
-    return Transliteration(WORD_SEPARATOR.join(words), the_row.id, tuple(merged), tuple(dict.fromkeys(once)),
-                           tuple(left_out))
+    return Transliteration(
+        WORD_SEPARATOR.join(words), the_row.id, tuple(merged), tuple(dict.fromkeys(once)), tuple(left_out)
+    )
 
 
 def render_runes(text: str, font_size: int = 96, margin: int = 24) -> np.ndarray:
     """The runes drawn with the bundled Noto Sans Runic: uint8 (H, W), black on white. Empty text: a blank."""
     font = ImageFont.truetype(str(FONT_PATH), font_size)
-    left, top, right, bottom = font.getbbox(text or " ")
+    left, top, right, bottom = (round(edge) for edge in font.getbbox(text or " "))
     image = Image.new("L", (max(1, right - left) + 2 * margin, max(1, bottom - top) + 2 * margin), 255)
     ImageDraw.Draw(image).text((margin - left, margin - top), text, font=font, fill=0)
     return np.asarray(image)

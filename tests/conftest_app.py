@@ -48,12 +48,17 @@ def artifacts_dir() -> Path:
 def running_app(env_overrides: dict[str, str], log_path: Path, base_env: dict[str, str] | None = None):
     """Start `python app.py` on a free port with these env vars, wait until it answers, yield its URL, stop it."""
     port = _free_port()
-    env = dict(os.environ if base_env is None else base_env, GRADIO_SERVER_NAME="127.0.0.1",
-               GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1",
-               TF_CPP_MIN_LOG_LEVEL="2", **env_overrides)
+    env = dict(
+        os.environ if base_env is None else base_env,
+        GRADIO_SERVER_NAME="127.0.0.1",
+        GRADIO_SERVER_PORT=str(port),
+        GRADIO_ANALYTICS_ENABLED="False",
+        PYTHONUNBUFFERED="1",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        **env_overrides,
+    )
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -61,8 +66,9 @@ def running_app(env_overrides: dict[str, str], log_path: Path, base_env: dict[st
             if process.poll() is not None:
                 pytest.fail(f"app.py exited with code {process.returncode}:\n{log_path.read_text()[-3000:]}")
             if time.monotonic() > deadline:
-                pytest.fail(f"app.py did not answer on {url} within {START_TIMEOUT_S} s:\n"
-                            f"{log_path.read_text()[-3000:]}")
+                pytest.fail(
+                    f"app.py did not answer on {url} within {START_TIMEOUT_S} s:\n{log_path.read_text()[-3000:]}"
+                )
             time.sleep(0.5)
         yield url
     finally:

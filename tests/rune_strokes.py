@@ -42,14 +42,20 @@ def rune_drawing(rune_id: str, width: int = 384, height: int = 384, size: float 
     """A stroke pad value (QuickDraw style) of the rune, as the pad sends it: {"width", "height", "strokes"}."""
     size = 0.7 * min(width, height) if size is None else size
     strokes = strokes_in_box(rune_id, (width - size) / 2, (height - size) / 2, size)
-    return {"width": width, "height": height, "strokes": [as_quickdraw(stroke, 40 * index)
-                                                          for index, stroke in enumerate(strokes)]}
+    return {
+        "width": width,
+        "height": height,
+        "strokes": [as_quickdraw(stroke, 40 * index) for index, stroke in enumerate(strokes)],
+    }
 
 
 def as_quickdraw(points: list[tuple[float, float]], start_ms: int = 0) -> list[list[float]]:
     """[(x, y), ...] -> [xs, ys, ts], 10 ms between points."""
-    return [[round(x, 1) for x, _ in points], [round(y, 1) for _, y in points],
-            [start_ms + 10 * i for i in range(len(points))]]
+    return [
+        [round(x, 1) for x, _ in points],
+        [round(y, 1) for _, y in points],
+        [start_ms + 10 * i for i in range(len(points))],
+    ]
 
 
 def mouse_strokes(page, strokes, steps: int = 8) -> None:

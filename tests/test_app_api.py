@@ -7,6 +7,7 @@ and `/correct` take a drawing as strokes, as the page's pads send it.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +36,7 @@ def sketch(path) -> dict:
 def call(client: Client, value) -> tuple[dict, str]:
     label, card = client.predict(value, api_name="/predict")
     assert isinstance(label, dict) and isinstance(card, str)
-    assert "Traceback" not in card and "File \"" not in card
+    assert "Traceback" not in card and 'File "' not in card
     return label, card
 
 
@@ -45,7 +46,7 @@ def assert_recognised(label: dict, card: str, rune_id: str) -> None:
     confidences = label["confidences"]
     assert 1 <= len(confidences) <= 5
     assert confidences[0]["label"] == rune.label
-    assert all(a["confidence"] >= b["confidence"] for a, b in zip(confidences, confidences[1:]))
+    assert all(a["confidence"] >= b["confidence"] for a, b in itertools.pairwise(confidences))
     assert f'data-rune="{rune_id}"' in card
     assert rune.glyph in card and rune.name in card and rune.meaning in card
 
@@ -118,8 +119,11 @@ def test_bad_inputs_get_a_clear_answer_and_the_server_keeps_serving(client: Clie
         answers[name] = label
         # A clear answer: the friendly prompt, a short "can't read" message, "Not a rune" with the 3 nearest
         # runes, or a real top-5 guess.
-        assert (label["label"] in (DRAW_PROMPT, ERROR_LABEL) or len(label["confidences"]) == 5
-                or (label["label"] == "Not a rune" and len(label["confidences"]) == 4)), (name, label)
+        assert (
+            label["label"] in (DRAW_PROMPT, ERROR_LABEL)
+            or len(label["confidences"]) == 5
+            or (label["label"] == "Not a rune" and len(label["confidences"]) == 4)
+        ), (name, label)
         assert len(card) < 2000, (name, card)
     assert answers["1x1"]["label"] == ERROR_LABEL
     assert answers["5000x5000"]["label"] == ERROR_LABEL
@@ -165,8 +169,11 @@ def test_read_strokes_and_read_image(client: Client, tmp_path):
     from runes.strokes import render_strokes
 
     size = 200  # glyphs 160 px tall and at most 90 px wide, 160 px apart: one word
-    strokes = [as_quickdraw(stroke) for index, rune_id in enumerate(("tyr", "ur", "reith"))
-               for stroke in strokes_in_box(rune_id, 240 + 160 * index, 50, size)]
+    strokes = [
+        as_quickdraw(stroke)
+        for index, rune_id in enumerate(("tyr", "ur", "reith"))
+        for stroke in strokes_in_box(rune_id, 240 + 160 * index, 50, size)
+    ]
     text, boxes = client.predict({"width": 960, "height": 300, "strokes": strokes}, api_name="/read_strokes")
     assert 'data-transliteration="tur"' in text and "ᛏᚢᚱ" in text
     assert len(boxes["annotations"]) == 3
@@ -196,9 +203,14 @@ def row_drawing(row_id: str, rune_id: str, size: float = 270) -> dict:
 
     height, left = 0.8 * size, (384 - 0.8 * size) / 2
     template = ROWS[row_id].rune(rune_id).long_branch_templates[0]
-    return {"width": 384, "height": 384, "strokes": [as_quickdraw([(left + x * height, left + y * height)
-                                                                   for x, y in stroke], 40 * index)
-                                                     for index, stroke in enumerate(template)]}
+    return {
+        "width": 384,
+        "height": 384,
+        "strokes": [
+            as_quickdraw([(left + x * height, left + y * height) for x, y in stroke], 40 * index)
+            for index, stroke in enumerate(template)
+        ],
+    }
 
 
 def test_predict_strokes_in_the_elder_row(client: Client):
@@ -225,8 +237,11 @@ def test_a_generated_gebo_image_in_the_elder_row(client: Client, tmp_path):
 
 
 def test_read_strokes_in_a_row(client: Client):
-    strokes = [as_quickdraw(stroke) for index, rune_id in enumerate(("tyr", "ur", "reith"))
-               for stroke in strokes_in_box(rune_id, 240 + 160 * index, 50, 200)]
+    strokes = [
+        as_quickdraw(stroke)
+        for index, rune_id in enumerate(("tyr", "ur", "reith"))
+        for stroke in strokes_in_box(rune_id, 240 + 160 * index, 50, 200)
+    ]
     text, boxes = client.predict({"width": 960, "height": 300, "strokes": strokes}, "elder", api_name="/read_strokes")
     assert 'data-transliteration="tur"' in text and "ᛏᚢᚱ" in text  # tīwaz, ūruz, raidō: the same shapes
     assert [box["label"] for box in boxes["annotations"]] == ["ᛏ t", "ᚢ u", "ᚱ r"]
@@ -263,7 +278,7 @@ def test_bad_strokes_get_a_clear_answer_on_every_stroke_endpoint(client: Client,
     label, card = client.predict(BAD_STROKES[name], api_name="/predict_strokes")
     text, boxes = client.predict(BAD_STROKES[name], api_name="/read_strokes")
     for html_text in (card, text):
-        assert "Traceback" not in html_text and "File \"" not in html_text and len(html_text) < 2000
+        assert "Traceback" not in html_text and 'File "' not in html_text and len(html_text) < 2000
     if name == "empty":
         assert label["label"] == DRAW_PROMPT and "Write a few runes" in text
     elif name == "one tap":  # a dot is a drawing: some answer, not an error
@@ -287,7 +302,7 @@ def test_read_answers_noise_clearly(client: Client, tmp_path):
 
 def contribute(client: Client, value, rune_id: str) -> tuple[str, str, str]:
     status, prompt, next_rune, counts, pad = client.predict(value, rune_id, api_name="/contribute")
-    assert "Traceback" not in status and "File \"" not in status
+    assert "Traceback" not in status and 'File "' not in status
     if "Saved your" not in status:
         return status, "", ""
     assert f'data-rune="{next_rune}"' in prompt and get_rune(next_rune).name in prompt  # the next prompt
@@ -307,7 +322,8 @@ def records(folder) -> list[dict]:
 def test_api_lists_every_endpoint(client: Client):
     info = client.view_api(print_info=False, return_format="dict")
     assert {"/predict", "/predict_strokes", "/read", "/read_strokes", "/contribute", "/correct"} <= set(
-        info["named_endpoints"])
+        info["named_endpoints"]
+    )
 
 
 def test_contribute_stores_the_drawing_and_prompts_the_least_collected(client: Client, contributed_dir):
@@ -360,21 +376,25 @@ BAD_DRAWINGS = {
 }
 
 
-@pytest.mark.parametrize("endpoint, value, rune_id, message", [
-    ("/contribute", "empty", "fe", "The canvas is empty: draw ᚠ fé first."),
-    ("/contribute", "tyr", "../fe", "Unknown rune"),
-    ("/contribute", "tyr", "", "Pick the rune you drew"),
-    ("/contribute", "dot far away", "fe", "lies far outside the 384x384 canvas"),
-    ("/contribute", "not strokes", "fe", "Strokes must be a list"),
-    ("/contribute", "no canvas", "fe", 'Send a drawing as {"width": W, "height": H, "strokes"'),
-    ("/contribute", "uneven", "fe", "needs as many xs, ys and ts"),
-    ("/contribute", "huge canvas", "fe", "The canvas must be 1 to 4096 whole pixels a side, got 100000x384"),
-    ("/contribute", "an image", "fe", "Send a drawing as"),
-    ("/correct", "empty", "fe", "The canvas is empty: draw ᚠ fé first."),
-    ("/correct", "tyr", None, "Pick the rune you drew from the list first."),
-])
-def test_contribute_and_correct_refuse_bad_input_without_writing(client: Client, contributed_dir,
-                                                                  endpoint, value, rune_id, message):
+@pytest.mark.parametrize(
+    "endpoint, value, rune_id, message",
+    [
+        ("/contribute", "empty", "fe", "The canvas is empty: draw ᚠ fé first."),
+        ("/contribute", "tyr", "../fe", "Unknown rune"),
+        ("/contribute", "tyr", "", "Pick the rune you drew"),
+        ("/contribute", "dot far away", "fe", "lies far outside the 384x384 canvas"),
+        ("/contribute", "not strokes", "fe", "Strokes must be a list"),
+        ("/contribute", "no canvas", "fe", 'Send a drawing as {"width": W, "height": H, "strokes"'),
+        ("/contribute", "uneven", "fe", "needs as many xs, ys and ts"),
+        ("/contribute", "huge canvas", "fe", "The canvas must be 1 to 4096 whole pixels a side, got 100000x384"),
+        ("/contribute", "an image", "fe", "Send a drawing as"),
+        ("/correct", "empty", "fe", "The canvas is empty: draw ᚠ fé first."),
+        ("/correct", "tyr", None, "Pick the rune you drew from the list first."),
+    ],
+)
+def test_contribute_and_correct_refuse_bad_input_without_writing(
+    client: Client, contributed_dir, endpoint, value, rune_id, message
+):
     payload = rune_drawing("tyr") if value == "tyr" else BAD_DRAWINGS[value]
     before = drawings_on_disk(contributed_dir), len(records(contributed_dir))
     answer = client.predict(payload, rune_id, api_name=endpoint)

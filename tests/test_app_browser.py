@@ -9,6 +9,7 @@ a fixed time. Pen-up to guess is measured on every drawing and written to tests/
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import re
@@ -22,8 +23,14 @@ from runes import RUNE_IDS, get_rune
 from runes.rows import ROWS
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TIMEOUT_MS = 20_000
 DESKTOP = {"width": 1280, "height": 1100}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
@@ -47,8 +54,12 @@ def browser():
 def pen_up_report(artifacts_dir):
     yield
     if PEN_UPS:
-        figures = {"n": len(PEN_UPS), "median_ms": float(np.median(PEN_UPS)),
-                   "p95_ms": float(np.percentile(PEN_UPS, 95)), "all_ms": [round(t, 1) for t in PEN_UPS]}
+        figures = {
+            "n": len(PEN_UPS),
+            "median_ms": float(np.median(PEN_UPS)),
+            "p95_ms": float(np.percentile(PEN_UPS, 95)),
+            "all_ms": [round(t, 1) for t in PEN_UPS],
+        }
         (artifacts_dir / "pen_up_to_guess.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
@@ -92,25 +103,34 @@ def touch_strokes(page: Page, strokes) -> None:
     """One finger on a touch screen (CDP Input.dispatchTouchEvent), as a phone sends it."""
     cdp = page.context.new_cdp_session(page)
     for stroke in strokes:
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": stroke[0][0], "y": stroke[0][1]}]})
-        for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": stroke[0][0], "y": stroke[0][1]}]}
+        )
+        for (x0, y0), (x1, y1) in itertools.pairwise(stroke):
             for t in np.linspace(0, 1, 9)[1:]:
-                cdp.send("Input.dispatchTouchEvent", {"type": "touchMove",
-                                                      "touchPoints": [{"x": x0 + t * (x1 - x0), "y": y0 + t * (y1 - y0)}]})
+                cdp.send(
+                    "Input.dispatchTouchEvent",
+                    {"type": "touchMove", "touchPoints": [{"x": x0 + t * (x1 - x0), "y": y0 + t * (y1 - y0)}]},
+                )
         cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     cdp.detach()
 
 
 def rune_strokes(box: dict, rune_id: str, left: float = 0.2, top: float = 0.2, size: float = 0.6):
-    return strokes_in_box(rune_id, box["x"] + left * box["width"], box["y"] + top * box["height"],
-                          size * min(box["width"], box["height"]))
+    return strokes_in_box(
+        rune_id, box["x"] + left * box["width"], box["y"] + top * box["height"], size * min(box["width"], box["height"])
+    )
 
 
 def expect_guess(page: Page, text: str) -> None:
     """Wait until the top label reads `text`; record how long after the last pen-up it appeared."""
-    handle = page.wait_for_function("""(text) => {
+    handle = page.wait_for_function(
+        """(text) => {
         const label = document.querySelector('#top5 h2.output-class');
-        return label && label.innerText.trim() === text ? performance.now() : false; }""", arg=text, polling="raf")
+        return label && label.innerText.trim() === text ? performance.now() : false; }""",
+        arg=text,
+        polling="raf",
+    )
     shown, pen_ups = handle.json_value(), page.evaluate("window.penUps")
     if pen_ups:
         PEN_UPS.append(max(0.0, shown - pen_ups[-1]))
@@ -227,7 +247,7 @@ FIND_TOFU = """async (containers) => {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     const checked = new Set(), tofu = [];
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const letters = node.textContent.match(/[\u16A0-\u16FF]/g);
+        const letters = node.textContent.match(/[\u16a0-\u16ff]/g);
         const element = node.parentElement;
         if (!letters || !element.getClientRects().length) continue;   // not on screen
         const style = getComputedStyle(element);
@@ -293,8 +313,12 @@ def test_inscription_by_touch_on_a_phone(browser, app_url: str):
         box = pad_box(page, "#inscription-pad")
         size = 0.8 * box["height"]
         for index, rune_id in enumerate(("hagall", "isa")):
-            touch_strokes(page, strokes_in_box(rune_id, box["x"] + 0.3 * box["width"] + index * 0.8 * size,
-                                               box["y"] + 0.1 * box["height"], size))
+            touch_strokes(
+                page,
+                strokes_in_box(
+                    rune_id, box["x"] + 0.3 * box["width"] + index * 0.8 * size, box["y"] + 0.1 * box["height"], size
+                ),
+            )
         expect(page.locator("#inscription-text .inscription")).to_have_attribute("data-transliteration", "hi")
 
 
@@ -341,8 +365,13 @@ def test_contribute_tab_draws_the_prompted_rune_and_stores_it(fresh_page: Page, 
     # Junk is kept aside, and the visitor is told gently.
     box = pad_box(page, "#contribute-pad")
     cx, cy, r = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, 0.3 * box["width"]
-    mouse_strokes(page, [[(cx + r * math.cos(t), cy + r * math.sin(t)) for t in np.linspace(0, 2 * math.pi, 40)],
-                         [(cx - r, cy - r), (cx + r, cy + r)]])
+    mouse_strokes(
+        page,
+        [
+            [(cx + r * math.cos(t), cy + r * math.sin(t)) for t in np.linspace(0, 2 * math.pi, 40)],
+            [(cx - r, cy - r), (cx + r, cy + r)],
+        ],
+    )
     page.locator("#contribute-save").click()
     expect(status).to_contain_text("kept aside")
     assert stored(contributed_dir)[-1]["flag"] == "not_a_rune"
@@ -380,8 +409,13 @@ def draw_gebo(page: Page, pad: str = "#pad") -> None:
     box = pad_box(page, pad)
     size = 0.6 * min(box["width"], box["height"])
     left, top = box["x"] + (box["width"] - size) / 2, box["y"] + (box["height"] - size) / 2
-    mouse_strokes(page, [[(left + x * size, top + y * size) for x, y in stroke]
-                         for stroke in ROWS["elder"].rune("gebo").long_branch_templates[0]])
+    mouse_strokes(
+        page,
+        [
+            [(left + x * size, top + y * size) for x, y in stroke]
+            for stroke in ROWS["elder"].rune("gebo").long_branch_templates[0]
+        ],
+    )
 
 
 def test_the_elder_row_reads_an_elder_rune(fresh_page: Page, artifacts_dir):
@@ -469,8 +503,13 @@ def test_teach_it_a_new_symbol(fresh_page: Page, artifacts_dir):
     for count in range(1, 6):  # a heart, a little different each time, as a hand draws it
         cx, cy = box["x"] + box["width"] * rng.uniform(0.45, 0.55), box["y"] + box["height"] * rng.uniform(0.45, 0.55)
         r = box["width"] * rng.uniform(0.25, 0.32)
-        heart = [(cx + r * 16 * math.sin(t) ** 3 / 16, cy - r * (13 * math.cos(t) - 5 * math.cos(2 * t)
-                  - 2 * math.cos(3 * t) - math.cos(4 * t)) / 16) for t in np.linspace(0, 2 * math.pi, 40)]
+        heart = [
+            (
+                cx + r * 16 * math.sin(t) ** 3 / 16,
+                cy - r * (13 * math.cos(t) - 5 * math.cos(2 * t) - 2 * math.cos(3 * t) - math.cos(4 * t)) / 16,
+            )
+            for t in np.linspace(0, 2 * math.pi, 40)
+        ]
         mouse_strokes(page, [heart])
         page.locator("#teach-add").click()
         expect(status.locator('li[data-symbol="heart"]')).to_have_attribute("data-count", str(count))
@@ -480,8 +519,18 @@ def test_teach_it_a_new_symbol(fresh_page: Page, artifacts_dir):
     page.get_by_role("tab", name="Recognize").click()
     box = pad_box(page)
     cx, cy, r = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, 0.28 * box["width"]
-    mouse_strokes(page, [[(cx + r * math.sin(t) ** 3, cy - r * (13 * math.cos(t) - 5 * math.cos(2 * t)
-                          - 2 * math.cos(3 * t) - math.cos(4 * t)) / 16) for t in np.linspace(0, 2 * math.pi, 40)]])
+    mouse_strokes(
+        page,
+        [
+            [
+                (
+                    cx + r * math.sin(t) ** 3,
+                    cy - r * (13 * math.cos(t) - 5 * math.cos(2 * t) - 2 * math.cos(3 * t) - math.cos(4 * t)) / 16,
+                )
+                for t in np.linspace(0, 2 * math.pi, 40)
+            ]
+        ],
+    )
     expect(top_label(page)).to_have_text("✎ heart")
     expect(page.locator("#card")).to_contain_text("the symbol you taught it")
     page.screenshot(path=str(artifacts_dir / "app-taught.png"), full_page=True)

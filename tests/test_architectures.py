@@ -79,7 +79,7 @@ def test_quick_run_measures_all_three_and_writes_table_and_plot(bench, tmp_path,
     table = (tmp_path / "architectures.md").read_text(encoding="utf-8")
     rows = [line for line in table.splitlines() if line.startswith("| (")]
     assert len(rows) == 3
-    for r, row in zip(results, rows):
+    for r, row in zip(results, rows, strict=True):
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         assert cells[0] == f"({r.key}) {r.name}" and cells[1] == f"{r.parameters:,}"
         assert all(0.0 <= float(cell) <= 1.0 for cell in cells[3:7])
@@ -101,4 +101,4 @@ def test_readme_table_is_the_one_the_script_wrote():
     written = [line for line in (repo / "docs" / "architectures.md").read_text().splitlines() if line.startswith("|")]
     readme = (repo / "README.md").read_text().splitlines()
     start = next(i for i, line in enumerate(readme) if "table from docs/architectures.md" in line) + 1
-    assert readme[start:start + len(written)] == written
+    assert readme[start : start + len(written)] == written

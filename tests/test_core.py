@@ -18,8 +18,24 @@ REAL_RUNES = Path(__file__).resolve().parents[2] / "shared" / "real-runes" / "de
 
 
 def test_alphabet_is_the_younger_futhark_in_order():
-    assert RUNE_IDS == ("fe", "ur", "thurs", "as", "reith", "kaun", "hagall", "nauthr", "isa", "ar", "sol",
-                        "tyr", "bjork", "mathr", "logr", "yr")
+    assert RUNE_IDS == (
+        "fe",
+        "ur",
+        "thurs",
+        "as",
+        "reith",
+        "kaun",
+        "hagall",
+        "nauthr",
+        "isa",
+        "ar",
+        "sol",
+        "tyr",
+        "bjork",
+        "mathr",
+        "logr",
+        "yr",
+    )
     assert "".join(r.transliteration for r in RUNES) == "fuþąrkhniastbmlʀ"
     assert get_rune("tyr").label == "ᛏ týr"
     assert get_rune("hagall").glyphs == "ᚼ ᚽ"
@@ -41,7 +57,7 @@ def test_every_rune_and_every_template_renders_ink():
 def test_generator_is_deterministic_per_seed():
     assert np.array_equal(draw_sketch("fe", 3), draw_sketch("fe", 3))
     assert not np.array_equal(draw_sketch("fe", 3), draw_sketch("fe", 4))
-    counts = {**{rune_id: 3 for rune_id in RUNE_IDS}, "other": 2}
+    counts = {**dict.fromkeys(RUNE_IDS, 3), "other": 2}
     x1, y1 = generate(counts, seed=11)
     x2, y2 = generate(counts, seed=11, workers=2)  # the same arrays whether made in one process or several
     assert np.array_equal(x1, x2) and np.array_equal(y1, y2)
@@ -51,6 +67,7 @@ def test_generator_is_deterministic_per_seed():
 def _stroke_image(size=200, offset=(0, 0), scale=1.0):
     image = Image.new("L", (size, size), 255)
     from PIL import ImageDraw
+
     draw = ImageDraw.Draw(image)
     ox, oy = offset
     points = [(60, 20), (60, 180), (60, 60), (140, 100), (60, 140)]  # a þurs-like shape
@@ -82,8 +99,15 @@ def test_preprocess_invariances():
     assert np.abs(preprocess(np.rot90(array)) - base).mean() > 0.05  # rotation is not ignored
 
 
-@pytest.mark.parametrize("image", [np.full((50, 50), 255, np.uint8), np.zeros((10, 10), np.uint8),
-                                   Image.new("RGBA", (64, 64), (0, 0, 0, 0)), np.zeros((0, 0))])
+@pytest.mark.parametrize(
+    "image",
+    [
+        np.full((50, 50), 255, np.uint8),
+        np.zeros((10, 10), np.uint8),
+        Image.new("RGBA", (64, 64), (0, 0, 0, 0)),
+        np.zeros((0, 0)),
+    ],
+)
 def test_empty_image_raises_friendly_error(image):
     with pytest.raises(EmptySketchError, match="draw a rune"):
         preprocess(image)
@@ -130,7 +154,7 @@ def test_bundled_model_is_small_and_described():
     assert (folder / "model.keras").stat().st_size < 5 * 1024 * 1024
     config = json.loads((folder / "config.json").read_text())
     assert config["labels"][:NUM_RUNES] == list(RUNE_IDS) and config["input_size"] == 32
-    assert config["labels"][:len(SHAPE_IDS)] == list(SHAPE_IDS) and config["rows"] == list(ROW_IDS)
+    assert config["labels"][: len(SHAPE_IDS)] == list(SHAPE_IDS) and config["rows"] == list(ROW_IDS)
     assert "accuracy" in (folder / "README.md").read_text()
     assert json.loads((folder / "metrics.json").read_text())["val_accuracy"] > 0.95
 
@@ -151,8 +175,11 @@ def test_recognizer_round_trip_and_load_errors(tmp_path, bundled):
     shutil.copytree(Path(__file__).resolve().parents[1] / "models", copy)
     loaded = Recognizer.load(copy)
     sketch = draw_sketch("bjork", seed=5)
-    assert np.allclose(list(loaded.predict(sketch).probabilities.values()),
-                       list(bundled.predict(sketch).probabilities.values()), atol=1e-6)
+    assert np.allclose(
+        list(loaded.predict(sketch).probabilities.values()),
+        list(bundled.predict(sketch).probabilities.values()),
+        atol=1e-6,
+    )
     with pytest.raises(ModelLoadError, match="does not exist"):
         Recognizer.load(tmp_path / "missing")
     (copy / "model.keras").write_bytes(b"not a zip file")
@@ -171,9 +198,12 @@ def _imports(path: Path) -> set[str]:
     import ast
 
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    typing_only = {id(child) for node in ast.walk(tree) if isinstance(node, ast.If)
-                   and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING"
-                   for child in ast.walk(node)}
+    typing_only = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING"
+        for child in ast.walk(node)
+    }
     found = set()
     for node in ast.walk(tree):
         if id(node) in typing_only:
@@ -191,8 +221,11 @@ def test_runes_modules_import_one_way():
     paths = {path.stem: path for path in (Path(__file__).resolve().parents[1] / "runes").glob("*.py")}
     imported = {name: _imports(path) for name, path in paths.items()}
     assert not [name for name, modules in imported.items() if any(m.split(".")[0] == "gradio" for m in modules)]
-    graph = {name: {m.split(".")[1] for m in modules if m.startswith("runes.") and m.split(".")[1] in paths} - {name}
-             for name, modules in imported.items() if name != "__init__"}  # the package only re-exports
+    graph = {
+        name: {m.split(".")[1] for m in modules if m.startswith("runes.") and m.split(".")[1] in paths} - {name}
+        for name, modules in imported.items()
+        if name != "__init__"
+    }  # the package only re-exports
     cycles = []
 
     def visit(module: str, path: list[str]) -> None:

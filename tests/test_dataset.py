@@ -110,32 +110,37 @@ def test_next_prompt_is_least_collected_first_random_among_ties(tmp_path):
 HUGE = np.broadcast_to(np.uint8(255), (10_000, 10_000))  # no memory: the store must refuse it before copying
 
 
-@pytest.mark.parametrize("name, image, label, kwargs, message", [
-    ("unknown label", "tyr", "thorn", {}, "Unknown rune 'thorn'"),
-    ("path trick", "tyr", "../tyr", {}, "Unknown rune '../tyr'"),
-    ("nested path", "tyr", "tyr/../../etc", {}, "Unknown rune"),
-    ("empty label", "tyr", "", {}, "Unknown rune ''"),
-    ("label not a string", "tyr", None, {}, "Unknown rune"),
-    ("unknown guess", "tyr", "tyr", {"guess": "../x"}, "Unknown guess"),
-    ("unknown source", "tyr", "tyr", {"source": "scraped"}, "Unknown source"),
-    ("empty white canvas", np.full((384, 384), 255, np.uint8), "tyr", {}, "The canvas is empty"),
-    ("empty black canvas", np.zeros((384, 384), np.uint8), "tyr", {}, "The canvas is empty"),
-    ("transparent canvas", np.zeros((384, 384, 4), np.uint8), "tyr", {}, "The canvas is empty"),
-    ("10000x10000 array", HUGE, "tyr", {}, "10000x10000 pixels; at most 4096x4096"),
-    ("10000x10000 png", "huge-png", "tyr", {}, "10000x10000 pixels; at most 4096x4096"),
-    ("1x1", np.zeros((1, 1), np.uint8), "tyr", {}, "only 1x1 pixels"),
-    ("text bytes", b"this is not an image\n", "tyr", {}, "not an image I can read"),
-    ("fake png", b"\x89PNG\r\n\x1a\n garbage, truncated", "tyr", {}, "not an image I can read"),
-    ("truncated png", "truncated-png", "tyr", {}, "damaged or truncated"),
-    ("strings", np.array([["a", "b"]]), "tyr", {}, "Expected a grayscale, RGB or RGBA image"),
-    ("5 channels", np.zeros((20, 20, 5)), "tyr", {}, "Expected a grayscale, RGB or RGBA image"),
-])
+@pytest.mark.parametrize(
+    "name, image, label, kwargs, message",
+    [
+        ("unknown label", "tyr", "thorn", {}, "Unknown rune 'thorn'"),
+        ("path trick", "tyr", "../tyr", {}, "Unknown rune '../tyr'"),
+        ("nested path", "tyr", "tyr/../../etc", {}, "Unknown rune"),
+        ("empty label", "tyr", "", {}, "Unknown rune ''"),
+        ("label not a string", "tyr", None, {}, "Unknown rune"),
+        ("unknown guess", "tyr", "tyr", {"guess": "../x"}, "Unknown guess"),
+        ("unknown source", "tyr", "tyr", {"source": "scraped"}, "Unknown source"),
+        ("empty white canvas", np.full((384, 384), 255, np.uint8), "tyr", {}, "The canvas is empty"),
+        ("empty black canvas", np.zeros((384, 384), np.uint8), "tyr", {}, "The canvas is empty"),
+        ("transparent canvas", np.zeros((384, 384, 4), np.uint8), "tyr", {}, "The canvas is empty"),
+        ("10000x10000 array", HUGE, "tyr", {}, "10000x10000 pixels; at most 4096x4096"),
+        ("10000x10000 png", "huge-png", "tyr", {}, "10000x10000 pixels; at most 4096x4096"),
+        ("1x1", np.zeros((1, 1), np.uint8), "tyr", {}, "only 1x1 pixels"),
+        ("text bytes", b"this is not an image\n", "tyr", {}, "not an image I can read"),
+        ("fake png", b"\x89PNG\r\n\x1a\n garbage, truncated", "tyr", {}, "not an image I can read"),
+        ("truncated png", "truncated-png", "tyr", {}, "damaged or truncated"),
+        ("strings", np.array([["a", "b"]]), "tyr", {}, "Expected a grayscale, RGB or RGBA image"),
+        ("5 channels", np.zeros((20, 20, 5)), "tyr", {}, "Expected a grayscale, RGB or RGBA image"),
+    ],
+)
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # PIL warns about 10000x10000; we refuse it
 def test_bad_inputs_are_refused_clearly_and_nothing_is_written(tmp_path, name, image, label, kwargs, message):
     if isinstance(image, str):
-        image = {"tyr": lambda: draw_sketch("tyr", seed=1),
-                 "huge-png": lambda: png_bytes(Image.new("1", (10_000, 10_000), 1)),
-                 "truncated-png": lambda: png_bytes(Image.fromarray(draw_sketch("tyr", seed=1)))[:300]}[image]()
+        image = {
+            "tyr": lambda: draw_sketch("tyr", seed=1),
+            "huge-png": lambda: png_bytes(Image.new("1", (10_000, 10_000), 1)),
+            "truncated-png": lambda: png_bytes(Image.fromarray(draw_sketch("tyr", seed=1)))[:300],
+        }[image]()
     store = DrawingStore(tmp_path / "data")
     source = kwargs.pop("source", "prompted")
     with pytest.raises(InvalidDrawingError) as raised:
@@ -154,8 +159,10 @@ PAD = 384  # the app's drawing pad
 
 def drawn(rune_id: str) -> tuple[np.ndarray, list]:
     """A rune drawn on the pad as strokes (with sub-pixel points and times) and the image they render to."""
-    strokes = [[[x + 0.04 for x in xs], [y + 0.26 for y in ys], [t + 0.4 for t in ts]]
-               for xs, ys, ts in template_strokes(rune_id, PAD)]
+    strokes = [
+        [[x + 0.04 for x in xs], [y + 0.26 for y in ys], [t + 0.4 for t in ts]]
+        for xs, ys, ts in template_strokes(rune_id, PAD)
+    ]
     return render_strokes(strokes, PAD, PAD), strokes
 
 
@@ -165,7 +172,7 @@ def test_strokes_are_stored_rounded_in_the_metadata_line_and_read_back(tmp_path)
     path = store.save(image, "tyr", "prompted", strokes=strokes)
     (record,) = store.records()
     assert len(record["strokes"]) == len(strokes) == 2  # a stem and its two branches
-    for (xs, ys, ts), (sent_xs, sent_ys, sent_ts) in zip(record["strokes"], strokes):
+    for (xs, ys, ts), (sent_xs, sent_ys, sent_ts) in zip(record["strokes"], strokes, strict=True):
         assert xs == [round(x, 1) for x in sent_xs] and ys == [round(y, 1) for y in sent_ys]  # 0.1 px
         assert ts == [round(t) for t in sent_ts] and all(isinstance(t, int) for t in ts)  # whole milliseconds
     assert record["strokes"][0][2] == [0, 10] and record["strokes"][1][2][0] == 300
@@ -176,7 +183,7 @@ def test_strokes_are_stored_rounded_in_the_metadata_line_and_read_back(tmp_path)
         np.testing.assert_array_equal(np.asarray(saved), image)  # the PNG is still the drawing as rendered
         assert json.loads(saved.text[PNG_KEY]) == record  # and carries the same line, strokes included
     redrawn = render_strokes(record["strokes"], PAD, PAD) < 128  # redrawn from the record: the same drawing,
-    ink = image < 128                                            # up to a few pixels moved by the rounding
+    ink = image < 128  # up to a few pixels moved by the rounding
     assert (redrawn & ink).sum() / (redrawn | ink).sum() > 0.95
 
 
@@ -196,18 +203,31 @@ def test_repair_restores_an_orphan_with_its_strokes_and_flag(tmp_path):
     assert store.records()[0]["strokes"] is None and store.counts()["hagall"] == 1
 
 
-@pytest.mark.parametrize("strokes, message", [
-    ("M 0 0 L 10 10", "Those strokes cannot be stored: Strokes must be a list of [xs, ys, ts] lists, got str."),
-    ([[[1, 2], [3, float("nan")], [0, 1]]], "Those strokes cannot be stored: stroke 1: ys must hold finite numbers"),
-    ([[[1, 2], [3], [0, 1]]], "Those strokes cannot be stored: Stroke 1 needs as many xs, ys and ts"),
-    ([[[10, 2000], [10, 10], [0, 1]]], "Those strokes cannot be stored: Stroke 1 lies far outside the 96x96 canvas."),
-    ([], "The strokes are empty: draw ᛏ týr first."),
-])
+@pytest.mark.parametrize(
+    "strokes, message",
+    [
+        ("M 0 0 L 10 10", "Those strokes cannot be stored: Strokes must be a list of [xs, ys, ts] lists, got str."),
+        (
+            [[[1, 2], [3, float("nan")], [0, 1]]],
+            "Those strokes cannot be stored: stroke 1: ys must hold finite numbers",
+        ),
+        ([[[1, 2], [3], [0, 1]]], "Those strokes cannot be stored: Stroke 1 needs as many xs, ys and ts"),
+        (
+            [[[10, 2000], [10, 10], [0, 1]]],
+            "Those strokes cannot be stored: Stroke 1 lies far outside the 96x96 canvas.",
+        ),
+        ([], "The strokes are empty: draw ᛏ týr first."),
+    ],
+)
 def test_bad_strokes_are_refused_clearly_and_nothing_is_written(tmp_path, strokes, message):
     store = DrawingStore(tmp_path / "data")
     with pytest.raises(InvalidDrawingError) as raised:
-        store.save(draw_sketch("tyr", seed=1, style=SketchStyle(low_resolution_probability=0.0)), "tyr", "prompted",
-                   strokes=strokes)  # a 96x96 drawing
+        store.save(
+            draw_sketch("tyr", seed=1, style=SketchStyle(low_resolution_probability=0.0)),
+            "tyr",
+            "prompted",
+            strokes=strokes,
+        )  # a 96x96 drawing
     assert str(raised.value).startswith(message) and len(str(raised.value)) < 200
     assert not (tmp_path / "data").exists() or files_in(tmp_path / "data") == []
 
@@ -232,8 +252,17 @@ def test_old_rows_without_strokes_or_flag_keep_working(tmp_path):
     store.save(draw_sketch("ur", seed=1), "ur", "prompted")
     (tmp_path / "fe").mkdir()
     Image.fromarray(draw_sketch("fe", seed=3)).save(tmp_path / "fe" / "old.png")
-    old = {"file_name": "fe/old.png", "label": "fe", "source": "prompted", "created_at": "2024-01-01T00:00:00+00:00",
-           "width": 96, "height": 96, "app_version": "0.0.9", "model_version": None, "guess": None}
+    old = {
+        "file_name": "fe/old.png",
+        "label": "fe",
+        "source": "prompted",
+        "created_at": "2024-01-01T00:00:00+00:00",
+        "width": 96,
+        "height": 96,
+        "app_version": "0.0.9",
+        "model_version": None,
+        "guess": None,
+    }
     with open(tmp_path / METADATA_FILENAME, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(old) + "\n")  # written before strokes and flags existed
     assert store.records()[-1] == old and store.counts()["fe"] == 1 and store.verify().ok
@@ -257,16 +286,30 @@ def circle_with_a_cross() -> Image.Image:
 
 
 def test_flag_for_on_predictions_of_the_bundled_model(bundled):
-    clean = SketchStyle(point_jitter=0, wobble=0, max_rotation_deg=0, max_slant=0, aspect_range=(1, 1),
-                        low_resolution_probability=0, branch_turn_deg=0, branch_stretch=(1, 1), overshoot=0, gap=0)
+    clean = SketchStyle(
+        point_jitter=0,
+        wobble=0,
+        max_rotation_deg=0,
+        max_slant=0,
+        aspect_range=(1, 1),
+        low_resolution_probability=0,
+        branch_turn_deg=0,
+        branch_stretch=(1, 1),
+        overshoot=0,
+        gap=0,
+    )
     tyr = bundled.predict(draw_sketch("tyr", seed=1, style=clean))
     assert flag_for("tyr", tyr) is None
     assert flag_for("isa", tyr) == FLAG_OTHER_RUNE
     assert flag_for("tyr", bundled.predict(circle_with_a_cross())) == FLAG_NOT_A_RUNE
     stroke = np.full((200, 200), 255, np.uint8)
     stroke[30:170, 96:104] = 0  # a lone stroke: ísa, and the short-twig form of sól and yr
-    assert [flag_for(label, bundled.predict(stroke)) for label in ("isa", "sol", "yr", "tyr")] == \
-        [None, None, None, FLAG_OTHER_RUNE]
+    assert [flag_for(label, bundled.predict(stroke)) for label in ("isa", "sol", "yr", "tyr")] == [
+        None,
+        None,
+        None,
+        FLAG_OTHER_RUNE,
+    ]
 
 
 def test_flag_for_confidence_threshold():
@@ -338,8 +381,17 @@ print("SAVED" + json.dumps(saved))
 
 def test_several_processes_share_one_folder(tmp_path):
     env = _clean_env(tmp_path)
-    processes = [subprocess.Popen([sys.executable, "-c", SAVER, str(tmp_path / "data"), "25"], cwd=REPO, env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", SAVER, str(tmp_path / "data"), "25"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     expected = {}
     for process in processes:
         out, err = process.communicate(timeout=120)
@@ -366,8 +418,15 @@ store.save(draw_sketch("tyr", seed=2), "tyr", "correction", guess="isa", model_v
 
 def _crash(tmp_path: Path, where: str) -> Path:
     root = tmp_path / "data"
-    done = subprocess.run([sys.executable, "-c", CRASH, str(root), where], cwd=REPO, env=_clean_env(tmp_path),
-                          capture_output=True, text=True, check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", CRASH, str(root), where],
+        cwd=REPO,
+        env=_clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 9, done.stderr[-2000:]
     return root
 
@@ -441,7 +500,7 @@ def classic_file(folder: Path, name: str, rune, data) -> None:
 
 def classic_grid(rune_id: str, seed: int) -> list[list[int]]:
     """A 24x24 drawing in the classic demo's polarity: white ink on black."""
-    small = Image.fromarray(draw_sketch(rune_id, seed=seed)).resize((24, 24), Image.BOX)
+    small = Image.fromarray(draw_sketch(rune_id, seed=seed)).resize((24, 24), Image.Resampling.BOX)
     return (255 - np.asarray(small)).astype(int).tolist()
 
 
@@ -454,11 +513,18 @@ def test_import_json_cli(tmp_path):
     classic_file(src, "out-of-range", "isa", [[300] * 24] * 24)
     (src / "junk.json").write_text("{not json")
     data = tmp_path / "data"
-    done = subprocess.run([sys.executable, "-m", "runes.dataset", "import-json", str(src), "--to", str(data)],
-                          cwd=REPO, capture_output=True, text=True, check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "runes.dataset", "import-json", str(src), "--to", str(data)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == (f"imported 3 drawings into {data} "
-                                   "(skipped: {'empty': 1, 'unknown rune': 1, 'unreadable': 2})")
+    assert done.stdout.strip() == (
+        f"imported 3 drawings into {data} (skipped: {{'empty': 1, 'unknown rune': 1, 'unreadable': 2}})"
+    )
     store = DrawingStore(data)
     assert {r["label"] for r in store.records()} == {"fe", "tyr", "hagall"}
     assert {r["source"] for r in store.records()} == {"import"} and store.verify().ok
@@ -489,17 +555,47 @@ def test_retrain_and_evaluate_on_contributed_drawings(tmp_path):
     assert import_json(tmp_path / "classic", store) == (1, {})
     (data / "isa" / "broken.png").write_bytes(b"not a png")  # dropped in by hand: skipped with a count
     out = tmp_path / "model"
-    done = subprocess.run([sys.executable, "-m", "runes.train", "--samples-per-rune", "8", "--val-samples-per-rune",
-                           "4", "--epochs", "1", "--filters", "4", "--workers", "1", "--out", str(out),
-                           "--data", str(data)], cwd=REPO, env=_clean_env(tmp_path), capture_output=True, text=True, check=False,
-                          timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "runes.train",
+            "--samples-per-rune",
+            "8",
+            "--val-samples-per-rune",
+            "4",
+            "--epochs",
+            "1",
+            "--filters",
+            "4",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--data",
+            str(data),
+        ],
+        cwd=REPO,
+        env=_clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     metrics = json.loads((out / "metrics.json").read_text())
     # 13 readable drawings (train.py may add augmented copies of each); the junk file is skipped, not fatal
     assert metrics["extra_skipped"] == {"unreadable": 1, "empty": 0, "flagged": 0}
     assert metrics["extra_samples"] >= 13 and metrics["extra_samples"] % 13 == 0
-    done = subprocess.run([sys.executable, "-m", "runes.evaluate", str(data), "--model", str(out)], cwd=REPO,
-                          env=_clean_env(tmp_path), capture_output=True, text=True, check=False, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "runes.evaluate", str(data), "--model", str(out)],
+        cwd=REPO,
+        env=_clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1].endswith("(n=13)")
     assert "skipped 1 unreadable file(s): isa/broken.png" in done.stdout
@@ -514,10 +610,35 @@ def test_training_leaves_flagged_drawings_out_unless_asked(tmp_path):
     store.save(np.asarray(circle_with_a_cross()), "fe", "prompted", flag=FLAG_NOT_A_RUNE)
     _, y, _ = load_labelled_folder(data, leave_out=flagged_files(data))
     assert sorted(y.tolist()) == sorted(RUNE_IDS.index(r) for r in ("isa", "tyr", "hagall"))
-    tiny = ["--samples-per-rune", "4", "--val-samples-per-rune", "2", "--epochs", "1", "--filters", "4",
-            "--workers", "1", "--data-copies", "0", "--data", str(data)]
-    metrics = train(TrainConfig(out=str(tmp_path / "a"), samples_per_rune=4, val_samples_per_rune=2, epochs=1,
-                                filters=4, workers=1, data_copies=0, data=str(data)), verbose=0)
+    tiny = [
+        "--samples-per-rune",
+        "4",
+        "--val-samples-per-rune",
+        "2",
+        "--epochs",
+        "1",
+        "--filters",
+        "4",
+        "--workers",
+        "1",
+        "--data-copies",
+        "0",
+        "--data",
+        str(data),
+    ]
+    metrics = train(
+        TrainConfig(
+            out=str(tmp_path / "a"),
+            samples_per_rune=4,
+            val_samples_per_rune=2,
+            epochs=1,
+            filters=4,
+            workers=1,
+            data_copies=0,
+            data=str(data),
+        ),
+        verbose=0,
+    )
     assert metrics["extra_drawings"] == 3 and metrics["extra_skipped"] == {"unreadable": 0, "empty": 0, "flagged": 2}
     train_main(["--out", str(tmp_path / "b"), *tiny, "--include-flagged"])  # the CLI switch
     metrics = json.loads((tmp_path / "b" / "metrics.json").read_text())
@@ -531,8 +652,9 @@ def test_training_leaves_flagged_drawings_out_unless_asked(tmp_path):
 
 def _filled_store(root: Path, lock=None) -> tuple[DrawingStore, list[Path]]:
     store = DrawingStore(root, lock=lock)
-    paths = [store.save(draw_sketch(rune_id, seed=i), rune_id, "prompted") for i, rune_id in
-             enumerate(("fe", "fe", "tyr"))]
+    paths = [
+        store.save(draw_sketch(rune_id, seed=i), rune_id, "prompted") for i, rune_id in enumerate(("fe", "fe", "tyr"))
+    ]
     return store, paths
 
 
@@ -552,17 +674,18 @@ def test_push_dataset_calls_and_card(tmp_path, monkeypatch):
             calls.append((name, kwargs))
             if name == "upload_folder":
                 folder = Path(kwargs["folder_path"])
-                uploaded.update({p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-                                 if p.is_file()})
+                uploaded.update(
+                    {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+                )
             return SimpleNamespace(commit_url="https://hub.example/commit/1")
+
         return method
 
     for name in ("create_repo", "upload_folder"):
         monkeypatch.setattr(HfApi, name, record(name))
     push_dataset(tmp_path / "data", "alice/rune-drawings", private=True)
     assert [c[0] for c in calls] == ["create_repo", "upload_folder"]
-    assert calls[0][1] == {"repo_id": "alice/rune-drawings", "repo_type": "dataset", "private": True,
-                           "exist_ok": True}
+    assert calls[0][1] == {"repo_id": "alice/rune-drawings", "repo_type": "dataset", "private": True, "exist_ok": True}
     assert calls[1][1]["repo_id"] == "alice/rune-drawings" and calls[1][1]["repo_type"] == "dataset"
     names = sorted(p.relative_to(tmp_path / "data").as_posix() for p in paths)
     assert sorted(uploaded) == sorted(["README.md", METADATA_FILENAME, *names])
@@ -609,13 +732,27 @@ def test_pushed_rows_keep_strokes_and_flags_and_the_card_describes_them(tmp_path
 def test_push_cli_unreachable_hub_is_one_clear_line_and_never_prints_the_token(tmp_path):
     _filled_store(tmp_path / "data")
     env = _clean_env(tmp_path, HF_ENDPOINT="http://127.0.0.1:9", HF_TOKEN="hf_SECRETtoken123456789")
-    done = subprocess.run([sys.executable, "-m", "runes.dataset", "push", str(tmp_path / "data"), "--repo", "a/b"],
-                          cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "runes.dataset", "push", str(tmp_path / "data"), "--repo", "a/b"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert done.stderr.startswith("error: ") and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "hf_SECRET" not in done.stdout + done.stderr and "Traceback" not in done.stderr
-    done = subprocess.run([sys.executable, "-m", "runes.dataset", "push", str(tmp_path / "nothing"), "--repo", "a/b"],
-                          cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "runes.dataset", "push", str(tmp_path / "nothing"), "--repo", "a/b"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 1 and "has no metadata.jsonl; nothing to publish" in done.stderr
 
 
@@ -652,8 +789,10 @@ def test_background_sync_uploads_through_commit_scheduler_and_survives_failures(
     api = FakeHubApi(fail=True)
     scheduler = start_sync(tmp_path / "data", "alice/rune-drawings", every_minutes=60, hf_api=api)
     try:
-        assert api.calls[0] == ("create_repo", {"repo_id": "alice/rune-drawings", "private": None,
-                                                "repo_type": "dataset", "exist_ok": True})
+        assert api.calls[0] == (
+            "create_repo",
+            {"repo_id": "alice/rune-drawings", "private": None, "repo_type": "dataset", "exist_ok": True},
+        )
         prefix = scheduler.path_in_repo
         assert prefix.startswith("contributions/") and len(prefix) > len("contributions/") + 8
         store, paths = _filled_store(tmp_path / "data", lock=scheduler.lock)
@@ -668,8 +807,10 @@ def test_background_sync_uploads_through_commit_scheduler_and_survives_failures(
         assert name == "create_commit" and commit["repo_type"] == "dataset"
         expected = {f"{prefix}/{p.relative_to(tmp_path / 'data').as_posix()}" for p in paths}
         assert set(commit["operations"]) == expected | {f"{prefix}/{METADATA_FILENAME}"}
-        assert commit["operations"][f"{prefix}/{METADATA_FILENAME}"] == (tmp_path / "data" / METADATA_FILENAME
-                                                                        ).read_bytes()
+        assert (
+            commit["operations"][f"{prefix}/{METADATA_FILENAME}"]
+            == (tmp_path / "data" / METADATA_FILENAME).read_bytes()
+        )
         more = store.save(draw_sketch("isa", seed=4), "isa", "correction", guess="tyr")
         scheduler.trigger().result(timeout=60)
         assert set(api.calls[-1][1]["operations"]) == {f"{prefix}/isa/{more.name}", f"{prefix}/{METADATA_FILENAME}"}
@@ -684,8 +825,14 @@ def test_verify_cli_and_repair_leave_foreign_pngs_alone(tmp_path):
     Image.fromarray(draw_sketch("isa", seed=1)).save(foreign)  # no metadata chunk: not written by a store
 
     def verify(*flags: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "runes.dataset", "verify", str(root), *flags], cwd=REPO,
-                              capture_output=True, text=True, check=False, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "runes.dataset", "verify", str(root), *flags],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
 
     done = verify()
     assert done.returncode == 1
@@ -699,19 +846,28 @@ def test_verify_cli_and_repair_leave_foreign_pngs_alone(tmp_path):
 def test_a_correction_is_flagged_only_when_it_is_no_rune():
     read_as_tyr = SimpleNamespace(rune="tyr", confidence=1.0, is_rune=True)
     assert flag_for("isa", read_as_tyr, source="correction") is None  # disagreeing is what a correction does
-    assert flag_for("isa", SimpleNamespace(rune="tyr", confidence=1.0, is_rune=False),
-                    source="correction") == FLAG_NOT_A_RUNE
+    assert (
+        flag_for("isa", SimpleNamespace(rune="tyr", confidence=1.0, is_rune=False), source="correction")
+        == FLAG_NOT_A_RUNE
+    )
 
 
 def test_open_store_keeps_drawings_locally_when_the_hub_is_unreachable(tmp_path):
     """The app's store: with the Hub offline, syncing cannot start; drawings are still stored, nothing raised."""
-    code = ("import sys, numpy as np; from runes.dataset_hub import open_store\n"
-            "store, synced = open_store(sys.argv[1], 'alice/rune-drawings')\n"
-            "image = np.full((64, 64), 255, np.uint8); image[8:56, 30:34] = 0\n"
-            "store.save(image, 'isa', 'prompted'); print('synced', synced, store.counts()['isa'])")
-    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "data")], capture_output=True, text=True,
-                            env=_clean_env(tmp_path, HF_HUB_OFFLINE="1"), cwd=Path(__file__).resolve().parent.parent,
-                            timeout=120)
+    code = (
+        "import sys, numpy as np; from runes.dataset_hub import open_store\n"
+        "store, synced = open_store(sys.argv[1], 'alice/rune-drawings')\n"
+        "image = np.full((64, 64), 255, np.uint8); image[8:56, 30:34] = 0\n"
+        "store.save(image, 'isa', 'prompted'); print('synced', synced, store.counts()['isa'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        env=_clean_env(tmp_path, HF_HUB_OFFLINE="1"),
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "synced None 1"
     assert "not syncing drawings to alice/rune-drawings" in result.stderr
@@ -719,14 +875,28 @@ def test_open_store_keeps_drawings_locally_when_the_hub_is_unreachable(tmp_path)
 
 def test_save_reviewed_stores_the_models_guess_and_flag(tmp_path, bundled):
     store = DrawingStore(tmp_path / "data")
-    clean = SketchStyle(point_jitter=0, wobble=0, max_rotation_deg=0, max_slant=0, aspect_range=(1, 1),
-                        low_resolution_probability=0, branch_turn_deg=0, branch_stretch=(1, 1), overshoot=0, gap=0)
+    clean = SketchStyle(
+        point_jitter=0,
+        wobble=0,
+        max_rotation_deg=0,
+        max_slant=0,
+        aspect_range=(1, 1),
+        low_resolution_probability=0,
+        branch_turn_deg=0,
+        branch_stretch=(1, 1),
+        overshoot=0,
+        gap=0,
+    )
     tyr = draw_sketch("tyr", seed=1, style=clean)
     assert store.save_reviewed(tyr, "tyr", "prompted", bundled) == ("tyr", None)
     assert store.save_reviewed(tyr, "isa", "prompted", bundled) == ("tyr", FLAG_OTHER_RUNE)
     assert store.save_reviewed(tyr, "isa", "correction", bundled) == ("tyr", None)
     assert store.save_reviewed(circle_with_a_cross(), "tyr", "prompted", bundled) == ("other", FLAG_NOT_A_RUNE)
     assert [(r["label"], r["guess"], r["flag"]) for r in store.records()] == [
-        ("tyr", "tyr", None), ("isa", "tyr", FLAG_OTHER_RUNE), ("isa", "tyr", None), ("tyr", "other", FLAG_NOT_A_RUNE)]
+        ("tyr", "tyr", None),
+        ("isa", "tyr", FLAG_OTHER_RUNE),
+        ("isa", "tyr", None),
+        ("tyr", "other", FLAG_NOT_A_RUNE),
+    ]
     with pytest.raises(InvalidDrawingError):
         store.save_reviewed(tyr, "thorn", "prompted", bundled)

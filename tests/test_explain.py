@@ -21,7 +21,7 @@ def bundled() -> Recognizer:
 
 def stroke_image(size: int = 384) -> np.ndarray:
     image = np.full((size, size), 255, np.uint8)
-    image[size // 8: size - size // 8, size // 2 - size // 96: size // 2 + size // 96] = 0  # ísa
+    image[size // 8 : size - size // 8, size // 2 - size // 96 : size // 2 + size // 96] = 0  # ísa
     return image
 
 
@@ -60,7 +60,7 @@ def test_saliency_is_faithful_on_real_drawings(bundled):
         ink = np.flatnonzero(to_ink(image).ravel() > 0.1)
         hidden = max(1, int(0.2 * len(ink)))
 
-        def drop(pixels: np.ndarray) -> float:
+        def drop(pixels: np.ndarray, image=image, base=base, output=output) -> float:
             changed = image.copy().ravel()
             changed[pixels] = 0
             try:

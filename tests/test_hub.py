@@ -55,26 +55,40 @@ def _inputs() -> np.ndarray:
 
 def _clean_env(tmp: Path, **extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_"))}
-    env.update(HF_HOME=str(tmp / "hf_home"), HF_HUB_DISABLE_TELEMETRY="1", HF_HUB_DISABLE_PROGRESS_BARS="1",
-               TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(REPO), **extra)
+    env.update(
+        HF_HOME=str(tmp / "hf_home"),
+        HF_HUB_DISABLE_TELEMETRY="1",
+        HF_HUB_DISABLE_PROGRESS_BARS="1",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        PYTHONPATH=str(REPO),
+        **extra,
+    )
     return env
 
 
 def _run(sources: list[str], env: dict) -> dict:
-    done = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(sources)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, json.dumps(sources)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     line = [x for x in done.stdout.splitlines() if x.startswith("RESULT")][-1]
-    return json.loads(line[len("RESULT"):])
+    return json.loads(line[len("RESULT") :])
 
 
-def add_revision(cache: Path, repo_id: str, folder: Path, refs: list[str], files=FILES,
-                 overrides: dict[str, bytes] | None = None) -> str:
+def add_revision(
+    cache: Path, repo_id: str, folder: Path, refs: list[str], files=FILES, overrides: dict[str, bytes] | None = None
+) -> str:
     """Put `folder`'s files into the cache as one commit of `repo_id`, pointed to by `refs`; returns the commit."""
     overrides = overrides or {}
     repo_dir = cache / ("models--" + repo_id.replace("/", "--"))
-    contents = {name: overrides.get(name, (folder / name).read_bytes() if (folder / name).is_file() else None)
-                for name in files}
+    contents = {
+        name: overrides.get(name, (folder / name).read_bytes() if (folder / name).is_file() else None) for name in files
+    }
     contents = {k: v for k, v in contents.items() if v is not None}
     commit = hashlib.sha1(b"".join(k.encode() + v for k, v in sorted(contents.items()))).hexdigest()
     snapshot = repo_dir / "snapshots" / commit
@@ -97,8 +111,10 @@ def small_model(tmp_path_factory) -> Path:
     from runes.train import TrainConfig, train
 
     out = tmp_path_factory.mktemp("small_model")
-    train(TrainConfig(out=str(out), samples_per_rune=20, val_samples_per_rune=4, epochs=1, filters=4, workers=1),
-          verbose=0)
+    train(
+        TrainConfig(out=str(out), samples_per_rune=20, val_samples_per_rune=4, epochs=1, filters=4, workers=1),
+        verbose=0,
+    )
     return out
 
 
@@ -108,8 +124,18 @@ def model_before_rows(tmp_path_factory) -> Path:
     from runes.train import TrainConfig, train
 
     out = tmp_path_factory.mktemp("before_rows")
-    train(TrainConfig(out=str(out), rows="long-branch", samples_per_rune=10, val_samples_per_rune=3, epochs=1,
-                      filters=4, workers=1), verbose=0)
+    train(
+        TrainConfig(
+            out=str(out),
+            rows="long-branch",
+            samples_per_rune=10,
+            val_samples_per_rune=3,
+            epochs=1,
+            filters=4,
+            workers=1,
+        ),
+        verbose=0,
+    )
     config = json.loads((out / "config.json").read_text())
     del config["rows"], config["row_thresholds"]
     (out / "config.json").write_text(json.dumps(config))
@@ -126,11 +152,21 @@ def hub_cache(tmp_path_factory, small_model, model_before_rows) -> Path:
     add_revision(cache, "alice/no-weights", small_model, ["main"], files=["config.json", "README.md"])
     config = json.loads((small_model / "config.json").read_text())
     before_rows = {k: v for k, v in config.items() if k not in ("rows", "row_thresholds")}
-    add_revision(cache, "alice/few-labels", small_model, ["main"],
-                 overrides={"config.json": json.dumps(dict(before_rows, labels=config["labels"][:15])).encode()})
+    add_revision(
+        cache,
+        "alice/few-labels",
+        small_model,
+        ["main"],
+        overrides={"config.json": json.dumps(dict(before_rows, labels=config["labels"][:15])).encode()},
+    )
     add_revision(cache, "alice/before-rows", model_before_rows, ["main"])
-    add_revision(cache, "alice/unknown-label", small_model, ["main"],
-                 overrides={"config.json": json.dumps(dict(config, labels=["zzz"] + config["labels"][1:])).encode()})
+    add_revision(
+        cache,
+        "alice/unknown-label",
+        small_model,
+        ["main"],
+        overrides={"config.json": json.dumps(dict(config, labels=["zzz"] + config["labels"][1:])).encode()},
+    )
     add_revision(cache, "alice/corrupt", small_model, ["main"], overrides={"model.keras": b"not a zip file"})
     return cache
 
@@ -139,9 +175,19 @@ def hub_cache(tmp_path_factory, small_model, model_before_rows) -> Path:
 def offline_results(hub_cache, tmp_path_factory) -> dict:
     tmp = tmp_path_factory.mktemp("offline")
     env = _clean_env(tmp, HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(hub_cache))
-    sources = ["hf://alice/runes", "hf://alice/pinned", "hf://alice/pinned@v1", "hf://alice/no-weights",
-               "hf://alice/few-labels", "hf://alice/unknown-label", "hf://alice/corrupt", "hf://bob/not-cached",
-               "fallback:hf://bob/not-cached", "fallback:hf://alice/runes", "hf://alice/before-rows"]
+    sources = [
+        "hf://alice/runes",
+        "hf://alice/pinned",
+        "hf://alice/pinned@v1",
+        "hf://alice/no-weights",
+        "hf://alice/few-labels",
+        "hf://alice/unknown-label",
+        "hf://alice/corrupt",
+        "hf://bob/not-cached",
+        "fallback:hf://bob/not-cached",
+        "fallback:hf://alice/runes",
+        "hf://alice/before-rows",
+    ]
     return _run(sources, env)
 
 
@@ -181,20 +227,29 @@ def test_revision_pinning(offline_results, small_model):
     main, v1 = offline_results["hf://alice/pinned"], offline_results["hf://alice/pinned@v1"]
     assert main["ok"] and v1["ok"]
     assert v1["source"] == "hf://alice/pinned@v1"
-    np.testing.assert_allclose(np.array(v1["probs"]), Recognizer.load(small_model).predict_tensors(_inputs()),
-                               rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(np.array(main["probs"]), Recognizer.load().predict_tensors(_inputs()),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        np.array(v1["probs"]), Recognizer.load(small_model).predict_tensors(_inputs()), rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        np.array(main["probs"]), Recognizer.load().predict_tensors(_inputs()), rtol=1e-5, atol=1e-6
+    )
     assert not np.allclose(np.array(main["probs"]), np.array(v1["probs"]))
 
 
-@pytest.mark.parametrize("source, error_type, fragments", [
-    ("hf://alice/no-weights", "HubError", ["hf://alice/no-weights", "missing model.keras"]),
-    ("hf://alice/few-labels", "HubError", ["hf://alice/few-labels", "outputs but 15 labels"]),
-    ("hf://alice/unknown-label", "HubError", ["hf://alice/unknown-label", "zzz"]),
-    ("hf://alice/corrupt", "HubError", ["hf://alice/corrupt", "Could not load", "model.keras"]),
-    ("hf://bob/not-cached", "HubUnavailableError", ["hf://bob/not-cached", "HF_HUB_OFFLINE=1", "not in the local cache"]),
-])
+@pytest.mark.parametrize(
+    "source, error_type, fragments",
+    [
+        ("hf://alice/no-weights", "HubError", ["hf://alice/no-weights", "missing model.keras"]),
+        ("hf://alice/few-labels", "HubError", ["hf://alice/few-labels", "outputs but 15 labels"]),
+        ("hf://alice/unknown-label", "HubError", ["hf://alice/unknown-label", "zzz"]),
+        ("hf://alice/corrupt", "HubError", ["hf://alice/corrupt", "Could not load", "model.keras"]),
+        (
+            "hf://bob/not-cached",
+            "HubUnavailableError",
+            ["hf://bob/not-cached", "HF_HUB_OFFLINE=1", "not in the local cache"],
+        ),
+    ],
+)
 def test_offline_failure_modes(offline_results, source, error_type, fragments):
     result = offline_results[source]
     assert not result["ok"]
@@ -244,8 +299,9 @@ def test_hub_error_answers_via_local_endpoint(tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        env = _clean_env(tmp_path, HF_ENDPOINT=f"http://127.0.0.1:{server.server_address[1]}",
-                         HF_HUB_CACHE=str(tmp_path / "cache"))
+        env = _clean_env(
+            tmp_path, HF_ENDPOINT=f"http://127.0.0.1:{server.server_address[1]}", HF_HUB_CACHE=str(tmp_path / "cache")
+        )
         results = _run(["hf://alice/missing", "hf://alice/gated", "hf://alice/real@nope"], env)
     finally:
         server.shutdown()
@@ -271,6 +327,7 @@ def test_push_calls_and_model_card(small_model, monkeypatch):
                 folder = Path(kwargs["folder_path"])
                 uploaded.update({p.name: p.read_bytes() for p in folder.iterdir()})
             return f"{name}-result"
+
         return method
 
     for name in ("create_repo", "create_branch", "upload_folder"):
@@ -329,13 +386,18 @@ def test_one_card_for_training_and_the_hub(small_model):
     trained = (small_model / "README.md").read_text(encoding="utf-8")
     assert trained == model_card(config, metrics)
     pushed = model_card(config, metrics, "alice/runes")
-    generic = (pushed.replace("# Rune Reader CNN: alice/runes", "# Rune Reader CNN")
-               .replace("- name: runes\n", "- name: rune-reader-cnn\n").replace("alice/runes", "owner/name"))
+    generic = (
+        pushed.replace("# Rune Reader CNN: alice/runes", "# Rune Reader CNN")
+        .replace("- name: runes\n", "- name: rune-reader-cnn\n")
+        .replace("alice/runes", "owner/name")
+    )
     assert generic == trained
     for card in (trained, pushed):
         assert ModelCard(card).data.to_yaml() + "\n" == _front_matter(card)
-        assert ("| 0 | `fe` | ᚠ | younger, long-branch, short-twig: fé (f, wealth, cattle); elder: fehu (f, cattle, "
-                "wealth) |") in card
+        assert (
+            "| 0 | `fe` | ᚠ | younger, long-branch, short-twig: fé (f, wealth, cattle); elder: fehu (f, cattle, "
+            "wealth) |"
+        ) in card
         assert "| 13 | `mathr` | ᛘ | younger, long-branch: maðr (m, man); elder: algiz (z, elk; protection) |" in card
         assert f"| {len(config['labels']) - 1} | `other` | | not a rune: scribbles" in card
         assert "| `elder` | Elder Futhark (c. 150-800) | ᚠᚢᚦᚨᚱᚲᚷᚹᚺᚾᛁᛃᛇᛈᛉᛊᛏᛒᛖᛗᛚᛜᛞᛟ |" in card  # the rows it reads
@@ -354,24 +416,41 @@ def test_bundled_card_is_generated_from_its_config_and_metrics():
     card = (BUNDLED_MODEL_DIR / "README.md").read_text(encoding="utf-8")
     assert card == model_card(config, metrics), "run python -m runes.card models"
     calibration, real = metrics["calibration"], metrics["real_drawings"]
-    assert (f"- 'not a rune': rune_threshold {config['rune_threshold']:.3f} accepts {calibration['acceptance']:.4f} of "
-            "generated runes") in card
+    assert (
+        f"- 'not a rune': rune_threshold {config['rune_threshold']:.3f} accepts {calibration['acceptance']:.4f} of "
+        "generated runes"
+    ) in card
     assert f"top-1 {real['accuracy']:.4f}, top-3 {real['top3_accuracy']:.4f}" in card
     assert "- `eval_dir`: ../shared/real-runes/dev" in card
     for row in config["rows"]:  # every row it reads, with its calibrated threshold
-        assert f"| `{row}` | " in card and f"- in the `{row}` row: rune_threshold {config['row_thresholds'][row]:.3f}" in card
+        assert (
+            f"| `{row}` | " in card
+            and f"- in the `{row}` row: rune_threshold {config['row_thresholds'][row]:.3f}" in card
+        )
 
 
 def test_pull_cli_writes_a_loadable_folder(hub_cache, tmp_path):
     env = _clean_env(tmp_path, HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(hub_cache))
     out = tmp_path / "pulled"
-    done = subprocess.run([sys.executable, "-m", "runes.hub", "pull", "alice/pinned@v1", "--to", str(out)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "runes.hub", "pull", "alice/pinned@v1", "--to", str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES) and not (out / "model.keras").is_symlink()
     assert "hf://alice/pinned@v1" in done.stdout
-    done = subprocess.run([sys.executable, "-m", "runes.hub", "pull", "bob/nothing", "--to", str(out)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "runes.hub", "pull", "bob/nothing", "--to", str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1 and "hf://bob/nothing" in done.stderr and "not in the local cache" in done.stderr
 
 
@@ -379,8 +458,10 @@ def test_app_runs_hub_model_and_shows_it(hub_cache, tmp_path):
     from conftest_app import running_app
 
     env = _clean_env(tmp_path, HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(hub_cache), RUNES_MODEL="hf://alice/pinned@v1")
-    with running_app({}, tmp_path / "app.log", base_env=env) as url:
-        with urllib.request.urlopen(f"{url}config", timeout=5) as response:
-            config = response.read().decode("utf-8")
+    with (
+        running_app({}, tmp_path / "app.log", base_env=env) as url,
+        urllib.request.urlopen(f"{url}config", timeout=5) as response,
+    ):
+        config = response.read().decode("utf-8")
     assert "Model: hf://alice/pinned@v1" in config
     assert "from the Hugging Face Hub" in config

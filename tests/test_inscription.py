@@ -59,11 +59,14 @@ def compose(rng: np.random.Generator, drawings: dict[str, list[tuple[Path, np.nd
     count = int(rng.integers(2, 7))
     ids = [str(rng.choice(sorted(drawings))) for _ in range(count)]
     picks = [drawings[i][int(rng.integers(len(drawings[i])))] for i in ids]
-    splits = set(rng.choice(np.arange(1, count), size=min(count - 1, int(rng.integers(1, 3))), replace=False)
-                 .tolist()) if rng.random() < 0.5 else set()
+    splits = (
+        set(rng.choice(np.arange(1, count), size=min(count - 1, int(rng.integers(1, 3))), replace=False).tolist())
+        if rng.random() < 0.5
+        else set()
+    )
     height = picks[0][1].shape[0]
     pieces, words, x, touching, previous = [], [[]], MARGIN, False, 0
-    for index, (rune_id, (path, ink)) in enumerate(zip(ids, picks)):
+    for index, (rune_id, (path, ink)) in enumerate(zip(ids, picks, strict=True)):
         left, right = _columns(ink)
         if index in splits:
             kind = rng.choice(["dot", "colon", "gap"])
@@ -88,13 +91,18 @@ def compose(rng: np.random.Generator, drawings: dict[str, list[tuple[Path, np.nd
     image = np.zeros((height + 2 * MARGIN, x + MARGIN), np.float32)
     boxes = []
     for source, piece, top, left in pieces:
-        view = image[top:top + piece.shape[0], left:left + piece.shape[1]]
+        view = image[top : top + piece.shape[0], left : left + piece.shape[1]]
         np.maximum(view, piece, out=view)
         if source != "dot":
             rows = np.flatnonzero((piece >= 0.25).any(axis=1))
             boxes.append((top + int(rows[0]), left, top + int(rows[-1]) + 1, left + piece.shape[1]))
-    return Composed((image * 255).round().astype(np.uint8), tuple(tuple(w) for w in words),
-                    tuple(p[0] for p in pieces if p[0] != "dot"), tuple(boxes), touching)
+    return Composed(
+        (image * 255).round().astype(np.uint8),
+        tuple(tuple(w) for w in words),
+        tuple(p[0] for p in pieces if p[0] != "dot"),
+        tuple(boxes),
+        touching,
+    )
 
 
 def compose_inscriptions(count: int, seed: int, drawings=None) -> list[Composed]:
@@ -119,13 +127,25 @@ def score(recognizer: Recognizer, lines: list[Composed], readings: list[Inscript
     is the sequence accuracy on those lines, i.e. what segmentation adds on top of the classifier."""
     isolated = {}
     for line in lines:
-        for source, rune_id in zip(line.sources, (r for w in line.words for r in w)):
+        for source, rune_id in zip(line.sources, (r for w in line.words for r in w), strict=True):
             if source not in isolated:
                 isolated[source] = recognizer.predict(np.asarray(Image.open(source))).rune == rune_id
-    totals = dict.fromkeys(["sequences", "runes", "matched", "segmented", "word_split", "readable",
-                            "readable_right", "segmentation_errors", "classification_errors",
-                            "classification_errors_isolated"], 0)
-    for line, reading in zip(lines, readings):
+    totals = dict.fromkeys(
+        [
+            "sequences",
+            "runes",
+            "matched",
+            "segmented",
+            "word_split",
+            "readable",
+            "readable_right",
+            "segmentation_errors",
+            "classification_errors",
+            "classification_errors_isolated",
+        ],
+        0,
+    )
+    for line, reading in zip(lines, readings, strict=True):
         truth = [r for w in line.words for r in w]
         read = [r.rune for r in reading.runes]
         words_right = [len(w) for w in line.words] == [len(w) for w in reading.words]
@@ -145,13 +165,18 @@ def score(recognizer: Recognizer, lines: list[Composed], readings: list[Inscript
                 totals["classification_errors"] += 1
                 totals["classification_errors_isolated"] += not readable
     n = len(lines)
-    return {"sequence_accuracy": totals["sequences"] / n, "rune_accuracy": totals["matched"] / totals["runes"],
-            "segmentation_accuracy": totals["segmented"] / n, "word_split_accuracy": totals["word_split"] / n,
-            "readable_accuracy": totals["readable_right"] / max(1, totals["readable"]),
-            "readable_lines": totals["readable"], "lines": n, "runes": totals["runes"],
-            "isolated_accuracy": float(np.mean(list(isolated.values()))),
-            **{k: totals[k] for k in ("segmentation_errors", "classification_errors",
-                                      "classification_errors_isolated")}}
+    return {
+        "sequence_accuracy": totals["sequences"] / n,
+        "rune_accuracy": totals["matched"] / totals["runes"],
+        "segmentation_accuracy": totals["segmented"] / n,
+        "word_split_accuracy": totals["word_split"] / n,
+        "readable_accuracy": totals["readable_right"] / max(1, totals["readable"]),
+        "readable_lines": totals["readable"],
+        "lines": n,
+        "runes": totals["runes"],
+        "isolated_accuracy": float(np.mean(list(isolated.values()))),
+        **{k: totals[k] for k in ("segmentation_errors", "classification_errors", "classification_errors_isolated")},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -169,19 +194,19 @@ def _line(drawings, picks, gaps, separators=None):
     height = 24
     image = np.zeros((height + 2 * MARGIN, 400), np.float32)
     x = MARGIN
-    for position, ((rune_id, index), gap) in enumerate(zip(picks, [0, *gaps])):
+    for position, ((rune_id, index), gap) in enumerate(zip(picks, [0, *gaps], strict=True)):
         x += gap
         if separators and position in separators:
             centres = [height // 2] if separators[position] == "dot" else [height // 3, 2 * height // 3]
             for c in centres:
-                image[MARGIN + c - 1:MARGIN + c + 2, x:x + 3] = DOT
+                image[MARGIN + c - 1 : MARGIN + c + 2, x : x + 3] = DOT
             x += 3 + gap
         ink = drawings[rune_id][index][1]
         left, right = _columns(ink)
-        view = image[MARGIN:MARGIN + height, x:x + right - left]
+        view = image[MARGIN : MARGIN + height, x : x + right - left]
         np.maximum(view, ink[:, left:right], out=view)
         x += right - left
-    return (image[:, :x + MARGIN] * 255).astype(np.uint8)
+    return (image[:, : x + MARGIN] * 255).astype(np.uint8)
 
 
 def _ids(reading: Inscription) -> list[list[str]]:
@@ -236,7 +261,7 @@ def test_boxes_are_inside_the_image_and_left_to_right(recognizer):
     for top, left, bottom, right in (r.box for r in reading.runes):
         assert 0 <= top < bottom <= height and 0 <= left < right <= width
     if len(reading.runes) == len(line.boxes):
-        for (top, left, bottom, right), truth in zip((r.box for r in reading.runes), line.boxes):
+        for (_, left, _, right), truth in zip((r.box for r in reading.runes), line.boxes, strict=True):
             assert abs(left - 3 * truth[1]) <= 6 and abs(right - 3 * truth[3]) <= 6
 
 
@@ -268,9 +293,9 @@ def _white_canvas(height: int = 300, width: int = 960) -> np.ndarray:
 
 
 def _with_disk(image: np.ndarray, centre: tuple[int, int], radius: float) -> np.ndarray:
-    rows, cols = np.ogrid[:image.shape[0], :image.shape[1]]
+    rows, cols = np.ogrid[: image.shape[0], : image.shape[1]]
     image = image.copy()
-    image[(rows - centre[0]) ** 2 + (cols - centre[1]) ** 2 <= radius ** 2] = 0
+    image[(rows - centre[0]) ** 2 + (cols - centre[1]) ** 2 <= radius**2] = 0
     return image
 
 
@@ -307,11 +332,15 @@ def test_nothing_rune_like_reads_as_no_runes(recognizer, name):
     assert reading == Inscription(runes=(), words=(), text="", transliteration="")
 
 
-@pytest.mark.parametrize("image", [
-    np.zeros((300, 960), np.uint8),  # all black
-    np.full((1, 960), 255, np.uint8),  # a blank 1xN strip
-    np.concatenate([np.zeros((300, 960, 3), np.uint8), np.full((300, 960, 1), 255, np.uint8)], axis=-1),  # all ink
-], ids=["all black", "blank 1xN", "opaque black RGBA"])
+@pytest.mark.parametrize(
+    "image",
+    [
+        np.zeros((300, 960), np.uint8),  # all black
+        np.full((1, 960), 255, np.uint8),  # a blank 1xN strip
+        np.concatenate([np.zeros((300, 960, 3), np.uint8), np.full((300, 960, 1), 255, np.uint8)], axis=-1),  # all ink
+    ],
+    ids=["all black", "blank 1xN", "opaque black RGBA"],
+)
 def test_uniform_images_are_empty_canvases(recognizer, image):
     with pytest.raises(EmptySketchError, match="The canvas is empty"):
         _read_quietly(recognizer, image)
@@ -337,11 +366,11 @@ def test_real_lines_read_the_same_with_dust_far_away_or_a_dot_beside_them(recogn
     expected = [r.rune for r in _read_quietly(recognizer, line).runes]
     assert expected == ["thurs", "ur", "reith"]
     dusty = np.zeros((line.shape[0] + 120, line.shape[1]), np.uint8)  # a speck far below the line used to
-    dusty[:line.shape[0]] = line                                        # stretch the line height to nothing
+    dusty[: line.shape[0]] = line  # stretch the line height to nothing
     dusty[-3:-1, 1:3] = 255
     assert [r.rune for r in _read_quietly(recognizer, dusty).runes] == expected
     blob = np.zeros((line.shape[0], line.shape[1] + 40), np.uint8)  # a filled blob after it: not a rune
-    blob[:, :line.shape[1]] = line
+    blob[:, : line.shape[1]] = line
     blob[MARGIN:-MARGIN, -30:-6] = 255
     reading = _read_quietly(recognizer, blob)
     assert [r.rune for r in reading.runes] == expected and reading.text == "ᚦᚢᚱ"
@@ -380,9 +409,11 @@ def test_sequence_accuracy_on_composed_inscriptions(recognizer):
     assert result["readable_accuracy"] >= 0.8, result
     assert result["sequence_accuracy"] >= 0.75, result
     if result["sequence_accuracy"] < 0.95:
-        pytest.xfail(f"issue #6 target not met: sequence accuracy {result['sequence_accuracy']:.3f} (lines the "
-                     f"classifier reads right one by one: {result['readable_accuracy']:.3f}), per rune "
-                     f"{result['rune_accuracy']:.3f}; drawings right on their own {result['isolated_accuracy']:.3f}")
+        pytest.xfail(
+            f"issue #6 target not met: sequence accuracy {result['sequence_accuracy']:.3f} (lines the "
+            f"classifier reads right one by one: {result['readable_accuracy']:.3f}), per rune "
+            f"{result['rune_accuracy']:.3f}; drawings right on their own {result['isolated_accuracy']:.3f}"
+        )
 
 
 # --------------------------------------------------------------------------- the measured width table
@@ -407,8 +438,11 @@ def test_aspect_table_is_what_the_script_measures(measure_aspect):
 
     measured = measure_aspect.measure()
     assert list(measured) == list(SHAPE_IDS)
-    differing = {r: (inscription._ASPECT_RANGES.get(r), measured[r]) for r in SHAPE_IDS
-                 if inscription._ASPECT_RANGES.get(r) != measured[r]}
+    differing = {
+        r: (inscription._ASPECT_RANGES.get(r), measured[r])
+        for r in SHAPE_IDS
+        if inscription._ASPECT_RANGES.get(r) != measured[r]
+    }
     assert not differing, f"(committed, measured) differ: {differing}; run python benchmarks/measure_aspect.py --write"
     np.testing.assert_array_equal(inscription._ASPECT, [measured[r] for r in SHAPE_IDS])
     source = Path(inscription.__file__).read_text(encoding="utf-8")

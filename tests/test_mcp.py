@@ -30,6 +30,7 @@ def schema(app_url: str) -> dict[str, dict]:
 
 def mcp_session(app_url: str, transport: str, work):
     """Open an MCP session over `transport`, run `await work(session)` and return its result."""
+
     async def run():
         if transport == "http":
             connection = streamable_http_client(f"{app_url}gradio_api/mcp/")
@@ -39,6 +40,7 @@ def mcp_session(app_url: str, transport: str, work):
             with anyio.fail_after(60):
                 await session.initialize()
                 return await work(session)
+
     return anyio.run(run)
 
 
@@ -107,8 +109,11 @@ def test_predict_strokes_through_mcp(app_url: str, schema, transport: str):
 
 
 def test_read_strokes_through_mcp(app_url: str):
-    strokes = [as_quickdraw(stroke) for index, rune_id in enumerate(("tyr", "ur", "reith"))
-               for stroke in strokes_in_box(rune_id, 240 + 160 * index, 50, 200)]
+    strokes = [
+        as_quickdraw(stroke)
+        for index, rune_id in enumerate(("tyr", "ur", "reith"))
+        for stroke in strokes_in_box(rune_id, 240 + 160 * index, 50, 200)
+    ]
 
     async def work(session: ClientSession):
         return await session.call_tool("read_strokes", {"drawing": {"width": 960, "height": 300, "strokes": strokes}})

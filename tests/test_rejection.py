@@ -12,7 +12,6 @@ from PIL import Image, ImageDraw
 
 from runes import Recognizer
 from runes.alphabet import RUNE_IDS
-from runes.rows import ROW_IDS, SHAPE_IDS
 from runes.inference import NumpyForward, UnsupportedModelError
 from runes.model import ModelLoadError
 from runes.nonrunes import (
@@ -26,6 +25,7 @@ from runes.nonrunes import (
     random_scribble,
 )
 from runes.preprocess import preprocess
+from runes.rows import ROW_IDS, SHAPE_IDS
 from runes.sketches import draw_sketch, render_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ def test_every_nonrune_template_renders_and_generation_is_seeded():
             assert (render_template(template, np.random.default_rng(1)) < 128).sum() > 10, name
     first = [draw_nonrune(np.random.default_rng([5, i])) for i in range(20)]
     again = [draw_nonrune(np.random.default_rng([5, i])) for i in range(20)]
-    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
     assert len({a.tobytes() for a in first}) == 20
     with pytest.raises(KeyError, match="expected one of"):
         draw_extra("dragon", np.random.default_rng(0))
@@ -114,10 +114,16 @@ def test_evaluate_cli_reports_rejection_before_accuracy(tmp_path):
         Image.fromarray(draw_sketch(rune, seed=4)).save(tmp_path / "runes" / rune / "a.png")
     (tmp_path / "other" / "script" / "x").mkdir(parents=True)
     for i in range(4):
-        Image.fromarray(draw_extra(NOT_A_RUNE, np.random.default_rng([9, i]))).save(tmp_path / "other" / "script"
-                                                                                     / "x" / f"{i}.png")
-    result = subprocess.run([sys.executable, "-m", "runes.evaluate", str(tmp_path / "runes"), "--nonrunes",
-                             str(tmp_path / "other")], capture_output=True, text=True, cwd=ROOT, check=True)
+        Image.fromarray(draw_extra(NOT_A_RUNE, np.random.default_rng([9, i]))).save(
+            tmp_path / "other" / "script" / "x" / f"{i}.png"
+        )
+    result = subprocess.run(
+        [sys.executable, "-m", "runes.evaluate", str(tmp_path / "runes"), "--nonrunes", str(tmp_path / "other")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     lines = result.stdout.strip().splitlines()
     assert lines[-1].startswith("accuracy: ") and lines[-1].endswith("(n=2)")
     assert lines[-2].startswith("rejection: ") and "(n=4) at acceptance " in lines[-2]

@@ -102,7 +102,7 @@ def test_a_lone_short_stroke_is_sol_or_yr_by_its_place_in_the_short_twig_row(rec
 
 def test_read_an_inscription_in_the_elder_row(recognizer):
     runes = [ELDER[rune_id] for rune_id in ("gebo", "othala", "tiwaz")]
-    sketches = [draw_sketch(rune, seed) for rune, seed in zip(runes, (2, 3, 4))]
+    sketches = [draw_sketch(rune, seed) for rune, seed in zip(runes, (2, 3, 4), strict=True)]
     line = np.full((96, 300), 255, np.uint8)
     x = 20
     for sketch in sketches:  # each sketch cropped to its ink, scaled to one line height, 14 px apart
@@ -110,13 +110,11 @@ def test_read_an_inscription_in_the_elder_row(recognizer):
         (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0) + 1
         crop = Image.fromarray(sketch[top:bottom, left:right])
         crop = np.asarray(crop.resize((max(1, round(crop.width * 70 / crop.height)), 70)))
-        line[13:83, x:x + crop.shape[1]] = np.minimum(line[13:83, x:x + crop.shape[1]], crop)
+        line[13:83, x : x + crop.shape[1]] = np.minimum(line[13:83, x : x + crop.shape[1]], crop)
         x += crop.shape[1] + 14
     reading = recognizer.read(line, row="elder")
     assert [r.rune for r in reading.runes] == ["gebo", "othala", "tiwaz"], reading
     assert reading.text == "ᚷᛟᛏ" and reading.transliteration == "got" and {r.row for r in reading.runes} == {"elder"}
-
-
 
 
 @pytest.mark.skipif(not REAL_RUNES.is_dir(), reason="needs ../shared/real-runes/dev beside the repo")
@@ -132,8 +130,9 @@ def test_real_drawings_and_rejection_per_row(recognizer):
     assert 0 < elder.total < 138 and elder.accuracy >= 0.95
     # The short-twig row: the long-branch drawings of the 7 runes whose two forms are one shape.
     short_twig = evaluate_folder(REAL_RUNES, recognizer, "short-twig", shape_folders_only=True)
-    assert short_twig.total == sum(len(list((REAL_RUNES / name).glob("*.png"))) for name in
-                                   ("fe", "ur", "thurs", "reith", "kaun", "isa", "logr"))
+    assert short_twig.total == sum(
+        len(list((REAL_RUNES / name).glob("*.png"))) for name in ("fe", "ur", "thurs", "reith", "kaun", "isa", "logr")
+    )
     assert short_twig.accuracy >= 0.95
 
 

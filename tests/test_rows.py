@@ -26,10 +26,22 @@ from runes.writing import render_runes
 
 ELDER = {rune.id: rune for rune in ELDER_RUNES}
 NEW_SHAPES = [rune for rune in ELDER_RUNES if rune.id not in SHARED_SHAPES]
-CLEAN = SketchStyle(canvas_size=128, point_jitter=0.0, wobble=0.0, max_rotation_deg=0.0, max_slant=0.0,
-                    aspect_range=(1.0, 1.0), height_range=(0.8, 0.8), stroke_width_range=(0.12, 0.12),
-                    overshoot=0.0, gap=0.0, low_resolution_probability=0.0, branch_turn_deg=0.0,
-                    branch_stretch=(1.0, 1.0), bold_probability=0.0)  # a stroke about as wide as Noto Sans Runic's
+CLEAN = SketchStyle(
+    canvas_size=128,
+    point_jitter=0.0,
+    wobble=0.0,
+    max_rotation_deg=0.0,
+    max_slant=0.0,
+    aspect_range=(1.0, 1.0),
+    height_range=(0.8, 0.8),
+    stroke_width_range=(0.12, 0.12),
+    overshoot=0.0,
+    gap=0.0,
+    low_resolution_probability=0.0,
+    branch_turn_deg=0.0,
+    branch_stretch=(1.0, 1.0),
+    bold_probability=0.0,
+)  # a stroke about as wide as Noto Sans Runic's
 ASPECTS = (0.7, 0.85, 1.0, 1.15, 1.3)
 _GRID = np.stack(np.mgrid[0:32, 0:32], axis=-1).reshape(-1, 2).astype(np.float32)
 
@@ -75,8 +87,18 @@ def test_every_elder_rune_has_templates_in_the_unit_box():
 
 
 def test_shared_shapes_are_the_younger_templates_themselves():
-    assert SHARED_SHAPES == {"fehu": "fe", "uruz": "ur", "thurisaz": "thurs", "raido": "reith", "naudiz": "nauthr",
-                             "isaz": "isa", "algiz": "mathr", "tiwaz": "tyr", "berkanan": "bjork", "laguz": "logr"}
+    assert SHARED_SHAPES == {
+        "fehu": "fe",
+        "uruz": "ur",
+        "thurisaz": "thurs",
+        "raido": "reith",
+        "naudiz": "nauthr",
+        "isaz": "isa",
+        "algiz": "mathr",
+        "tiwaz": "tyr",
+        "berkanan": "bjork",
+        "laguz": "logr",
+    }
     for elder_id, younger_id in SHARED_SHAPES.items():
         elder, younger = ELDER[elder_id], get_rune(younger_id)
         assert elder.long_branch_templates is younger.long_branch_templates  # the same objects, not copies
@@ -124,13 +146,19 @@ def test_elder_preview(tmp_path):
 def test_elder_shapes_are_pairwise_distinct():
     # Every template has a stroke at least ~a stroke width away from any template of another Elder rune...
     clean = {rune.id: [clean_render(t) for t in rune.templates] for rune in ELDER_RUNES}
-    closest = min((hausdorff(x, y), a.id, b.id) for a, b in itertools.combinations(ELDER_RUNES, 2)
-                  for x in clean[a.id] for y in clean[b.id])
+    closest = min(
+        (hausdorff(x, y), a.id, b.id)
+        for a, b in itertools.combinations(ELDER_RUNES, 2)
+        for x in clean[a.id]
+        for y in clean[b.id]
+    )
     assert closest[0] >= 2.5, closest  # 2.8 px: ᚨ ansuz vs ᚹ wunjo
     # ...and the average hand sketches differ clearly: the closest pair of means (ᚨ/ᚹ, ᚠ/ᛚ: 0.071) differ
     # well beyond two means of 200 sketches of the same rune (at most 0.028 apart).
-    means = {rune.id: np.mean([preprocess(draw_sketch(rune, 50_000 + i)) for i in range(200)], axis=0)
-             for rune in ELDER_RUNES}
+    means = {
+        rune.id: np.mean([preprocess(draw_sketch(rune, 50_000 + i)) for i in range(200)], axis=0)
+        for rune in ELDER_RUNES
+    }
     rms = min((float(np.sqrt(((means[a] - means[b]) ** 2).mean())), a, b) for a, b in itertools.combinations(means, 2))
     assert rms[0] >= 0.06, rms
 

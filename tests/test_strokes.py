@@ -25,8 +25,13 @@ def template_strokes(rune_id: str, size: int = CANVAS, box: float = 0.7) -> list
     origin = (size - side) / 2
     strokes = []
     for index, stroke in enumerate(get_rune(rune_id).long_branch_templates[0]):
-        strokes.append([[origin + x * side for x, _ in stroke], [origin + y * side for _, y in stroke],
-                        [300 * index + 10 * i for i in range(len(stroke))]])
+        strokes.append(
+            [
+                [origin + x * side for x, _ in stroke],
+                [origin + y * side for _, y in stroke],
+                [300 * index + 10 * i for i in range(len(stroke))],
+            ]
+        )
     return strokes
 
 
@@ -49,28 +54,36 @@ def test_check_returns_a_float_copy_with_times_filled_in():
     assert check_strokes([[[-30, 130], [-5, 105], [0, 1]]], 100, 100)  # a pen slipping off the pad is fine
 
 
-@pytest.mark.parametrize("strokes, width, height, message", [
-    ("M 0 0 L 10 10", 100, 100, "Strokes must be a list of [xs, ys, ts] lists, got str"),
-    ({"xs": [1]}, 100, 100, "Strokes must be a list of [xs, ys, ts] lists, got dict"),
-    ([[[1, 2]]], 100, 100, "Stroke 1 must be [xs, ys, ts]"),
-    ([[[1], [2], [3], [4]]], 100, 100, "Stroke 1 must be [xs, ys, ts]"),
-    ([[[1], [2], [0]], "x"], 100, 100, "Stroke 2 must be [xs, ys, ts]"),
-    ([[5, [2], [0]]], 100, 100, "stroke 1: xs must be a list of numbers, got int"),
-    ([[["a"], [2], [0]]], 100, 100, "stroke 1: xs must hold finite numbers, got 'a'"),
-    ([[[1], [float("nan")], [0]]], 100, 100, "stroke 1: ys must hold finite numbers, got 'nan'"),
-    ([[[1], [2], [float("inf")]]], 100, 100, "stroke 1: ts must hold finite numbers, got 'inf'"),
-    ([[[True], [2], [0]]], 100, 100, "stroke 1: xs must hold finite numbers, got 'True'"),
-    ([[[1, 2], [2], [0, 1]]], 100, 100, "Stroke 1 needs as many xs, ys and ts and at least one point (got 2, 1, 2)"),
-    ([[[], [], []]], 100, 100, "at least one point (got 0, 0, 0)"),
-    ([[[1], [2], [0]]] * (MAX_STROKES + 1), 100, 100, f"has {MAX_STROKES + 1} strokes; at most {MAX_STROKES}"),
-    ([[[1.0] * (MAX_POINTS + 1), [2.0], [0.0]]], 100, 100, f"over {MAX_POINTS} points"),
-    ([[[1, 5000], [2, 2], [0, 1]]], 100, 100, "Stroke 1 lies far outside the 100x100 canvas"),
-    ([[[1], [-300], [0]]], 100, 100, "lies far outside"),
-    ([[[1], [2], [0]]], 0, 100, "The canvas must be 1 to 4096 whole pixels a side, got 0x100"),
-    ([[[1], [2], [0]]], 100, 5000, "got 100x5000"),
-    ([[[1], [2], [0]]], 100.0, 100, "got 100.0x100"),
-    ([[[1], [2], [0]]], True, 100, "got Truex100"),
-])
+@pytest.mark.parametrize(
+    "strokes, width, height, message",
+    [
+        ("M 0 0 L 10 10", 100, 100, "Strokes must be a list of [xs, ys, ts] lists, got str"),
+        ({"xs": [1]}, 100, 100, "Strokes must be a list of [xs, ys, ts] lists, got dict"),
+        ([[[1, 2]]], 100, 100, "Stroke 1 must be [xs, ys, ts]"),
+        ([[[1], [2], [3], [4]]], 100, 100, "Stroke 1 must be [xs, ys, ts]"),
+        ([[[1], [2], [0]], "x"], 100, 100, "Stroke 2 must be [xs, ys, ts]"),
+        ([[5, [2], [0]]], 100, 100, "stroke 1: xs must be a list of numbers, got int"),
+        ([[["a"], [2], [0]]], 100, 100, "stroke 1: xs must hold finite numbers, got 'a'"),
+        ([[[1], [float("nan")], [0]]], 100, 100, "stroke 1: ys must hold finite numbers, got 'nan'"),
+        ([[[1], [2], [float("inf")]]], 100, 100, "stroke 1: ts must hold finite numbers, got 'inf'"),
+        ([[[True], [2], [0]]], 100, 100, "stroke 1: xs must hold finite numbers, got 'True'"),
+        (
+            [[[1, 2], [2], [0, 1]]],
+            100,
+            100,
+            "Stroke 1 needs as many xs, ys and ts and at least one point (got 2, 1, 2)",
+        ),
+        ([[[], [], []]], 100, 100, "at least one point (got 0, 0, 0)"),
+        ([[[1], [2], [0]]] * (MAX_STROKES + 1), 100, 100, f"has {MAX_STROKES + 1} strokes; at most {MAX_STROKES}"),
+        ([[[1.0] * (MAX_POINTS + 1), [2.0], [0.0]]], 100, 100, f"over {MAX_POINTS} points"),
+        ([[[1, 5000], [2, 2], [0, 1]]], 100, 100, "Stroke 1 lies far outside the 100x100 canvas"),
+        ([[[1], [-300], [0]]], 100, 100, "lies far outside"),
+        ([[[1], [2], [0]]], 0, 100, "The canvas must be 1 to 4096 whole pixels a side, got 0x100"),
+        ([[[1], [2], [0]]], 100, 5000, "got 100x5000"),
+        ([[[1], [2], [0]]], 100.0, 100, "got 100.0x100"),
+        ([[[1], [2], [0]]], True, 100, "got Truex100"),
+    ],
+)
 def test_bad_strokes_are_refused_with_a_message_that_says_what_was_wrong(strokes, width, height, message):
     with pytest.raises(InvalidStrokesError) as raised:
         check_strokes(strokes, width, height)
@@ -99,7 +112,7 @@ def test_a_single_tap_is_a_round_dot_of_the_pen_width():
     assert len(rows) == len(cols) == DEFAULT_STROKE_WIDTH
     assert rows[0] <= 120 <= rows[-1] and cols[0] <= 200 <= cols[-1]
     assert not ink[rows[0], cols[0]] and ink[(rows[0] + rows[-1]) // 2, (cols[0] + cols[-1]) // 2]  # round
-    assert np.pi / 4 * DEFAULT_STROKE_WIDTH ** 2 * 0.7 < ink.sum() < DEFAULT_STROKE_WIDTH ** 2
+    assert np.pi / 4 * DEFAULT_STROKE_WIDTH**2 * 0.7 < ink.sum() < DEFAULT_STROKE_WIDTH**2
     thin = render_strokes([[[10.0], [10.0], [0.0]]], 40, 40, stroke_width=1) < 128
     assert thin.sum() == 1 and thin[10, 10]
 
@@ -117,4 +130,3 @@ def test_rendered_template_strokes_are_read_by_the_bundled_model(recognizer, run
     image = render_strokes(strokes, CANVAS, CANVAS)
     prediction = recognizer.predict_preprocessed([preprocess(image)])[0]
     assert prediction.rune == rune_id and prediction.is_rune and prediction.confidence > 0.9
-

@@ -28,14 +28,25 @@ def draw_shape(kind: str, seed: int, size: int = 128) -> np.ndarray:
     radius, turn = size * rng.uniform(0.25, 0.4), rng.uniform(-0.3, 0.3)
     if kind == "circle":
         squash = rng.uniform(0.8, 1.0)
-        points = [(cx + radius * math.cos(t), cy + squash * radius * math.sin(t))
-                  for t in np.linspace(0, 2 * math.pi, 40)]
+        points = [
+            (cx + radius * math.cos(t), cy + squash * radius * math.sin(t)) for t in np.linspace(0, 2 * math.pi, 40)
+        ]
     elif kind == "square":
-        points = [(cx + 1.2 * radius * math.cos(turn + math.pi / 4 + k * math.pi / 2),
-                   cy + 1.2 * radius * math.sin(turn + math.pi / 4 + k * math.pi / 2)) for k in range(5)]
+        points = [
+            (
+                cx + 1.2 * radius * math.cos(turn + math.pi / 4 + k * math.pi / 2),
+                cy + 1.2 * radius * math.sin(turn + math.pi / 4 + k * math.pi / 2),
+            )
+            for k in range(5)
+        ]
     else:  # a five-pointed star in one stroke
-        points = [(cx + radius * math.cos(turn - math.pi / 2 + k * 4 * math.pi / 5),
-                   cy + radius * math.sin(turn - math.pi / 2 + k * 4 * math.pi / 5)) for k in range(6)]
+        points = [
+            (
+                cx + radius * math.cos(turn - math.pi / 2 + k * 4 * math.pi / 5),
+                cy + radius * math.sin(turn - math.pi / 2 + k * 4 * math.pi / 5),
+            )
+            for k in range(6)
+        ]
     points = [(x + rng.normal(0, 1.5), y + rng.normal(0, 1.5)) for x, y in points]
     ImageDraw.Draw(image).line(points, fill=0, width=int(rng.integers(3, 7)), joint="curve")
     return np.asarray(image)
@@ -73,7 +84,7 @@ def test_taught_recognizer_reads_new_symbols_and_still_runes(taught):
         assert list(hit.probabilities) == list(RUNE_IDS) and sum(hit.probabilities.values()) == pytest.approx(1.0)
         assert hit.top(3)[0][0] in RUNE_IDS and hit.rune in RUNE_IDS
     runes = recognizer.predict_batch([draw_sketch(rune, seed=7) for rune in RUNE_IDS])
-    assert sum(p.rune == rune and p.is_rune and p.symbol is None for p, rune in zip(runes, RUNE_IDS)) >= 14
+    assert sum(p.rune == rune and p.is_rune and p.symbol is None for p, rune in zip(runes, RUNE_IDS, strict=True)) >= 14
     # A large batch takes the TensorFlow path instead of the numpy one: the same answers.
     big = recognizer.predict_batch([draw_shape("star", seed) for seed in range(200, 240)])
     small = [recognizer.predict(draw_shape("star", seed)) for seed in range(200, 240)]
@@ -89,8 +100,10 @@ def test_taught_recognizer_still_reads_real_runes(taught):
 def test_teaching_leaves_the_given_recognizer_unchanged(base, taught):
     recognizer, weights, sketch, before = taught
     assert recognizer is not base and recognizer.model is not base.model
-    assert all(np.array_equal(a, b) for a, b in zip(weights, base.model.get_weights()))
-    assert base.labels == [*SHAPE_IDS, "bluetooth", "other"] and base.taught_labels == [] and "taught" not in base.config
+    assert all(np.array_equal(a, b) for a, b in zip(weights, base.model.get_weights(), strict=True))
+    assert (
+        base.labels == [*SHAPE_IDS, "bluetooth", "other"] and base.taught_labels == [] and "taught" not in base.config
+    )
     after = base.predict(sketch)
     assert after.probabilities == before.probabilities and after.symbol is None and after.symbols == {}
     assert base.predict(draw_shape("circle", 100)).symbol is None
@@ -107,15 +120,19 @@ def _write_symbols(folder: Path, names=SHAPES, count: int = 6) -> Path:
 def test_cli_writes_a_model_folder_that_loads(tmp_path, capsys):
     symbols = _write_symbols(tmp_path / "symbols")
     out = tmp_path / "my-model"
-    assert main([str(symbols), "--out", str(out), "--epochs", "8", "--fine-tune-epochs", "1",
-                 "--eval-dir", str(REAL_RUNES)]) == 0
+    assert (
+        main(
+            [str(symbols), "--out", str(out), "--epochs", "8", "--fine-tune-epochs", "1", "--eval-dir", str(REAL_RUNES)]
+        )
+        == 0
+    )
     assert "wrote" in capsys.readouterr().out
     config = read_config(out)
     assert config["taught"] == sorted(SHAPES) and config["labels"][-3:] == sorted(SHAPES)
-    assert config["teach_config"]["drawings"] == {kind: 6 for kind in sorted(SHAPES)}
+    assert config["teach_config"]["drawings"] == dict.fromkeys(sorted(SHAPES), 6)
     assert 0.0 < config["rune_threshold"] <= 0.5
     metrics = json.loads((out / "metrics.json").read_text())
-    assert metrics["taught"] == {kind: 6 for kind in sorted(SHAPES)} and metrics["real_drawings"]["n"] == 138
+    assert metrics["taught"] == dict.fromkeys(sorted(SHAPES), 6) and metrics["real_drawings"]["n"] == 138
     card = (out / "README.md").read_text()
     assert "`circle`" in card and "taught symbol" in card
     loaded = Recognizer.load(out)

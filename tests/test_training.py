@@ -21,8 +21,16 @@ def test_tiny_training_run_learns_and_round_trips(tmp_path):
     Image.fromarray(draw_sketch("isa", seed=1)).save(extra / "isa" / "a.png")
     Image.new("L", (30, 30), 255).save(extra / "isa" / "empty.png")
     (extra / "isa" / "broken.png").write_bytes(b"not a png")
-    config = TrainConfig(out=str(tmp_path / "model"), samples_per_rune=40, val_samples_per_rune=5, epochs=3,
-                         batch_size=32, filters=8, workers=1, data=str(extra))
+    config = TrainConfig(
+        out=str(tmp_path / "model"),
+        samples_per_rune=40,
+        val_samples_per_rune=5,
+        epochs=3,
+        batch_size=32,
+        filters=8,
+        workers=1,
+        data=str(extra),
+    )
     metrics = train(config, verbose=0)
     losses = metrics["loss_history"]
     assert losses[-1] < losses[0]
@@ -48,21 +56,25 @@ def test_load_labelled_folder_skips_bad_files(tmp_path):
 
 def test_training_and_its_card_need_no_huggingface_hub(tmp_path):
     """runes.train imports, and writes the model card, with huggingface_hub unimportable."""
-    code = ("import sys; sys.modules['huggingface_hub'] = None\n"
-            "import runes.train\n"
-            "from runes.card import write_card\n"
-            "from runes.folder import BUNDLED_MODEL_DIR\n"
-            "import shutil; shutil.copytree(BUNDLED_MODEL_DIR, sys.argv[1], ignore=shutil.ignore_patterns('*.keras'))\n"
-            "print(write_card(sys.argv[1]).read_text()[:4])")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "m")], capture_output=True, text=True, cwd=ROOT,
-                          timeout=60)
+    code = (
+        "import sys; sys.modules['huggingface_hub'] = None\n"
+        "import runes.train\n"
+        "from runes.card import write_card\n"
+        "from runes.folder import BUNDLED_MODEL_DIR\n"
+        "import shutil; shutil.copytree(BUNDLED_MODEL_DIR, sys.argv[1], ignore=shutil.ignore_patterns('*.keras'))\n"
+        "print(write_card(sys.argv[1]).read_text()[:4])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "m")], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert done.returncode == 0 and done.stdout.startswith("---"), done.stderr[-2000:]
     assert (tmp_path / "m" / "README.md").read_text() == (ROOT / "models" / "README.md").read_text()
 
 
 def test_train_help_lists_every_field():
-    result = subprocess.run([sys.executable, "-m", "runes.train", "--help"], capture_output=True, text=True,
-                            cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "runes.train", "--help"], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     for flag in ("--samples-per-rune", "--epochs", "--seed", "--data", "--out", "--filters"):
         assert flag in result.stdout
 
@@ -72,8 +84,9 @@ def test_evaluate_cli_last_line_and_empty_images(tmp_path):
         (tmp_path / rune).mkdir()
         Image.fromarray(draw_sketch(rune, seed=seed)).save(tmp_path / rune / "a.png")
     Image.new("L", (24, 24), 0).save(tmp_path / "isa" / "blank.png")
-    result = subprocess.run([sys.executable, "-m", "runes.evaluate", str(tmp_path)], capture_output=True,
-                            text=True, cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "runes.evaluate", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     lines = result.stdout.strip().splitlines()
     assert lines[-1] == "accuracy: 0.7500 (n=4)"
     assert any("no ink in 1 image" in line for line in lines)
@@ -82,15 +95,23 @@ def test_evaluate_cli_last_line_and_empty_images(tmp_path):
 
 def test_sketch_preview_cli(tmp_path):
     out = tmp_path / "grid.png"
-    subprocess.run([sys.executable, "-m", "runes.sketches", "--preview", str(out), "--per-rune", "3"],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "runes.sketches", "--preview", str(out), "--per-rune", "3"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with Image.open(out) as image:
         assert image.size == (3 * 96, 16 * 96) and np.asarray(image).min() < 100
 
 
 def test_evaluate_cli_bad_model_is_one_clear_line(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "runes.evaluate", str(tmp_path), "--model", str(tmp_path / "nope")],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "runes.evaluate", str(tmp_path), "--model", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == f"error: Model folder '{tmp_path / 'nope'}' does not exist."
     assert "Traceback" not in result.stderr

@@ -31,14 +31,20 @@ def test_a_short_twig_rune_shows_the_form_drawn_first():
 
 
 def test_a_rune_of_another_row_is_named_with_its_row():
-    guess = prediction("younger", {"mathr": 0.9, "ar": 0.06, "reith": 0.04}, is_rune=False, rune_probability=0.01,
-                       elsewhere=("elder", "gebo"))
+    guess = prediction(
+        "younger",
+        {"mathr": 0.9, "ar": 0.06, "reith": 0.04},
+        is_rune=False,
+        rune_probability=0.01,
+        elsewhere=("elder", "gebo"),
+    )
     label, card = cards.answer(guess)
     assert max(label, key=label.get) == "Not a Younger Futhark rune"
     assert "Not a rune of the Younger Futhark: that is <b>ᚷ gebō</b>, from the Elder Futhark." in card
     assert 'data-elsewhere="elder:gebo"' in card and 'data-rune=""' in card
-    guess = prediction("elder", {"algiz": 0.9, "gebo": 0.1}, is_rune=False, rune_probability=0.01,
-                       elsewhere=("long-branch", "hagall"))
+    guess = prediction(
+        "elder", {"algiz": 0.9, "gebo": 0.1}, is_rune=False, rune_probability=0.01, elsewhere=("long-branch", "hagall")
+    )
     label, card = cards.answer(guess)
     assert "Not an Elder Futhark rune" in label and "that is <b>ᚼ hagall</b>, from the long-branch Younger" in card
 
@@ -46,7 +52,9 @@ def test_a_rune_of_another_row_is_named_with_its_row():
 @pytest.mark.parametrize("row", ["long-branch", "short-twig", "elder"])
 def test_not_a_rune_names_the_row_read_in(row):
     runes = [rune.id for rune in ROWS[row].runes[:3]]
-    _, card = cards.answer(prediction(row, dict(zip(runes, (0.5, 0.3, 0.2))), is_rune=False, rune_probability=0.1))
+    _, card = cards.answer(
+        prediction(row, dict(zip(runes, (0.5, 0.3, 0.2), strict=True)), is_rune=False, rune_probability=0.1)
+    )
     assert "16 runes of the Younger Futhark" not in card
     assert f"None of the {len(ROWS[row].runes)} runes of the {rows.in_words(row)}" in card
     assert ROWS[row].label(runes[0]) in card

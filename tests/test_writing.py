@@ -29,20 +29,23 @@ def test_rows():
         ROWS["younger"].glyph("gebo")
 
 
-@pytest.mark.parametrize("text, row, runes", [
-    ("Harald", "younger", "ᚼᛅᚱᛅᛚᛏ"),      # haraltr on the Jelling stones, without the ending -R
-    ("Gorm", "younger", "ᚴᚢᚱᛘ"),          # kurmr, idem
-    ("Thor", "younger", "ᚦᚢᚱ"),           # þur, as the Inscription tab reads ᚦᚢᚱ
-    ("Þórr", "younger", "ᚦᚢᚱ"),           # a doubled sound written once
-    ("Harald", "short-twig", "ᚽᛆᚱᛆᛚᛐ"),
-    ("Harald", "elder", "ᚺᚨᚱᚨᛚᛞ"),
-    ("Ingrid", "elder", "ᛁᛜᚱᛁᛞ"),          # ng is one rune, ingwaz
-    ("Odin", "elder", "ᛟᛞᛁᚾ"),
-    ("Anna", "elder", "ᚨᚾᚨ"),
-    ("Sven Forkbeard", "younger", "ᛋᚢᛁᚾ᛫ᚠᚢᚱᚴᛒᛁᛅᚱᛏ"),
-    ("René", "younger", "ᚱᛁᚾᛁ"),           # accents dropped
-    ("Max", "elder", "ᛗᚨᚲᛊ"),             # x = ks
-])
+@pytest.mark.parametrize(
+    "text, row, runes",
+    [
+        ("Harald", "younger", "ᚼᛅᚱᛅᛚᛏ"),  # haraltr on the Jelling stones, without the ending -R
+        ("Gorm", "younger", "ᚴᚢᚱᛘ"),  # kurmr, idem
+        ("Thor", "younger", "ᚦᚢᚱ"),  # þur, as the Inscription tab reads ᚦᚢᚱ
+        ("Þórr", "younger", "ᚦᚢᚱ"),  # a doubled sound written once
+        ("Harald", "short-twig", "ᚽᛆᚱᛆᛚᛐ"),
+        ("Harald", "elder", "ᚺᚨᚱᚨᛚᛞ"),
+        ("Ingrid", "elder", "ᛁᛜᚱᛁᛞ"),  # ng is one rune, ingwaz
+        ("Odin", "elder", "ᛟᛞᛁᚾ"),
+        ("Anna", "elder", "ᚨᚾᚨ"),
+        ("Sven Forkbeard", "younger", "ᛋᚢᛁᚾ᛫ᚠᚢᚱᚴᛒᛁᛅᚱᛏ"),
+        ("René", "younger", "ᚱᛁᚾᛁ"),  # accents dropped
+        ("Max", "elder", "ᛗᚨᚲᛊ"),  # x = ks
+    ],
+)
 def test_known_spellings(text, row, runes):
     assert transliterate(text, row=row).text == runes
 

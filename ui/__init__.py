@@ -19,17 +19,29 @@ RUNIC_RANGE = "U+16A0-16FF"  # the Runic block: the family is used for these cod
 def page_css() -> str:
     """style.css with the runic font embedded (a data URL of 9 kB works behind any proxy or root path)."""
     data = base64.b64encode(FONT_PATH.read_bytes()).decode("ascii")
-    font_face = (f"@font-face {{ font-family: '{RUNIC_FONT}'; font-style: normal; font-weight: 100 900; "
-                 f"font-display: block; unicode-range: {RUNIC_RANGE}; "
-                 f"src: url(data:font/ttf;base64,{data}) format('truetype'); }}\n")
+    font_face = (
+        f"@font-face {{ font-family: '{RUNIC_FONT}'; font-style: normal; font-weight: 100 900; "
+        f"font-display: block; unicode-range: {RUNIC_RANGE}; "
+        f"src: url(data:font/ttf;base64,{data}) format('truetype'); }}\n"
+    )
     return font_face + (HERE / "style.css").read_text(encoding="utf-8")
 
 
 def theme() -> gr.themes.Base:
     """Gradio's default theme with the runic font first in every font stack (see page_css)."""
     return gr.themes.Default(
-        font=(RUNIC_FONT, gr.themes.LocalFont("Source Sans Pro", weights=(400, 600)),
-              "ui-sans-serif", "system-ui", "sans-serif"),
-        font_mono=(RUNIC_FONT, gr.themes.LocalFont("IBM Plex Mono", weights=(400, 600)),
-                   "ui-monospace", "Consolas", "monospace"),
+        font=(
+            RUNIC_FONT,
+            gr.themes.LocalFont("Source Sans Pro", weights=(400, 600)),
+            "ui-sans-serif",
+            "system-ui",
+            "sans-serif",
+        ),
+        font_mono=(
+            RUNIC_FONT,
+            gr.themes.LocalFont("IBM Plex Mono", weights=(400, 600)),
+            "ui-monospace",
+            "Consolas",
+            "monospace",
+        ),
     )

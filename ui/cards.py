@@ -21,23 +21,26 @@ BLUETOOTH_LABEL = "Bluetooth logo (ᚼ+ᛒ)"
 INSCRIPTION_PROMPT = "Write a few runes left to right. Separate words with a dot (᛫), two dots (:) or a wider gap."
 TOP_K = 5
 YOUNGER_ROWS = ("younger", "long-branch", "short-twig")
-_LONE = ("The short-twig ᛌ (sól) and ᛧ (yr) are a lone short stroke: in the short-twig row one drawn on its own is "
-         "read by where it sits (high ᛌ, low ᛧ), in the Younger Futhark (both forms) as ᛁ (íss); in the Inscription "
-         "tab a short stroke high in the line reads as ᛌ, low in the line as ᛧ.")
+_LONE = (
+    "The short-twig ᛌ (sól) and ᛧ (yr) are a lone short stroke: in the short-twig row one drawn on its own is "
+    "read by where it sits (high ᛌ, low ᛧ), in the Younger Futhark (both forms) as ᛁ (íss); in the Inscription "
+    "tab a short stroke high in the line reads as ᛌ, low in the line as ᛧ."
+)
 REFERENCE_NOTES = {
     "younger": "Long-branch form first, short-twig form second where it differs. " + _LONE,
     "long-branch": "The long-branch runes of the Viking Age, the forms of most Danish rune stones.",
     "short-twig": "The short-twig runes of the Viking Age, quicker to carve, used in Sweden and Norway. " + _LONE,
     "elder": "The oldest runes, c. 150–800, from Scandinavia to the Black Sea; a Proto-Germanic name for each, as "
-             "reconstructed. The Younger Futhark grew out of it in the 8th century, with fewer runes.",
+    "reconstructed. The Younger Futhark grew out of it in the 8th century, with fewer runes.",
 }
 
 _esc = html.escape
 
 
 def empty_card() -> str:
-    return (f'<div class="rune-card empty">{DRAW_PROMPT} in the box: one rune, big. '
-            "The best guess follows your pen.</div>")
+    return (
+        f'<div class="rune-card empty">{DRAW_PROMPT} in the box: one rune, big. The best guess follows your pen.</div>'
+    )
 
 
 def error_card(message: str) -> str:
@@ -62,13 +65,18 @@ def rune_card(prediction: Prediction) -> str:
         both = [("long-branch", rune.glyph), ("short-twig", rune.short_twig_glyph)]
         if prediction.glyph == rune.short_twig_glyph:
             both.reverse()
-        glyphs = "".join(f'<span class="glyph {size}" title="{form} form">{_esc(glyph)}</span>'
-                         for size, (form, glyph) in zip(("long", "short"), both))  # class: the size shown
+        glyphs = "".join(
+            f'<span class="glyph {size}" title="{form} form">{_esc(glyph)}</span>'
+            for size, (form, glyph) in zip(("long", "short"), both, strict=True)
+        )  # class: the size shown
         forms = "long-branch and short-twig forms"
     else:
         glyphs = f'<span class="glyph long">{_esc(prediction.glyph)}</span>'
-        forms = ("one form in both rows" if row.id in YOUNGER_ROWS
-                 else f"{rows.in_words(row.id)}, {row.period.replace('-', '–')}")
+        forms = (
+            "one form in both rows"
+            if row.id in YOUNGER_ROWS
+            else f"{rows.in_words(row.id)}, {row.period.replace('-', '–')}"
+        )
     return (
         f'<div class="rune-card" data-rune="{_esc(rune.id)}" data-row="{_esc(row.id)}">'
         f'<div class="glyphs">{glyphs}</div>'
@@ -82,11 +90,13 @@ def rune_card(prediction: Prediction) -> str:
 def not_a_rune_card(top: list[tuple[str, float]], row: str = DEFAULT_ROW) -> str:
     the_row = get_row(row)
     nearest = " ".join(f'<span class="nearest">{_esc(the_row.label(rune_id))}</span>' for rune_id, _ in top)
-    return ('<div class="rune-card not-rune" data-rune="">'
-            '<div class="info"><p class="name">This doesn\'t look like a rune</p>'
-            f"<p>None of the {len(the_row.runes)} runes of the {_esc(rows.in_words(row))} matches it well. "
-            "Try one of the runes below, drawn big.</p>"
-            f'<p class="nearest-runes">Nearest: {nearest}</p></div></div>')
+    return (
+        '<div class="rune-card not-rune" data-rune="">'
+        '<div class="info"><p class="name">This doesn\'t look like a rune</p>'
+        f"<p>None of the {len(the_row.runes)} runes of the {_esc(rows.in_words(row))} matches it well. "
+        "Try one of the runes below, drawn big.</p>"
+        f'<p class="nearest-runes">Nearest: {nearest}</p></div></div>'
+    )
 
 
 def elsewhere_card(prediction: Prediction) -> str:
@@ -94,23 +104,27 @@ def elsewhere_card(prediction: Prediction) -> str:
     other_id, rune_id = prediction.elsewhere
     other = get_row(other_id)
     rune = other.rune(rune_id)
-    return (f'<div class="rune-card elsewhere" data-rune="" data-elsewhere="{_esc(other_id)}:{_esc(rune_id)}">'
-            f'<div class="glyphs"><span class="glyph long">{_esc(other.glyph(rune_id))}</span></div>'
-            '<div class="info"><p class="name">A rune of another row</p>'
-            f"<p>Not a rune of the {_esc(rows.in_words(prediction.row))}: that is <b>{_esc(other.label(rune_id))}</b>, "
-            f"from the {_esc(rows.in_words(other_id))}.</p>"
-            f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · Meaning: {_esc(rune.meaning)}</p>"
-            f'<p class="forms">Choose “{_esc(rows.CHOICES.get(other_id, other.name))}” above to read it in its row.</p>'
-            "</div></div>")
+    return (
+        f'<div class="rune-card elsewhere" data-rune="" data-elsewhere="{_esc(other_id)}:{_esc(rune_id)}">'
+        f'<div class="glyphs"><span class="glyph long">{_esc(other.glyph(rune_id))}</span></div>'
+        '<div class="info"><p class="name">A rune of another row</p>'
+        f"<p>Not a rune of the {_esc(rows.in_words(prediction.row))}: that is <b>{_esc(other.label(rune_id))}</b>, "
+        f"from the {_esc(rows.in_words(other_id))}.</p>"
+        f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · Meaning: {_esc(rune.meaning)}</p>"
+        f'<p class="forms">Choose “{_esc(rows.CHOICES.get(other_id, other.name))}” above to read it in its row.</p>'
+        "</div></div>"
+    )
 
 
 def bluetooth_card() -> str:
-    return ('<div class="rune-card bluetooth" data-rune="bluetooth">'
-            '<div class="glyphs"><span class="glyph long">ᚼ</span><span class="glyph long">ᛒ</span></div>'
-            '<div class="info"><p class="name">That\'s the Bluetooth logo!</p>'
-            "<p>It is a bind rune: ᚼ (h) and ᛒ (b) drawn on one stem, the initials of Harald Bluetooth "
-            "(Haraldr Blátǫnn), the 10th-century king who united Denmark and Norway, and whom the wireless "
-            "standard is named after.</p></div></div>")
+    return (
+        '<div class="rune-card bluetooth" data-rune="bluetooth">'
+        '<div class="glyphs"><span class="glyph long">ᚼ</span><span class="glyph long">ᛒ</span></div>'
+        '<div class="info"><p class="name">That\'s the Bluetooth logo!</p>'
+        "<p>It is a bind rune: ᚼ (h) and ᛒ (b) drawn on one stem, the initials of Harald Bluetooth "
+        "(Haraldr Blátǫnn), the 10th-century king who united Denmark and Norway, and whom the wireless "
+        "standard is named after.</p></div></div>"
+    )
 
 
 def answer(prediction: Prediction) -> tuple[dict[str, float], str]:
@@ -118,20 +132,33 @@ def answer(prediction: Prediction) -> tuple[dict[str, float], str]:
     top, row = prediction.top(TOP_K), get_row(prediction.row)
     if getattr(prediction, "symbol", None):  # a symbol the visitor taught (runes.teach)
         symbols = sorted(prediction.symbols.items(), key=lambda item: -item[1])[:TOP_K]
-        return ({f"✎ {name}": float(p) for name, p in symbols},
-                f'<div class="rune-card taught" data-rune="" data-symbol="{_esc(prediction.symbol)}"><div class="info">'
-                f'<p class="name">✎ {_esc(prediction.symbol)}</p><p>Not a rune: the symbol you taught it.</p></div></div>')
+        return (
+            {f"✎ {name}": float(p) for name, p in symbols},
+            f'<div class="rune-card taught" data-rune="" data-symbol="{_esc(prediction.symbol)}"><div class="info">'
+            f'<p class="name">✎ {_esc(prediction.symbol)}</p><p>Not a rune: the symbol you taught it.</p></div></div>',
+        )
     if prediction.is_rune:  # the best guess in the form drawn (ᛐ týr), the others as the row writes them
-        labels = {(prediction.label if rune_id == prediction.rune else row.label(rune_id)): float(p)
-                  for rune_id, p in top}
+        labels = {
+            (prediction.label if rune_id == prediction.rune else row.label(rune_id)): float(p) for rune_id, p in top
+        }
         return labels, rune_card(prediction)
     # Not a rune (of this row): say so first; the nearest runes follow, scaled by how rune-like the sketch is.
-    verdict = (BLUETOOTH_LABEL if prediction.bluetooth else
-               rows.not_of_row(row.id) if prediction.elsewhere else NOT_A_RUNE_LABEL)
+    verdict = (
+        BLUETOOTH_LABEL
+        if prediction.bluetooth
+        else rows.not_of_row(row.id)
+        if prediction.elsewhere
+        else NOT_A_RUNE_LABEL
+    )
     label = {verdict: 1.0 - prediction.rune_probability}
     label.update({row.label(rune_id): float(p) * prediction.rune_probability for rune_id, p in top[:3]})
-    card = (bluetooth_card() if prediction.bluetooth else elsewhere_card(prediction) if prediction.elsewhere
-            else not_a_rune_card(top[:3], row.id))
+    card = (
+        bluetooth_card()
+        if prediction.bluetooth
+        else elsewhere_card(prediction)
+        if prediction.elsewhere
+        else not_a_rune_card(top[:3], row.id)
+    )
     return label, card
 
 
@@ -154,8 +181,10 @@ def failed_reading(message: str) -> tuple[str, None]:
 def flag_note(rune_id: str, guess: str, flag: str | None) -> str:
     """A gentle sentence for a contribution kept aside (runes.dataset.flag_for), or ""."""
     if flag == "not_a_rune":
-        return (f" It didn't look much like {get_rune(rune_id).label} to the model, so it is kept aside for a "
-                "person to check.")
+        return (
+            f" It didn't look much like {get_rune(rune_id).label} to the model, so it is kept aside for a "
+            "person to check."
+        )
     if flag:
         return f" The model read {get_rune(guess).label}, so it is kept aside for a person to check."
     return ""
@@ -172,24 +201,31 @@ def reference_strip(row_id: str = DEFAULT_ROW) -> str:
     )
     heading = f"The {len(row.runes)} runes of the {rows.in_words(row.id)}"
     note = REFERENCE_NOTES.get(row.id, f"{row.name}, {row.period}.")
-    return (f'<div class="rune-reference" data-row="{_esc(row.id)}"><h3>{_esc(heading)}</h3>'
-            f'<div class="rune-strip">{cells}</div><p class="rune-footnote">{_esc(note)}</p></div>')
+    return (
+        f'<div class="rune-reference" data-row="{_esc(row.id)}"><h3>{_esc(heading)}</h3>'
+        f'<div class="rune-strip">{cells}</div><p class="rune-footnote">{_esc(note)}</p></div>'
+    )
 
 
 def inscription_html(inscription: Inscription | None, message: str = "") -> str:
     if inscription is None:
         return f'<div class="inscription empty">{_esc(message)}</div>'
     if not inscription.runes:
-        return ('<div class="inscription none" data-transliteration="">'
-                "<p>I can't find any runes in that. Write a few runes left to right, each one drawn big "
-                "and clear.</p></div>")
-    words = " · ".join(" ".join(f"{reading.glyph}={reading.transliteration}" for reading in word)
-                       for word in inscription.words)
-    return (f'<div class="inscription" data-transliteration="{_esc(inscription.transliteration)}">'
-            f'<p class="runic-text">{_esc(inscription.text)}</p>'
-            f'<p class="latin">{_esc(inscription.transliteration)}</p>'
-            f'<p class="rune-footnote">{len(inscription.runes)} runes in {len(inscription.words)} '
-            f"word(s): {_esc(words)}</p></div>")
+        return (
+            '<div class="inscription none" data-transliteration="">'
+            "<p>I can't find any runes in that. Write a few runes left to right, each one drawn big "
+            "and clear.</p></div>"
+        )
+    words = " · ".join(
+        " ".join(f"{reading.glyph}={reading.transliteration}" for reading in word) for word in inscription.words
+    )
+    return (
+        f'<div class="inscription" data-transliteration="{_esc(inscription.transliteration)}">'
+        f'<p class="runic-text">{_esc(inscription.text)}</p>'
+        f'<p class="latin">{_esc(inscription.transliteration)}</p>'
+        f'<p class="rune-footnote">{len(inscription.runes)} runes in {len(inscription.words)} '
+        f"word(s): {_esc(words)}</p></div>"
+    )
 
 
 def name_html(written: Transliteration) -> str:
@@ -199,14 +235,20 @@ def name_html(written: Transliteration) -> str:
         return f'<div class="name-runes empty">Type a name or a word to see it in runes{_esc(left)}.</div>'
     notes = []
     if written.merged:
-        notes.append(f"The {get_row(written.row).name} has fewer runes than we have letters: "
-                     + "; ".join(written.merged) + ".")
+        notes.append(
+            f"The {get_row(written.row).name} has fewer runes than we have letters: " + "; ".join(written.merged) + "."
+        )
     if written.written_once:
-        notes.append(f"A sound written twice is written once, as on the rune stones ({', '.join(written.written_once)}).")
+        notes.append(
+            f"A sound written twice is written once, as on the rune stones ({', '.join(written.written_once)})."
+        )
     if written.left_out:
         notes.append(f"Left out (no rune): {' '.join(written.left_out)}")
-    return (f'<div class="name-runes" data-runes="{_esc(written.text)}"><p class="runic-text">{_esc(written.text)}</p>'
-            + "".join(f'<p class="rune-footnote">{_esc(note)}</p>' for note in notes) + "</div>")
+    return (
+        f'<div class="name-runes" data-runes="{_esc(written.text)}"><p class="runic-text">{_esc(written.text)}</p>'
+        + "".join(f'<p class="rune-footnote">{_esc(note)}</p>' for note in notes)
+        + "</div>"
+    )
 
 
 def name_failed(message: str) -> str:
@@ -215,14 +257,19 @@ def name_failed(message: str) -> str:
 
 def reading(inscription: Inscription, image) -> tuple[str, tuple]:
     """An inscription as (its HTML, the image with a labelled box per rune for gr.AnnotatedImage)."""
-    boxes = [((left, top, right, bottom), f"{rune.glyph} {rune.transliteration}")
-             for rune in inscription.runes for top, left, bottom, right in [rune.box]]
+    boxes = [
+        ((left, top, right, bottom), f"{rune.glyph} {rune.transliteration}")
+        for rune in inscription.runes
+        for top, left, bottom, right in [rune.box]
+    ]
     return inscription_html(inscription), (image, boxes)
 
 
 def empty_seeing() -> str:
-    return ('<div class="seeing empty">Draw a rune and see what the network sees: its input, what its layers '
-            "pick out, and which of your strokes decided the answer.</div>")
+    return (
+        '<div class="seeing empty">Draw a rune and see what the network sees: its input, what its layers '
+        "pick out, and which of your strokes decided the answer.</div>"
+    )
 
 
 def failed_seeing(message: str) -> str:
@@ -231,18 +278,24 @@ def failed_seeing(message: str) -> str:
 
 def prompt_card(rune_id: str) -> str:
     rune = get_rune(rune_id)
-    return (f'<div class="rune-prompt" data-rune="{_esc(rune.id)}"><span class="glyph">{_esc(rune.glyphs)}</span>'
-            f'<div><p>Please draw</p><p class="name">{_esc(rune.name)}</p>'
-            f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · {_esc(rune.meaning)}</p></div></div>")
+    return (
+        f'<div class="rune-prompt" data-rune="{_esc(rune.id)}"><span class="glyph">{_esc(rune.glyphs)}</span>'
+        f'<div><p>Please draw</p><p class="name">{_esc(rune.name)}</p>'
+        f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · {_esc(rune.meaning)}</p></div></div>"
+    )
 
 
 def counts_strip(counts: dict[str, int], note: str) -> str:
     cells = "".join(
         f'<div class="cell" data-rune="{_esc(rune.id)}" data-count="{counts[rune.id]}">'
         f'<div class="glyph">{_esc(rune.glyph)}</div><div class="name">{_esc(rune.name)}</div>'
-        f'<div class="count">{counts[rune.id]}</div></div>' for rune in RUNES)
-    return (f'<div class="rune-strip">{cells}</div><p class="rune-footnote">{sum(counts.values())} drawings '
-            f"collected so far. {_esc(note)}</p>")
+        f'<div class="count">{counts[rune.id]}</div></div>'
+        for rune in RUNES
+    )
+    return (
+        f'<div class="rune-strip">{cells}</div><p class="rune-footnote">{sum(counts.values())} drawings '
+        f"collected so far. {_esc(note)}</p>"
+    )
 
 
 def status(message: str, ok: bool) -> str:
@@ -250,6 +303,8 @@ def status(message: str, ok: bool) -> str:
 
 
 def footer(source: str, load_seconds: float, note: str) -> str:
-    return (f'<p class="rune-footer">Model: {_esc(source)} · loaded in {load_seconds:.1f} s · '
-            "Runic font: Noto Sans Runic (SIL OFL 1.1)<br>"
-            f'<span class="rune-model-note">{_esc(note)}</span></p>')
+    return (
+        f'<p class="rune-footer">Model: {_esc(source)} · loaded in {load_seconds:.1f} s · '
+        "Runic font: Noto Sans Runic (SIL OFL 1.1)<br>"
+        f'<span class="rune-model-note">{_esc(note)}</span></p>'
+    )

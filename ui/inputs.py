@@ -85,6 +85,7 @@ def never_raises(empty: Callable[[], Any] | None, failed: Callable[[str], Any]):
     ValueError and TypeError carry a message for the visitor (with `empty` None, no ink is such a failure too);
     anything else is logged and answered with a generic apology, never a traceback.
     """
+
     def decorate(fn):
         @functools.wraps(fn)
         def handler(*args: Any):
@@ -97,7 +98,9 @@ def never_raises(empty: Callable[[], Any] | None, failed: Callable[[str], Any]):
             except Exception:  # noqa: BLE001
                 log.exception("%s failed", fn.__name__)
                 return failed("Something went wrong with that drawing. Please try again.")
+
         return handler
+
     return decorate
 
 
@@ -129,14 +132,18 @@ class NewestOnly:
 
     def __call__(self, fn):
         """Decorate an event handler whose first argument is a pad's drawing (gr.Request is added for Gradio)."""
+
         @functools.wraps(fn)
         def handler(*args: Any, request: gr.Request | None = None):
             return gr.skip() if self.is_stale(fn.__name__, args[0] if args else None, request) else fn(*args)
 
         signature = inspect.signature(fn)
-        handler.__signature__ = signature.replace(parameters=[
-            *signature.parameters.values(),
-            inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=gr.Request)])
+        handler.__signature__ = signature.replace(
+            parameters=[
+                *signature.parameters.values(),
+                inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=gr.Request),
+            ]
+        )
         return handler
 
 
@@ -148,8 +155,16 @@ def api_sketchpad(canvas_size: tuple[int, int]) -> gr.Sketchpad:
 
     Its preprocess is wrapped so that a file that is not an image becomes a friendly answer.
     """
-    pad = gr.Sketchpad(image_mode="L", type="numpy", format="png", canvas_size=canvas_size, layers=False,
-                       transforms=(), sources=(), visible=False)
+    pad = gr.Sketchpad(
+        image_mode="L",
+        type="numpy",
+        format="png",
+        canvas_size=canvas_size,
+        layers=False,
+        transforms=(),
+        sources=(),
+        visible=False,
+    )
     original = pad.preprocess
 
     def preprocess(payload):
@@ -157,8 +172,12 @@ def api_sketchpad(canvas_size: tuple[int, int]) -> gr.Sketchpad:
             return original(payload)
         except Exception as error:  # noqa: BLE001  (e.g. PIL.UnidentifiedImageError, decompression bomb)
             log.info("unreadable sketchpad payload: %s", error)
-            return {"error": "That file is not an image I can read. Send a PNG or JPEG drawing.",
-                    "background": None, "layers": [], "composite": None}
+            return {
+                "error": "That file is not an image I can read. Send a PNG or JPEG drawing.",
+                "background": None,
+                "layers": [],
+                "composite": None,
+            }
 
     pad.preprocess = preprocess
     return pad

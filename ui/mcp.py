@@ -32,6 +32,7 @@ def hide_tools_on_start(demo: gr.Blocks, *api_names: str):
     launch() builds the MCP server just before the web server starts, and a lifespan runs before the first
     request is answered, so no client ever sees the hidden tools.
     """
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
         hide_tools(demo, *api_names)

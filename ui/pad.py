@@ -47,13 +47,23 @@ def empty_drawing(width: int, height: int) -> dict[str, Any]:
 class StrokePad(gr.HTML):
     """A canvas that draws at once and whose value is the strokes drawn on it (a dict, see the module doc)."""
 
-    def __init__(self, width: int = 384, height: int = 384, *, label: str = "Draw here",
-                 hint: str = "Draw here", pen: float = DEFAULT_STROKE_WIDTH, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        width: int = 384,
+        height: int = 384,
+        *,
+        label: str = "Draw here",
+        hint: str = "Draw here",
+        pen: float = DEFAULT_STROKE_WIDTH,
+        **kwargs: Any,
+    ) -> None:
         self.width, self.height, self.hint, self.pen = width, height, hint, pen
-        template = TEMPLATE.format(width=width, height=height, pen=pen, label=html.escape(label),
-                                   hint=html.escape(hint))
-        super().__init__(value=empty_drawing(width, height), html_template=template, js_on_load=PAD_JS,
-                         label=label, **kwargs)
+        template = TEMPLATE.format(
+            width=width, height=height, pen=pen, label=html.escape(label), hint=html.escape(hint)
+        )
+        super().__init__(
+            value=empty_drawing(width, height), html_template=template, js_on_load=PAD_JS, label=label, **kwargs
+        )
 
     def preprocess(self, payload: Any) -> Any:
         """The drawing as sent (checked by the handler with runes.strokes.check_strokes)."""
@@ -67,16 +77,19 @@ class StrokePad(gr.HTML):
             "type": "object",
             "description": "A drawing as strokes: x, y in canvas pixels, t in ms from the first point.",
             "properties": {
-                "width": {"type": "integer"}, "height": {"type": "integer"},
-                "strokes": {"type": "array", "description": "[[xs, ys, ts], ...], one entry per stroke",
-                            "items": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}}},
+                "width": {"type": "integer"},
+                "height": {"type": "integer"},
+                "strokes": {
+                    "type": "array",
+                    "description": "[[xs, ys, ts], ...], one entry per stroke",
+                    "items": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
+                },
             },
             "required": ["width", "height", "strokes"],
         }
 
     def example_payload(self) -> Any:
-        return {"width": self.width, "height": self.height,
-                "strokes": [[[192, 192], [60, 324], [0, 400]]]}
+        return {"width": self.width, "height": self.height, "strokes": [[[192, 192], [60, 324], [0, 400]]]}
 
     def example_value(self) -> Any:
         return self.example_payload()

@@ -17,8 +17,9 @@ def row_for(recognizer: Recognizer, row: str | None) -> str:
     return rows.check(row, recognizer.rows, recognizer.default_row)
 
 
-def recognise(recognizer: Recognizer, image: np.ndarray | None, row: str | None,
-              taught: Recognizer | None = None) -> tuple[dict[str, float] | str, str]:
+def recognise(
+    recognizer: Recognizer, image: np.ndarray | None, row: str | None, taught: Recognizer | None = None
+) -> tuple[dict[str, float] | str, str]:
     """(top guesses for gr.Label, card HTML); `taught` is the visitor's copy that also knows their symbols."""
     row = row_for(recognizer, row)
     return cards.empty_answer() if image is None else cards.answer((taught or recognizer).predict(image, row))

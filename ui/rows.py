@@ -14,13 +14,25 @@ import gradio as gr
 from runes.rows import get_row
 
 # The radio's choices, short enough for one line on a phone.
-CHOICES = {"younger": "Younger Futhark", "long-branch": "Younger, long-branch", "short-twig": "Younger, short-twig",
-           "elder": "Elder Futhark"}
+CHOICES = {
+    "younger": "Younger Futhark",
+    "long-branch": "Younger, long-branch",
+    "short-twig": "Younger, short-twig",
+    "elder": "Elder Futhark",
+}
 # A row in running text: "None of the 24 runes of the Elder Futhark", "Not a short-twig rune".
-IN_WORDS = {"younger": "Younger Futhark", "long-branch": "long-branch Younger Futhark",
-            "short-twig": "short-twig Younger Futhark", "elder": "Elder Futhark"}
-NOT_OF_ROW = {"younger": "Not a Younger Futhark rune", "long-branch": "Not a long-branch rune",
-              "short-twig": "Not a short-twig rune", "elder": "Not an Elder Futhark rune"}
+IN_WORDS = {
+    "younger": "Younger Futhark",
+    "long-branch": "long-branch Younger Futhark",
+    "short-twig": "short-twig Younger Futhark",
+    "elder": "Elder Futhark",
+}
+NOT_OF_ROW = {
+    "younger": "Not a Younger Futhark rune",
+    "long-branch": "Not a long-branch rune",
+    "short-twig": "Not a short-twig rune",
+    "elder": "Not an Elder Futhark rune",
+}
 
 
 def in_words(row_id: str) -> str:
@@ -38,8 +50,9 @@ def radio(rows: Sequence[str], default: str) -> gr.Radio:
 
     Its value reaches the events unchecked, so that an API client sending a row that is not offered gets the
     event's own friendly answer (see `check`) instead of Gradio's error about the list of choices."""
-    choice = gr.Radio([(CHOICES.get(row) or get_row(row).name, row) for row in rows], value=default,
-                      label="Rune row", elem_id="row")
+    choice = gr.Radio(
+        [(CHOICES.get(row) or get_row(row).name, row) for row in rows], value=default, label="Rune row", elem_id="row"
+    )
     choice.preprocess = lambda payload: payload  # type="value": the same as Radio.preprocess for valid choices
     return choice
 

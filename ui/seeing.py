@@ -31,7 +31,7 @@ CAPTIONS = (
 def _png(array: np.ndarray, scale: int) -> str:
     """A data URL of a uint8 image, enlarged by `scale` with visible pixels."""
     image = Image.fromarray(array)
-    image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
+    image = image.resize((image.width * scale, image.height * scale), Image.Resampling.NEAREST)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -51,8 +51,10 @@ def heat(saliency: np.ndarray, input_: np.ndarray) -> np.ndarray:
 
 
 def _figure(src: str, caption: str, css_class: str = "") -> str:
-    return (f'<figure class="{css_class}"><img src="{src}" alt="{html.escape(caption)}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return (
+        f'<figure class="{css_class}"><img src="{src}" alt="{html.escape(caption)}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
 
 
 def said(explanation: Explanation) -> str:
@@ -73,22 +75,32 @@ def said(explanation: Explanation) -> str:
 def panel(explanation: Explanation) -> str:
     """The whole panel for one drawing, in the row it was read in."""
     x, row = explanation.input, get_row(explanation.prediction.row)
-    top = "".join(f"<li>{html.escape(row.label(rune_id))}: {p:.0%}</li>" for rune_id, p in
-                  explanation.prediction.top(3))
+    top = "".join(
+        f"<li>{html.escape(row.label(rune_id))}: {p:.0%}</li>" for rune_id, p in explanation.prediction.top(3)
+    )
     layers = []
-    for index, (maps, caption) in enumerate(zip(explanation.feature_maps, CAPTIONS)):
+    for index, (maps, caption) in enumerate(zip(explanation.feature_maps, CAPTIONS, strict=True)):
         strongest = np.argsort(-maps.sum(axis=(0, 1)))[:STRONGEST]
-        images = "".join(f'<img src="{_png(_gray(maps[..., channel]), 96 // maps.shape[0])}" '
-                         f'alt="layer {index + 1}, filter {channel + 1}">' for channel in strongest)
+        images = "".join(
+            f'<img src="{_png(_gray(maps[..., channel]), 96 // maps.shape[0])}" '
+            f'alt="layer {index + 1}, filter {channel + 1}">'
+            for channel in strongest
+        )
         layers.append(f'<div class="layer"><div class="maps">{images}</div><p>{html.escape(caption)}</p></div>')
     return (
         '<div class="seeing">'
         '<div class="seeing-row">'
-        + _figure(_png((255 * (1 - x)).astype(np.uint8), 3),
-                  "What the network gets: your drawing cropped to its ink and shrunk to 32×32 pixels.")
-        + _figure(_png(heat(explanation.input_saliency, x), 3),
-                  f"Which ink mattered for {said(explanation)}: hiding the red parts lowers its probability most.",
-                  "heat")
+        + _figure(
+            _png((255 * (1 - x)).astype(np.uint8), 3),
+            "What the network gets: your drawing cropped to its ink and shrunk to 32×32 pixels.",
+        )
+        + _figure(
+            _png(heat(explanation.input_saliency, x), 3),
+            f"Which ink mattered for {said(explanation)}: hiding the red parts lowers its probability most.",
+            "heat",
+        )
         + f'<div class="probabilities"><p>Its answer, after softmax:</p><ol>{top}</ol></div>'
-        + "</div>" + "".join(layers) + "</div>")
-
+        + "</div>"
+        + "".join(layers)
+        + "</div>"
+    )

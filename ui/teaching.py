@@ -36,23 +36,35 @@ def add(examples: dict[str, list[np.ndarray]], name: str, image: np.ndarray | No
 
 def status(examples: dict[str, list[np.ndarray]], message: str = "", taught: bool = False) -> str:
     """What has been collected, what is missing, and what to do next."""
-    rows = "".join(f'<li data-symbol="{html.escape(name)}" data-count="{len(images)}">{html.escape(name)}: '
-                   f"{len(images)} drawing{'s' if len(images) != 1 else ''}</li>" for name, images in examples.items())
+    rows = "".join(
+        f'<li data-symbol="{html.escape(name)}" data-count="{len(images)}">{html.escape(name)}: '
+        f"{len(images)} drawing{'s' if len(images) != 1 else ''}</li>"
+        for name, images in examples.items()
+    )
     if taught:
-        advice = ("Taught! Go back to <b>Recognize</b> and draw it: the guess now knows your symbols "
-                  "(for this visit only; the app's model is unchanged).")
+        advice = (
+            "Taught! Go back to <b>Recognize</b> and draw it: the guess now knows your symbols "
+            "(for this visit only; the app's model is unchanged)."
+        )
     elif not examples:
-        advice = (f"Name a new symbol, draw it and press <b>Add this drawing</b>; draw it {GOOD_DRAWINGS} times "
-                  "or so, a little differently each time. Then press <b>Teach</b>.")
+        advice = (
+            f"Name a new symbol, draw it and press <b>Add this drawing</b>; draw it {GOOD_DRAWINGS} times "
+            "or so, a little differently each time. Then press <b>Teach</b>."
+        )
     else:
         short = [name for name, images in examples.items() if len(images) < GOOD_DRAWINGS]
-        advice = (f"Draw {', '.join(map(html.escape, short))} a few more times, or press <b>Teach</b>." if short
-                  else "Enough drawings: press <b>Teach</b> (it takes a few seconds), or add another symbol.")
+        advice = (
+            f"Draw {', '.join(map(html.escape, short))} a few more times, or press <b>Teach</b>."
+            if short
+            else "Enough drawings: press <b>Teach</b> (it takes a few seconds), or add another symbol."
+        )
     note = f'<p class="rune-status refused">⚠️ {html.escape(message)}</p>' if message else ""
-    return (f'<div class="teach-status{" taught" if taught else ""}">{note}<p>{advice}</p>'
-            f'{f"<ul>{rows}</ul>" if rows else ""}<p class="rune-footnote">At least {MIN_DRAWINGS} drawings of '
-            "each symbol. The network keeps what its convolution layers learned from runes and learns only "
-            "to tell your symbols apart: transfer learning.</p></div>")
+    return (
+        f'<div class="teach-status{" taught" if taught else ""}">{note}<p>{advice}</p>'
+        f'{f"<ul>{rows}</ul>" if rows else ""}<p class="rune-footnote">At least {MIN_DRAWINGS} drawings of '
+        "each symbol. The network keeps what its convolution layers learned from runes and learns only "
+        "to tell your symbols apart: transfer learning.</p></div>"
+    )
 
 
 def add_example(drawing: dict, name: str, examples: dict) -> tuple[str, Any, Any]:
