@@ -31,7 +31,7 @@ from runes.folder import (
     read_config,
     read_metrics,
 )
-from runes.nonrunes import BLUETOOTH, NOT_A_RUNE
+from runes.labels import BLUETOOTH, NOT_A_RUNE
 from runes.preprocess import GLYPH_SIZE, INPUT_SIZE, PREPROCESSING_VERSION
 from runes.rows import ROWS, SHAPES, get_row
 

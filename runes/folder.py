@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from runes.nonrunes import EXTRA_LABELS
+from runes.labels import EXTRA_LABELS
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION
 from runes.rows import ROW_IDS, ROWS, SHAPE_IDS, get_row
 

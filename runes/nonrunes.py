@@ -20,12 +20,10 @@ import math
 import numpy as np
 
 from runes.alphabet import Template, _arc, _line
+from runes.labels import BLUETOOTH, EXTRA_LABELS, NOT_A_RUNE
 from runes.sketches import SketchStyle, render_template
 
 __all__ = [
-    "NOT_A_RUNE",
-    "BLUETOOTH",
-    "EXTRA_LABELS",
     "NON_RUNE_TEMPLATES",
     "BLUETOOTH_TEMPLATES",
     "draw_nonrune",
@@ -34,9 +32,6 @@ __all__ = [
     "draw_extra",
 ]
 
-NOT_A_RUNE = "other"  # model label for anything that is not a rune
-BLUETOOTH = "bluetooth"  # model label for the Bluetooth logo, the ᚼ+ᛒ bind rune
-EXTRA_LABELS = (BLUETOOTH, NOT_A_RUNE)  # labels a model may have after the 16 runes, in this order
 
 _CIRCLE = _arc(0.5, 0.5, 0.48, 0.48, -90, 270, n=21)
 

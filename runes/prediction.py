@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from runes.folder import OLD_MODEL_ROWS, ROWS_KEY, TAUGHT_KEY
-from runes.nonrunes import BLUETOOTH, EXTRA_LABELS
+from runes.labels import BLUETOOTH, EXTRA_LABELS
 from runes.preprocess import Placement
 from runes.rows import DEFAULT_ROW, SHORT, get_row, row_of_shape
 

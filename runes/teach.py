@@ -51,8 +51,8 @@ from runes.folder import (
     TAUGHT_KEY,
     symbol_name_problem,
 )
+from runes.labels import BLUETOOTH, NOT_A_RUNE
 from runes.model import Recognizer
-from runes.nonrunes import BLUETOOTH, NOT_A_RUNE
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION, EmptySketchError, preprocess
 from runes.train import augment, calibrate, generate, row_thresholds
 

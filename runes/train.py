@@ -32,8 +32,9 @@ from runes.folder import (
     METRICS_FILENAME,
     MODEL_FILENAME,
 )
+from runes.labels import BLUETOOTH, NOT_A_RUNE
 from runes.model import build_model
-from runes.nonrunes import BLUETOOTH, NOT_A_RUNE, draw_extra
+from runes.nonrunes import draw_extra
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION, preprocess
 from runes.rows import ROW_IDS, SHAPE_IDS, get_row
 from runes.sketches import generate_shape_sketches

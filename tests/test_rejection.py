@@ -13,12 +13,10 @@ from PIL import Image, ImageDraw
 from runes import Recognizer
 from runes.alphabet import RUNE_IDS
 from runes.inference import NumpyForward, UnsupportedModelError
+from runes.labels import BLUETOOTH, EXTRA_LABELS, NOT_A_RUNE
 from runes.model import ModelLoadError
 from runes.nonrunes import (
-    BLUETOOTH,
-    EXTRA_LABELS,
     NON_RUNE_TEMPLATES,
-    NOT_A_RUNE,
     _has_stem,
     draw_extra,
     draw_nonrune,
