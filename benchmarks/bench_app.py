@@ -23,14 +23,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import gradio as gr  # noqa: E402
-from gradio_client import Client, handle_file  # noqa: E402
-from PIL import Image  # noqa: E402
+import gradio as gr
+from gradio_client import Client, handle_file
+from PIL import Image
 
-import app  # noqa: E402
-import ui  # noqa: E402
-from runes import RUNES  # noqa: E402
-from runes.sketches import draw_sketch  # noqa: E402
+import app
+import ui
+from runes import RUNES
+from runes.sketches import draw_sketch
 
 
 def _ms(seconds: list[float]) -> str:

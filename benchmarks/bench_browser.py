@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from rune_strokes import mouse_strokes, strokes_in_box  # noqa: E402  (tests/ is on the path above)
+from rune_strokes import mouse_strokes, strokes_in_box
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -29,10 +29,10 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from runes import Recognizer  # noqa: E402
-from runes.rows import ROWS, get_row  # noqa: E402
-from runes.sketches import draw_templates  # noqa: E402
-from runes.writing import FONT_PATH  # noqa: E402
+from runes import Recognizer
+from runes.rows import ROWS, get_row
+from runes.sketches import draw_templates
+from runes.writing import FONT_PATH
 
 SLANTS = (-0.25, -0.1, 0.0, 0.1, 0.25)
 WEIGHTS = (-1, 0, 1)  # thin, regular, bold: -1 thins the strokes, 1 thickens them (one 3x3 filter pass at 64 px)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from runes import Recognizer, preprocess  # noqa: E402
-from runes.sketches import draw_sketch  # noqa: E402
+from runes import Recognizer, preprocess
+from runes.sketches import draw_sketch
 
 
 def timings(function, repeats: int) -> list[float]:

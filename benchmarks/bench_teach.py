@@ -41,11 +41,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from runes import Recognizer, build_model, preprocess  # noqa: E402
-from runes import teach as teaching  # noqa: E402
-from runes.evaluate import evaluate_folder  # noqa: E402
-from runes.folder import TAUGHT_KEY  # noqa: E402
-from runes.train import TrainConfig  # noqa: E402
+from runes import Recognizer, build_model, preprocess
+from runes import teach as teaching
+from runes.evaluate import evaluate_folder
+from runes.folder import TAUGHT_KEY
+from runes.train import TrainConfig
 
 OMNIGLOT = ROOT.parent / "shared" / "nonrunes" / "dev"
 REAL_RUNES = ROOT.parent / "shared" / "real-runes" / "dev"

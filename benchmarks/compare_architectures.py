@@ -47,12 +47,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from runes.evaluate import evaluate_folder, evaluate_nonrunes  # noqa: E402
-from runes.model import build_model  # noqa: E402
-from runes.preprocess import INPUT_SIZE  # noqa: E402
-from runes.train import (  # noqa: E402
+from runes.evaluate import evaluate_folder, evaluate_nonrunes
+from runes.model import build_model
+from runes.preprocess import INPUT_SIZE
+from runes.train import (
     TrainConfig,
     _label_counts,
     calibrate,

@@ -23,12 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+from PIL import Image
 
-from runes import RUNE_IDS, Recognizer  # noqa: E402
-from runes.dataset import FLAG_NOT_A_RUNE, OTHER_RUNE_CONFIDENCE, flag_for  # noqa: E402
-from runes.sketches import draw_sketch  # noqa: E402
+from runes import RUNE_IDS, Recognizer
+from runes.dataset import FLAG_NOT_A_RUNE, OTHER_RUNE_CONFIDENCE, flag_for
+from runes.sketches import draw_sketch
 
 SHARED = ROOT.parent / "shared"
 REAL_RUNES = SHARED / "real-runes" / "dev"

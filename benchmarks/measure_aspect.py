@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from runes.preprocess import INK_THRESHOLD, to_ink  # noqa: E402
-from runes.rows import SHAPES  # noqa: E402
-from runes.sketches import draw_templates  # noqa: E402
+from runes.preprocess import ink_mask, mask_box, to_ink
+from runes.rows import SHAPES
+from runes.sketches import draw_templates
 
 PER_RUNE = 150  # sketches per shape
 PERCENTILES = (2, 98)
@@ -40,10 +40,10 @@ Ranges = dict[str, tuple[float, float]]
 
 def ink_aspect(image: np.ndarray) -> float:
     """Width / height of the box around the ink of one drawing, as read_inscription finds ink."""
-    ink = to_ink(image)
-    mask = ink >= min(INK_THRESHOLD, float(ink.max()) / 2)
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    return float(cols[-1] + 1 - cols[0]) / float(rows[-1] + 1 - rows[0])
+    box = mask_box(ink_mask(to_ink(image)))
+    assert box is not None, "a generated sketch always holds ink"
+    top, left, bottom, right = box
+    return (right - left) / (bottom - top)
 
 
 def measure(per_rune: int = PER_RUNE) -> Ranges:
@@ -57,9 +57,8 @@ def measure(per_rune: int = PER_RUNE) -> Ranges:
 
 
 def table_source(ranges: Ranges) -> str:
-    """The table as Python source, four shapes a line."""
-    items = [f'"{rune_id}": ({low}, {high})' for rune_id, (low, high) in ranges.items()]
-    lines = ["    " + ", ".join(items[i : i + 4]) + "," for i in range(0, len(items), 4)]
+    """The table as Python source, one shape a line (as ruff format writes it)."""
+    lines = [f'    "{rune_id}": ({low}, {high}),' for rune_id, (low, high) in ranges.items()]
     return "_ASPECT_RANGES: dict[str, tuple[float, float]] = {\n" + "\n".join(lines) + "\n}\n"
 
 

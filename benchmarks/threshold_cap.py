@@ -24,9 +24,9 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from runes import Recognizer  # noqa: E402
-from runes.evaluate import evaluate_folder, evaluate_nonrunes  # noqa: E402
-from runes.folder import BUNDLED_MODEL_DIR, read_metrics  # noqa: E402
+from runes import Recognizer
+from runes.evaluate import evaluate_folder, evaluate_nonrunes
+from runes.folder import BUNDLED_MODEL_DIR, read_metrics
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CAPS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)

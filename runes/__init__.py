@@ -8,11 +8,11 @@ Recognizer.load().predict(image, row="elder").label             # 'ᚷ gebō'; r
 
 __version__ = "0.1.0"
 
-from runes.alphabet import NUM_RUNES, RUNE_IDS, RUNES, Rune, get_rune  # noqa: E402
-from runes.model import ModelLoadError, Prediction, Recognizer, build_model  # noqa: E402
-from runes.preprocess import EmptySketchError, preprocess  # noqa: E402
-from runes.rows import ROWS, Row  # noqa: E402
-from runes.writing import transliterate  # noqa: E402
+from runes.alphabet import NUM_RUNES, RUNE_IDS, RUNES, Rune, get_rune
+from runes.model import ModelLoadError, Prediction, Recognizer, build_model
+from runes.preprocess import EmptySketchError, preprocess
+from runes.rows import ROWS, Row
+from runes.writing import transliterate
 
 __all__ = [
     "Recognizer",

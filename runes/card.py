@@ -1,6 +1,7 @@
 """The model card (README.md) of a model folder: one writer, used when training and when publishing.
 
-    model_card(config, metrics)                 # runes.train writes it into the folder it trains
+    write_model_folder(out, model, config, metrics)   # runes.train and runes.teach: the whole folder, card included
+    model_card(config, metrics)                 # the card alone
     model_card(config, metrics, "owner/name")   # runes.hub push uploads it, naming the repo it goes to
     python -m runes.card MODEL_DIR              # rewrite MODEL_DIR/README.md from its config.json + metrics.json
 
@@ -14,15 +15,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from runes import __version__
 from runes.folder import (
     CARD_FILENAME,
     CONFIG_FILENAME,
+    METRICS_FILENAME,
     MODEL_FILENAME,
     MODEL_FILES,
     OLD_MODEL_ROWS,
@@ -35,7 +39,7 @@ from runes.labels import BLUETOOTH, NOT_A_RUNE
 from runes.preprocess import GLYPH_SIZE, INPUT_SIZE, PREPROCESSING_VERSION
 from runes.rows import ROWS, SHAPES, get_row
 
-__all__ = ["TAGS", "model_card", "write_card", "main"]
+__all__ = ["TAGS", "model_card", "write_card", "write_model_folder", "main"]
 
 TAGS = ("runes", "younger-futhark", "elder-futhark", "sketch-recognition", "image-classification", "keras")
 # Rows of the label table for the outputs that are not runes: glyphs, name, sound, meaning.
@@ -321,6 +325,19 @@ labels = json.load(open(f"{{folder}}/{CONFIG_FILENAME}"))["labels"]
 ```
 """
     )
+
+
+def write_model_folder(out: str | os.PathLike, model: Any, config: dict, metrics: dict) -> Path:
+    """Write a model folder: the Keras model, config.json, metrics.json and the model card; returns the folder.
+
+    The one writer of model folders: `runes.train` writes what it trained, `runes.teach` a taught model."""
+    out = Path(out).expanduser()
+    out.mkdir(parents=True, exist_ok=True)
+    model.save(out / MODEL_FILENAME)
+    for name, data in ((CONFIG_FILENAME, config), (METRICS_FILENAME, metrics)):
+        (out / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / CARD_FILENAME).write_text(model_card(config, metrics), encoding="utf-8")
+    return out
 
 
 def write_card(folder: str | Path, repo_id: str | None = None, license: str = "mit") -> Path:

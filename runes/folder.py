@@ -14,6 +14,7 @@ pushes) both build on it, and it imports neither, so neither has to import the o
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from runes.labels import EXTRA_LABELS
@@ -34,6 +35,7 @@ __all__ = [
     "MAX_SYMBOL_NAME",
     "ModelLoadError",
     "symbol_name_problem",
+    "same_names",
     "read_config",
     "read_metrics",
     "load_keras_model",
@@ -82,19 +84,25 @@ def symbol_name_problem(name: object) -> str | None:
     return None
 
 
+def same_names(names: Iterable[str]) -> tuple[str, str] | None:
+    """The first two names that are one name when case does not count ("Sun" and "sun"), or None."""
+    seen: dict[str, str] = {}
+    for name in names:
+        if name.casefold() in seen:
+            return seen[name.casefold()], name
+        seen[name.casefold()] = name
+    return None
+
+
 def _check_taught(path: Path, labels: list[str], taught: object) -> list[str]:
     if not isinstance(taught, list):
         raise ModelLoadError(f"{path}: {TAUGHT_KEY!r} must be a list of symbol names, got {taught!r}.")
-    seen: dict[str, str] = {}
     for name in taught:
-        problem = symbol_name_problem(name)
-        if problem:
+        if problem := symbol_name_problem(name):
             raise ModelLoadError(f"{path}: the taught symbol {problem}.")
-        if name.casefold() in seen:
-            raise ModelLoadError(
-                f"{path}: the taught symbols {seen[name.casefold()]!r} and {name!r} are the same name."
-            )
-        seen[name.casefold()] = name
+    if pair := same_names(taught):
+        raise ModelLoadError(f"{path}: the taught symbols {pair[0]!r} and {pair[1]!r} are the same name.")
+    for name in taught:
         if name not in labels:
             raise ModelLoadError(f"{path}: the taught symbol {name!r} is not one of the 'labels'.")
     return taught
@@ -186,5 +194,5 @@ def load_keras_model(folder: Path):
 
     try:
         return keras.saving.load_model(model_path, compile=False, safe_mode=True)
-    except Exception as error:  # corrupt zip, wrong format, unsafe content...
+    except Exception as error:  # noqa: BLE001  (Keras raises many kinds: corrupt zip, wrong format, unsafe content)
         raise ModelLoadError(f"Could not load {model_path}: {type(error).__name__}: {error}") from None

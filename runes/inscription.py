@@ -50,21 +50,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from runes.preprocess import (
-    FAINT_INK,
-    INK_THRESHOLD,
-    EmptySketchError,
-    preprocess,
-    to_ink,
-)
-from runes.rows import DEFAULT_ROW, SHAPE_IDS, SHORT, get_row
+from runes.preprocess import ink_mask, mask_box, preprocess, to_ink
+from runes.rows import DEFAULT_ROW, SHAPE_IDS, WORD_SEPARATOR, get_row
 
 if TYPE_CHECKING:
     from runes.model import Recognizer
 
 __all__ = ["WORD_SEPARATOR", "Inscription", "RuneReading", "read_inscription"]
 
-WORD_SEPARATOR = "᛫"  # joins words in Inscription.text; the transliteration joins them with a space
 DOT_SIZE = 0.3  # a separator dot: both sides at most this many line heights
 WORD_GAP = 0.6  # a gap wider than this many line heights ends a word
 MIN_PIECE_HEIGHT = 0.7  # a piece cut out of a component must be at least this tall (in line heights)
@@ -415,10 +408,7 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
     with no runes and empty text."""
     row = recognizer.check_row(row)
     ink = to_ink(image)
-    strongest = float(ink.max()) if ink.size else 0.0
-    if strongest < FAINT_INK:
-        raise EmptySketchError()
-    mask = ink >= min(INK_THRESHOLD, strongest / 2)
+    mask = ink_mask(ink)
     components, spans = _components(mask)
     heights = spans[:, 2] - spans[:, 0]
     # The line height is the median height of the tall components: those at least half as tall as the
@@ -491,9 +481,9 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
                 path = _best_path(unit_spans, joint[chosen].max(axis=1) - PIECE_COST)
                 chosen = [start + s for s in path] if path else chosen[:1]
             for index in chosen:
-                label = int(joint[index].argmax() if len(spans) > 1 else probabilities[index].argmax())
+                label = int(joint[index].argmax() if len(unit_spans) > 1 else probabilities[index].argmax())
                 (shape, rune), (top, left, bottom, right) = shapes[label], boxes[index]
-                glyph = _glyph(the_row, shape, rune)
+                glyph = the_row.form_glyph(rune, shape)
                 short = bottom - top < SHORT_TWIG * line
                 lone = the_row.lone_stroke(0.0 if (top + bottom) / 2 < line_middle else 1.0)
                 if (
@@ -506,14 +496,8 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
                     glyph = str(the_row.rune(rune).short_twig_glyph)
                 box = (top * factor, left * factor, min(height, bottom * factor), min(width, right * factor))
                 readings[-1].append(RuneReading(rune, glyph, float(probabilities[index, label]), box, row))
-            start += len(spans)
+            start += len(unit_spans)
     return _inscription(readings)
-
-
-def _glyph(row, shape: str, rune_id: str) -> str:
-    """The glyph of a shape read as a rune of the row: the short-twig form for a short-twig shape."""
-    rune = row.rune(rune_id)
-    return rune.short_twig_glyph if shape.endswith(SHORT) and rune.short_twig_glyph else row.glyph(rune_id)
 
 
 def _inscription(readings: list[list[RuneReading]]) -> Inscription:
@@ -528,5 +512,6 @@ def _inscription(readings: list[list[RuneReading]]) -> Inscription:
 
 
 def _box(mask: np.ndarray) -> Box:
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
+    box = mask_box(mask)
+    assert box is not None, "a piece always holds ink"
+    return box

@@ -18,7 +18,7 @@ import numpy as np
 from runes.folder import OLD_MODEL_ROWS, ROWS_KEY, TAUGHT_KEY
 from runes.labels import BLUETOOTH, EXTRA_LABELS
 from runes.preprocess import Placement
-from runes.rows import DEFAULT_ROW, SHORT, get_row, row_of_shape
+from runes.rows import DEFAULT_ROW, get_row, row_of_shape
 
 __all__ = ["Prediction", "Outputs", "lone_stroke_place", "LONE_STROKE", "LONE_WIDTH"]
 
@@ -48,10 +48,7 @@ class Prediction:
     @property
     def glyph(self) -> str:
         """The rune's glyph in the row, in the form drawn: ᛐ for a short-twig týr read in the Younger row."""
-        rune = get_row(self.row).rune(self.rune)
-        if self.shape.endswith(SHORT) and rune.short_twig_glyph:
-            return rune.short_twig_glyph
-        return get_row(self.row).glyph(self.rune)
+        return get_row(self.row).form_glyph(self.rune, self.shape)
 
     @property
     def name(self) -> str:

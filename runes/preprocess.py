@@ -20,7 +20,12 @@ __all__ = [
     "Placement",
     "to_ink",
     "ink_box",
+    "ink_mask",
+    "mask_box",
+    "size_problem",
     "EmptySketchError",
+    "MIN_SIDE",
+    "MAX_SIDE",
     "INPUT_SIZE",
     "PREPROCESSING_VERSION",
 ]
@@ -28,6 +33,8 @@ __all__ = [
 INPUT_SIZE = 32  # side of the square tensor the model sees
 GLYPH_SIZE = 26  # the longer side of the ink is scaled to this many pixels, leaving a margin
 PREPROCESSING_VERSION = 1  # bump when the output of preprocess() changes for the same input
+MIN_SIDE = 8  # images smaller than this a side hold no drawing
+MAX_SIDE = 4096  # images and canvases larger than this a side are refused with a message, not processed
 INK_THRESHOLD = 0.25  # a pixel with at least this much ink counts when finding the ink's box...
 FAINT_INK = 0.1  # ...or half the strongest ink for faint drawings; an image whose ink never reaches this is empty
 MAX_WORKING_SIDE = 1024  # larger images are first shrunk to this, so a huge upload stays cheap
@@ -108,9 +115,32 @@ def to_ink(image: np.ndarray | Image.Image) -> np.ndarray:
     return _shrink(np.clip(ink, 0.0, 1.0))
 
 
+def size_problem(width: int, height: int, what: str = "image") -> str | None:
+    """Why a width x height image (or canvas, `what`) is too small or too large to read, in plain words; or None."""
+    if min(width, height) < MIN_SIDE:
+        return f"That {what} is only {width}x{height} pixels; draw on the canvas."
+    if max(width, height) > MAX_SIDE:
+        return f"That {what} is {width}x{height} pixels; at most {MAX_SIDE}x{MAX_SIDE} can be read."
+    return None
+
+
+def ink_mask(ink: np.ndarray) -> np.ndarray:
+    """The pixels that count as ink (>= INK_THRESHOLD, or half the strongest ink in a faint drawing).
+
+    Raises EmptySketchError when no ink reaches FAINT_INK: nothing is drawn."""
+    strongest = float(ink.max()) if ink.size else 0.0
+    if strongest < FAINT_INK:
+        raise EmptySketchError()
+    return ink >= min(INK_THRESHOLD, strongest / 2)
+
+
 def ink_box(ink: np.ndarray, threshold: float = INK_THRESHOLD) -> tuple[int, int, int, int] | None:
     """(top, left, bottom, right) of the pixels with ink >= threshold (bottom/right exclusive), or None."""
-    mask = ink >= threshold
+    return mask_box(ink >= threshold)
+
+
+def mask_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(top, left, bottom, right) of the True pixels (bottom/right exclusive), or None when there are none."""
     rows = np.flatnonzero(mask.any(axis=1))
     if rows.size == 0:
         return None
@@ -153,10 +183,8 @@ def place(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> tuple[np.n
     """`preprocess(image, size)` and where it put the ink (to map the input's pixels back onto the image)."""
     shape = image.size[::-1] if isinstance(image, Image.Image) else np.shape(image)[:2]
     ink = to_ink(image)
-    strongest = float(ink.max()) if ink.size else 0.0
-    box = ink_box(ink, min(INK_THRESHOLD, strongest / 2)) if strongest >= FAINT_INK else None
-    if box is None:
-        raise EmptySketchError()
+    box = mask_box(ink_mask(ink))
+    assert box is not None, "ink_mask found ink"
     top, left, bottom, right = box
     crop = ink[top:bottom, left:right]
     height, width = crop.shape

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from runes.alphabet import RUNES, Rune, Template, _line, get_rune
 
 __all__ = [
+    "WORD_SEPARATOR",
     "Row",
     "Shape",
     "ROWS",
@@ -41,6 +42,7 @@ __all__ = [
     "shape_glyphs",
 ]
 
+WORD_SEPARATOR = "᛫"  # joins runic words (in runes.writing and runes.inscription); the Latin gets a space
 SHORT = "-short"  # a short-twig shape's id is its rune's id plus this: "tyr-short" is ᛐ
 # Short-twig runes written as a lone short stroke: only where it sits in the line tells them from ᛁ íss.
 LONE_STROKES = {"upper": "sol", "lower": "yr"}
@@ -95,6 +97,14 @@ class Row:
         """The row's glyph of a rune, e.g. ROWS["short-twig"].glyph("tyr") == "ᛐ"."""
         rune = self.rune(rune_id)
         return (rune.short_twig_glyph or rune.glyph) if self.short_twig else rune.glyph
+
+    def form_glyph(self, rune_id: str, shape_id: str = "") -> str:
+        """The row's glyph of a rune in the form drawn: the short-twig glyph for a short-twig shape ("tyr-short" is
+        ᛐ, in any row that reads it), else `glyph(rune_id)`."""
+        rune = self.rune(rune_id)
+        if shape_id.endswith(SHORT) and rune.short_twig_glyph:
+            return rune.short_twig_glyph
+        return self.glyph(rune_id)
 
     def lone_stroke(self, centre: float) -> str | None:
         """The rune a short lone stroke is in this row, by where its centre sits (0 = top of the frame, 1 = bottom).
@@ -328,8 +338,7 @@ def shape_glyphs(shape_id: str) -> tuple[str, ...]:
     glyphs = {get_shape(shape_id).glyph}
     for row in ROWS.values():
         if shape_id in row.shapes:
-            rune = row.rune(row.shapes[shape_id])
-            glyphs.add(rune.short_twig_glyph if shape_id.endswith(SHORT) and rune.short_twig_glyph else rune.glyph)
+            glyphs.add(row.form_glyph(row.shapes[shape_id], shape_id))
         if shape_id == "isa" and row.short_twig:  # ᛌ ᛧ: a lone stroke, the shape of ᛁ
             glyphs |= {row.glyph(rune_id) for rune_id in LONE_STROKES.values()}
     return tuple(sorted(glyphs))

@@ -47,7 +47,8 @@ from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
 from runes import __version__
 from runes.alphabet import RUNE_IDS, RUNES, get_rune
-from runes.preprocess import EmptySketchError, preprocess
+from runes.labels import BLUETOOTH, NOT_A_RUNE
+from runes.preprocess import MAX_SIDE, MIN_SIDE, EmptySketchError, preprocess, size_problem
 from runes.strokes import InvalidStrokesError, Strokes, check_strokes
 
 __all__ = [
@@ -73,8 +74,6 @@ METADATA_FILENAME = "metadata.jsonl"
 LOCK_FILENAME = ".lock"
 PNG_KEY = "rune-reader"  # PNG text chunk holding the drawing's own metadata line
 SOURCES = ("prompted", "correction", "import")
-MAX_SIDE = 4096  # refuse larger drawings (the app's canvas is 384 px)
-MIN_SIDE = 8
 FLAG_NOT_A_RUNE = "not_a_rune"  # the model says the drawing is no rune at all
 FLAG_OTHER_RUNE = "other_rune"  # the model reads another rune than the label, with high confidence
 FLAGS = (FLAG_NOT_A_RUNE, FLAG_OTHER_RUNE)
@@ -168,10 +167,8 @@ def _check_label(label: Any, what: str = "rune") -> str:
 
 
 def _check_size(width: int, height: int) -> None:
-    if max(width, height) > MAX_SIDE:
-        raise InvalidDrawingError(f"That drawing is {width}x{height} pixels; at most {MAX_SIDE}x{MAX_SIDE} is stored.")
-    if min(width, height) < MIN_SIDE:
-        raise InvalidDrawingError(f"That drawing is only {width}x{height} pixels; draw on the canvas.")
+    if problem := size_problem(width, height, "drawing"):
+        raise InvalidDrawingError(problem)
 
 
 def _to_gray(image: Any) -> np.ndarray:
@@ -226,7 +223,7 @@ class DrawingStore:
         Returns (guess, flag). Raises InvalidDrawingError (or EmptySketchError) and writes nothing then."""
         _check_label(label)
         prediction = recognizer.predict(_to_gray(image))
-        guess = prediction.rune if prediction.is_rune else ("bluetooth" if prediction.bluetooth else "other")
+        guess = prediction.rune if prediction.is_rune else (BLUETOOTH if prediction.bluetooth else NOT_A_RUNE)
         flag = flag_for(label, prediction, source=source)
         self.save(image, label, source, guess=guess, flag=flag, **kwargs)
         return guess, flag

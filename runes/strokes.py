@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
+from runes.preprocess import MAX_SIDE
+
 __all__ = [
     "InvalidStrokesError",
     "Strokes",
@@ -32,7 +34,6 @@ Strokes = list[list[list[float]]]  # [[xs, ys, ts], ...]
 DEFAULT_STROKE_WIDTH = 8  # pen width in canvas pixels; the pad draws with the same width
 MAX_STROKES = 500  # more is not a rune (or an inscription) anybody draws by hand
 MAX_POINTS = 20_000  # points over all strokes: minutes of drawing; a rune has a few hundred
-MAX_CANVAS_SIDE = 4096
 
 
 class InvalidStrokesError(ValueError):
@@ -57,9 +58,9 @@ def check_strokes(strokes: Any, width: int, height: int) -> Strokes:
     `ts` is optional per stroke and filled with zeros when missing. Raises InvalidStrokesError.
     """
     whole = all(isinstance(side, numbers.Integral) and not isinstance(side, bool) for side in (width, height))
-    if not whole or not (0 < width <= MAX_CANVAS_SIDE and 0 < height <= MAX_CANVAS_SIDE):
+    if not whole or not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
         raise InvalidStrokesError(
-            f"The canvas must be 1 to {MAX_CANVAS_SIDE} whole pixels a side, got {str(width)[:20]}x{str(height)[:20]}."
+            f"The canvas must be 1 to {MAX_SIDE} whole pixels a side, got {str(width)[:20]}x{str(height)[:20]}."
         )
     width, height = int(width), int(height)  # numpy integers too
     if not isinstance(strokes, (list, tuple)):

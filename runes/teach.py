@@ -18,7 +18,7 @@ shifts, turns and scalings: `runes.train.augment`). Last, rune_threshold is reca
 validation sketches, as `runes.train` does. Teaching 3 symbols takes about 10 s on 2 CPU cores
 (`benchmarks/bench_teach.py`).
 
-A taught model lists the new labels under "taught" in config.json; `write_model_folder` saves it as a
+A taught model lists the new labels under "taught" in config.json; `runes.card.write_model_folder` saves it as a
 model folder that `Recognizer.load` reads. Symbols are taught all at once, from a model without taught
 symbols: to add one later, teach them all again (with their drawings) from the original model.
 
@@ -31,7 +31,6 @@ The command line reads DIR/<symbol name>/*.png (5-20 drawings each is best) and 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -42,21 +41,14 @@ from pathlib import Path
 import numpy as np
 
 from runes import __version__
-from runes.card import model_card
-from runes.folder import (
-    CARD_FILENAME,
-    CONFIG_FILENAME,
-    METRICS_FILENAME,
-    MODEL_FILENAME,
-    TAUGHT_KEY,
-    symbol_name_problem,
-)
+from runes.card import write_model_folder
+from runes.folder import TAUGHT_KEY, same_names, symbol_name_problem
 from runes.labels import BLUETOOTH, NOT_A_RUNE
 from runes.model import Recognizer
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION, EmptySketchError, preprocess
 from runes.train import augment, calibrate, generate, row_thresholds
 
-__all__ = ["teach", "TeachError", "write_model_folder", "read_symbol_folder", "MIN_DRAWINGS", "MAX_SYMBOLS", "main"]
+__all__ = ["teach", "TeachError", "read_symbol_folder", "MIN_DRAWINGS", "MAX_SYMBOLS", "main"]
 
 MIN_DRAWINGS = 3  # fewest drawings of a symbol teach accepts (5-20 is best)
 MAX_SYMBOLS = 10  # most symbols taught at once
@@ -100,19 +92,17 @@ def _checked_examples(recognizer: Recognizer, examples: object) -> dict[str, np.
             f"{len(examples)} symbols were passed ({', '.join(map(str, examples))}); teach at most "
             f"{MAX_SYMBOLS} at once."
         )
-    seen: dict[str, str] = {}
+    for name in examples:
+        if problem := symbol_name_problem(name):
+            raise TeachError(f"Cannot name a symbol so: {problem}.", symbol=name if isinstance(name, str) else None)
+    if pair := same_names(examples):
+        raise TeachError(
+            f"{pair[0]!r} and {pair[1]!r} are the same name (case does not count): "
+            "put their drawings under one name, or rename one.",
+            symbol=pair[1],
+        )
     tensors = {}
     for name, drawings in examples.items():
-        problem = symbol_name_problem(name)
-        if problem:
-            raise TeachError(f"Cannot name a symbol so: {problem}.", symbol=name if isinstance(name, str) else None)
-        if name.casefold() in seen:
-            raise TeachError(
-                f"{seen[name.casefold()]!r} and {name!r} are the same name (case does not count): "
-                "put their drawings under one name, or rename one.",
-                symbol=name,
-            )
-        seen[name.casefold()] = name
         if isinstance(drawings, (str, bytes)) or not isinstance(drawings, Sequence):
             raise TeachError(
                 f"The drawings of {name!r} must be a list of images (numpy arrays or PIL images), "
@@ -365,21 +355,6 @@ def teach(
     )[0]
 
 
-def write_model_folder(recognizer: Recognizer, out: str | os.PathLike, metrics: dict | None = None) -> Path:
-    """Save a (taught) recognizer as a model folder: model.keras, config.json, metrics.json and README.md."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    recognizer.model.save(out / MODEL_FILENAME)
-    (out / CONFIG_FILENAME).write_text(
-        json.dumps(recognizer.config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    (out / METRICS_FILENAME).write_text(
-        json.dumps(metrics or {}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    (out / CARD_FILENAME).write_text(model_card(recognizer.config, metrics or {}), encoding="utf-8")
-    return out
-
-
 def read_symbol_folder(folder: str | os.PathLike) -> dict[str, list[Path]]:
     """{symbol name: its drawings}, from DIR/<symbol name>/*.png (sorted; hidden folders skipped)."""
     root = Path(folder).expanduser()
@@ -482,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
             "n": report.total,
             "folder": Path(args.eval_dir).name,
         }
-    write_model_folder(recognizer, args.out, metrics)
+    write_model_folder(args.out, recognizer.model, recognizer.config, metrics)
     drawings = ", ".join(f"{name} ({count})" for name, count in metrics["taught"].items())
     print(
         f"taught {drawings} in {metrics['teach_seconds']:.1f} s; runes and extras on generated sketches: "

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import time
 from collections.abc import Collection
@@ -25,13 +24,7 @@ import numpy as np
 
 from runes import __version__
 from runes.alphabet import RUNE_IDS
-from runes.card import model_card
-from runes.folder import (
-    CARD_FILENAME,
-    CONFIG_FILENAME,
-    METRICS_FILENAME,
-    MODEL_FILENAME,
-)
+from runes.card import write_model_folder
 from runes.labels import BLUETOOTH, NOT_A_RUNE
 from runes.model import build_model
 from runes.nonrunes import draw_extra
@@ -246,10 +239,6 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
             model, x_val, y_val, labels, config.acceptance, config_rows(config), config.max_threshold
         )
         model_config["row_thresholds"] = row_thresholds(metrics["calibration"])
-    out = Path(config.out)
-    out.mkdir(parents=True, exist_ok=True)
-    model.save(out / MODEL_FILENAME)
-    (out / CONFIG_FILENAME).write_text(json.dumps(model_config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if config.eval_dir:
         from runes.evaluate import evaluate_folder
 
@@ -261,8 +250,7 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
             "n": report.total,
             "folder": Path(config.eval_dir).name,
         }
-    (out / METRICS_FILENAME).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    (out / CARD_FILENAME).write_text(model_card(model_config, metrics), encoding="utf-8")
+    out = write_model_folder(config.out, model, model_config, metrics)
     if verbose:
         print(f"wrote {out} (val accuracy {val_accuracy:.4f}, {metrics['train_seconds']:.0f} s)")
     return metrics

@@ -20,12 +20,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from runes.rows import DEFAULT_ROW, get_row
+from runes.rows import DEFAULT_ROW, WORD_SEPARATOR, get_row
 
 __all__ = ["Transliteration", "transliterate", "render_runes", "FONT_PATH", "WORD_SEPARATOR", "MAX_LETTERS"]
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "NotoSansRunic-Regular.ttf"
-WORD_SEPARATOR = "᛫"
 MAX_LETTERS = 200  # a name or a short phrase; longer text is cut
 
 # Letters (and digraphs, tried first) -> rune ids, per family of rows. Unlisted letters lose their accents.

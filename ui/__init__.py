@@ -10,8 +10,9 @@ from pathlib import Path
 
 import gradio as gr
 
+from runes.writing import FONT_PATH
+
 HERE = Path(__file__).resolve().parent
-FONT_PATH = HERE.parent / "assets" / "fonts" / "NotoSansRunic-Regular.ttf"
 RUNIC_FONT = "Noto Sans Runic"
 RUNIC_RANGE = "U+16A0-16FF"  # the Runic block: the family is used for these code points only
 

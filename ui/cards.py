@@ -10,6 +10,7 @@ import html
 
 from runes import RUNES, Prediction, get_rune
 from runes.inscription import Inscription
+from runes.labels import BLUETOOTH
 from runes.rows import DEFAULT_ROW, get_row
 from runes.writing import Transliteration
 from ui import rows
@@ -118,7 +119,7 @@ def elsewhere_card(prediction: Prediction) -> str:
 
 def bluetooth_card() -> str:
     return (
-        '<div class="rune-card bluetooth" data-rune="bluetooth">'
+        f'<div class="rune-card bluetooth" data-rune="{BLUETOOTH}">'
         '<div class="glyphs"><span class="glyph long">ᚼ</span><span class="glyph long">ᛒ</span></div>'
         '<div class="info"><p class="name">That\'s the Bluetooth logo!</p>'
         "<p>It is a bind rune: ᚼ (h) and ᛒ (b) drawn on one stem, the initials of Harald Bluetooth "

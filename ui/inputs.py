@@ -18,11 +18,8 @@ from typing import Any
 import gradio as gr
 import numpy as np
 
-from runes.preprocess import EmptySketchError
+from runes.preprocess import EmptySketchError, size_problem
 from runes.strokes import check_strokes, render_strokes
-
-MAX_SIDE = 4096  # larger images are answered with a message instead of being processed
-MIN_SIDE = 8
 
 log = logging.getLogger("rune_reader")
 
@@ -59,19 +56,9 @@ def sketch_image(value: Any) -> np.ndarray | None:
     array = np.asarray(image)
     if array.ndim < 2 or array.size == 0:
         raise ValueError("That is not a drawing.")
-    if problem := size_problem(array):
+    if problem := size_problem(array.shape[1], array.shape[0]):
         raise ValueError(problem)
     return array
-
-
-def size_problem(image: np.ndarray) -> str | None:
-    """Why an image is too small or too large to read, or None."""
-    height, width = image.shape[:2]
-    if min(height, width) < MIN_SIDE:
-        return f"That image is only {width}x{height} pixels; draw a rune on the canvas."
-    if max(height, width) > MAX_SIDE:
-        return f"That image is {width}x{height} pixels; please send at most {MAX_SIDE}x{MAX_SIDE}."
-    return None
 
 
 def first_line(error: Exception) -> str:
@@ -95,7 +82,7 @@ def never_raises(empty: Callable[[], Any] | None, failed: Callable[[str], Any]):
                 return empty() if empty is not None else failed(first_line(error))
             except (ValueError, TypeError) as error:
                 return failed(first_line(error))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("%s failed", fn.__name__)
                 return failed("Something went wrong with that drawing. Please try again.")
 

@@ -14,7 +14,8 @@ import numpy as np
 from PIL import Image
 
 from runes.explain import Explanation
-from runes.rows import SHAPES, SHORT, get_row, row_of_shape
+from runes.labels import EXTRA_LABELS
+from runes.rows import SHAPES, get_row, row_of_shape
 from ui.rows import in_words
 
 STRONGEST = 6  # feature maps shown per layer: the channels with the most activation
@@ -66,10 +67,9 @@ def said(explanation: Explanation) -> str:
         if label not in row.shapes:  # a rune of another row: say which
             row = row_of_shape(label)[0]
             note = f" ({in_words(row.id)})"
-        rune = row.rune(row.shapes[label])
-        glyph = rune.short_twig_glyph if label.endswith(SHORT) and rune.short_twig_glyph else row.glyph(rune.id)
-        return f"{glyph} {rune.name}{note}"
-    return "“not a rune”" if label in ("other", "bluetooth") else f"“{label}”"
+        rune_id = row.shapes[label]
+        return f"{row.form_glyph(rune_id, label)} {row.rune(rune_id).name}{note}"
+    return "“not a rune”" if label in EXTRA_LABELS else f"“{label}”"
 
 
 def panel(explanation: Explanation) -> str:
