@@ -80,7 +80,7 @@ def bench_round_trips(url: str, files: list[str], count: int) -> list[float]:
     return times
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sketches", type=int, default=64, help="sketches for the handler timing")
     parser.add_argument("--round-trips", type=int, default=30, help="gradio_client calls per server")
@@ -127,7 +127,8 @@ def main(argv: list[str] | None = None) -> None:
         f"(ratio app/no-op {app_median / noop_median:.2f}; handler/round trip "
         f"{statistics.median(handler) / app_median:.2%})"
     )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -159,7 +159,7 @@ def _stats(values: list[float]) -> str:
     return f"p50 {np.percentile(values, 50):6.1f} ms   p95 {np.percentile(values, 95):6.1f} ms   n={len(values)}"
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=4, help="times every rune is drawn in each app")
     parser.add_argument("--serve-baseline", type=int, metavar="PORT", help=argparse.SUPPRESS)
@@ -201,7 +201,8 @@ def main(argv: list[str] | None = None) -> None:
         ratio = np.percentile(result["round_trips"], 50) / np.percentile(baseline["round_trips"], 50)
         print(f"ratio round trip / baseline     p50 {ratio:.2f}")
     print(f"misread: {result['misses'] or 'none'}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -118,7 +118,7 @@ def sketch_row(recognizer: Recognizer, row_id: str, per_shape: int) -> tuple[int
     return right, total, lines
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
     parser.add_argument(
@@ -152,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
         table.append("| " + " | ".join(cells) + " |")
     if args.write:
         _write(recognizer, table, details, args.sketches)
+    return 0
 
 
 def _real_and_rejection(recognizer: Recognizer, row_id: str) -> list[str]:
@@ -198,4 +199,4 @@ def _write(recognizer: Recognizer, table: list[str], details: list[str], sketche
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -28,7 +28,7 @@ from runes import Recognizer
 from runes.inscription import read_inscription
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=300)
     parser.add_argument("--seed", type=int, nargs="+", default=[7, 2024, 99], help="one or more seeds")
@@ -82,7 +82,8 @@ def main() -> None:
         f"ratio read_inscription / one-by-one predict: {ms / base_ms:.2f} (median), "
         f"{sum(ours) / sum(baseline):.2f} (total)"
     )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -42,7 +42,7 @@ def summary(name: str, samples: list[float]) -> tuple[float, float]:
     return median, p95
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=300)
     args = parser.parse_args()
@@ -63,7 +63,8 @@ def main() -> None:
         f"ratio Recognizer.predict / model.predict: median {ours[0] / keras_predict[0]:.4f}, "
         f"p95 {ours[1] / keras_predict[1]:.4f} ({keras_predict[0] / ours[0]:.0f}x faster)"
     )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

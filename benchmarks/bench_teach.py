@@ -237,7 +237,7 @@ def plot(rows: list[dict], path: Path) -> None:
     plt.close(figure)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=5, help="random choices of 3 characters (and seeds)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 10, 15], help="drawings per symbol to teach from")
@@ -269,7 +269,8 @@ def main(argv: list[str] | None = None) -> None:
             encoding="utf-8",
         )
         print(f"wrote {DOCS / 'teach-curve.png'} and {DOCS / 'teach-curve.md'}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -485,7 +485,7 @@ def plot(results: list[Result], path: Path) -> Path:
     return path
 
 
-def main(argv: list[str] | None = None) -> list[Result]:
+def run(argv: list[str] | None = None) -> list[Result]:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
     )
@@ -531,5 +531,10 @@ def main(argv: list[str] | None = None) -> list[Result]:
     return results
 
 
+def main(argv: list[str] | None = None) -> int:
+    run(argv)
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

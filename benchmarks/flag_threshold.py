@@ -57,7 +57,7 @@ def _noise(count: int, rng: np.random.Generator) -> list[np.ndarray]:
     return images
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
     parser.add_argument("--sketches", type=int, default=50, help="generated sketches per rune")
@@ -123,7 +123,8 @@ def main() -> None:
         f"  generated sketches: {len(misread)} of {len(sketch_labels)} misread, highest confidences "
         + ", ".join(f"{c:.4f}" for c in misread[-5:])
     )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

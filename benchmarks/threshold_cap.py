@@ -32,7 +32,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 CAPS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
     args = parser.parse_args(argv)
@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> None:
         if ok and chosen is None:
             chosen = cap
     print(f"highest cap meeting both: {chosen}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

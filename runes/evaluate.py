@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,8 +181,10 @@ def format_report(report: EvaluationReport, rejection: RejectionReport | None = 
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Evaluate a rune model on a labelled folder DIR/<rune id>/*.png.")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m runes.evaluate", description="Evaluate a rune model on a labelled folder DIR/<rune id>/*.png."
+    )
     parser.add_argument("folder", help="labelled folder, e.g. ../shared/real-runes/dev")
     parser.add_argument(
         "--model",
@@ -201,19 +204,22 @@ def main(argv: list[str] | None = None) -> None:
     try:
         recognizer = Recognizer.load(args.model)
     except ModelLoadError as error:
-        raise SystemExit(f"error: {error}") from None
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     print(f"model: {recognizer.source}")
     rows = recognizer.rows if args.row == "all" else [args.row]
     for row in rows:
         try:
             row = recognizer.check_row(row)
         except (KeyError, ValueError) as error:
-            raise SystemExit(f"error: {error.args[0]}") from None
+            print(f"error: {error.args[0]}", file=sys.stderr)
+            return 2
         if len(rows) > 1:
             print(f"\n== row: {row}")
         rejection = evaluate_nonrunes(args.nonrunes, recognizer, row=row) if args.nonrunes else None
         print(format_report(evaluate_folder(args.folder, recognizer, row), rejection))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -72,7 +72,9 @@ def occlusion_map(recognizer: Recognizer, x: np.ndarray, output: int) -> np.ndar
 
 
 def explain(recognizer: Recognizer, image, row: str | None = None) -> Explanation:
-    """Explain one sketch (numpy array or PIL image). Raises EmptySketchError if nothing is drawn."""
+    """Explain one sketch (numpy array or PIL image). Raises EmptySketchError if nothing is drawn, ValueError for a
+    row the recognizer does not read."""
+    row = recognizer.check_row(row)
     x, placement = place(image)
     probabilities = recognizer.predict_tensors(x[None])[0]
     output = int(np.argmax(probabilities))
@@ -86,6 +88,6 @@ def explain(recognizer: Recognizer, image, row: str | None = None) -> Explanatio
         feature_maps=recognizer.feature_maps(x),
         saliency=saliency / peak if peak > 0 else saliency,
         input_saliency=grid / grid_peak if grid_peak > 0 else grid,
-        prediction=recognizer.predict_preprocessed([x], row)[0],
+        prediction=recognizer.outputs.prediction(probabilities, row),
         label=recognizer.labels[output],
     )

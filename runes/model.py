@@ -181,7 +181,7 @@ class Recognizer:
         """
         from runes.inscription import read_inscription
 
-        return read_inscription(self, image, self.check_row(row))
+        return read_inscription(self, image, row)  # it checks the row
 
     def explain(self, image, row: str | None = None):
         """What the network saw and which ink mattered: a `runes.explain.Explanation` (input, feature maps per

@@ -18,7 +18,7 @@ import numpy as np
 from runes.folder import OLD_MODEL_ROWS, ROWS_KEY, TAUGHT_KEY
 from runes.labels import BLUETOOTH, EXTRA_LABELS
 from runes.preprocess import Placement
-from runes.rows import DEFAULT_ROW, get_row, row_of_shape
+from runes.rows import DEFAULT_ROW, ROWS, get_row, row_of_shape
 
 __all__ = ["Prediction", "Outputs", "lone_stroke_place", "LONE_STROKE", "LONE_WIDTH"]
 
@@ -116,14 +116,14 @@ class Outputs:
         self._row_thresholds = {row: float(value) for row, value in config.get("row_thresholds", {}).items()}
 
     def check_row(self, row: str | None) -> str:
-        """The row id to read in: `row`, or the default row for None. A ValueError (saying which rows there are)
-        for an unknown row or one the model does not read."""
-        if row is None:
+        """The row id to read in: `row`, or the default row for None or "". A ValueError in plain words (saying
+        which rows there are) for an unknown row or one the model does not read.
+
+        The one check of a row: the Recognizer's methods call it where a row comes in, and pass the checked id on."""
+        if row is None or row == "":
             return self.default_row
-        try:
-            get_row(row)
-        except KeyError as error:  # a bad argument: a ValueError, like a row this model does not read
-            raise ValueError(error.args[0]) from None
+        if not isinstance(row, str) or row not in ROWS:
+            raise ValueError(f"There is no rune row {str(row)[:40]!r} here: choose one of {', '.join(self.rows)}.")
         if row not in self.rows:
             raise ValueError(
                 f"This model reads the rows {', '.join(self.rows)}, not {row!r}: it was trained before "
@@ -133,11 +133,11 @@ class Outputs:
 
     def row_runes(self, row: str | None = None) -> list[str]:
         """The ids of the row's runes this model reads (it has a shape for), in row order."""
-        return list(self._row_runes[self.check_row(row)])
+        return list(self._row_runes[self.check_row(row)])  # (a public question: checks its row)
 
-    def prediction(self, probabilities: np.ndarray, row: str | None = None, frame: float | None = None) -> Prediction:
-        """The Prediction for one output vector, read in `row`; `frame` is where a lone stroke sits (lone_stroke_place)."""
-        row = self.check_row(row)
+    def prediction(self, probabilities: np.ndarray, row: str, frame: float | None = None) -> Prediction:
+        """The Prediction for one output vector, read in `row` (a row id `check_row` passed); `frame` is where a
+        lone stroke sits (lone_stroke_place)."""
         probabilities = probabilities.astype(np.float64)
         probabilities /= probabilities.sum()
         shapes = self._rows[row]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -297,8 +298,8 @@ def preview_grid(
     return grid
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Draw synthetic rune sketches.")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m runes.sketches", description="Draw synthetic rune sketches.")
     parser.add_argument("--preview", metavar="OUT.png", required=True, help="write a grid of samples here")
     parser.add_argument("--per-rune", type=int, default=10, help="samples per rune (columns)")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
@@ -307,7 +308,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     preview_grid(args.per_rune, args.seed, row=args.row, glyphs=args.glyphs).save(args.preview)
     print(f"wrote {args.preview}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import os
+import re
+import sys
 import time
 from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
@@ -42,7 +45,7 @@ class TrainConfig:
     rows: str = ",".join(ROW_IDS)  # comma-separated rune rows the model reads; it learns the shapes of them all
     samples_per_rune: int = 1000  # generated training sketches per shape (a rune has one shape per form)
     val_samples_per_rune: int = 150  # generated validation sketches per shape (different seeds)
-    epochs: int = 16  # upper bound; early stopping may end sooner
+    epochs: int = 16  # most epochs; early stopping may end sooner
     batch_size: int = 128
     learning_rate: float = 2e-3
     filters: int = 16  # width of the first conv block; later blocks double it
@@ -311,50 +314,42 @@ def recognizer_from_model(model, config: dict | None = None):
     return Recognizer(model, config["labels"], source="just trained", config=config)
 
 
+def _field_comments(cls: type) -> dict[str, str]:
+    """Each field's comment in the class's source, by field name: the one place a setting is explained."""
+    field_line = re.compile(r"^\s+(\w+): [^#]*#\s*(.+)$")
+    return {match[1]: match[2] for line in inspect.getsource(cls).splitlines() if (match := field_line.match(line))}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        description="Train the rune CNN on generated sketches.", formatter_class=argparse.ArgumentDefaultsHelpFormatter
+        prog="python -m runes.train",
+        description="Train the rune CNN on generated sketches.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    comments = {
-        "out": "model folder to write",
-        "rows": "comma-separated rune rows the model reads (it learns their shapes)",
-        "samples_per_rune": "generated training sketches per shape",
-        "val_samples_per_rune": "generated validation sketches per shape",
-        "epochs": "maximum epochs",
-        "batch_size": "batch size",
-        "learning_rate": "Adam learning rate",
-        "filters": "conv filters in the first block (later blocks double it)",
-        "dropout": "dropout rate",
-        "patience": "early-stopping patience in epochs",
-        "seed": "random seed",
-        "data": "extra labelled folder DIR/<rune id>/*.png to train on",
-        "include_flagged": "also train on --data drawings flagged in DIR/metadata.jsonl (left out by default)",
-        "eval_dir": "labelled folder to measure after training (recorded in metrics.json, never trained on)",
-        "workers": "processes generating sketches",
-        "other_per_rune": "generated non-rune sketches per rune sample (0: no 'not a rune' output)",
-        "bluetooth_per_rune": "generated Bluetooth logos per rune sample (0: no 'bluetooth' output)",
-        "acceptance": "share of generated validation runes the calibrated rune_threshold accepts",
-        "max_threshold": "cap on the calibrated rune_threshold of each row",
-        "data_copies": "augmented copies of each --data drawing",
-    }
+    comments = _field_comments(TrainConfig)
     defaults = TrainConfig()
     for f in dataclasses.fields(TrainConfig):
         default = getattr(defaults, f.name)
         option = "--" + f.name.replace("_", "-")
         if isinstance(default, bool):  # type=bool would read "--x False" as True: --x / --no-x switches instead
             parser.add_argument(
-                option, dest=f.name, action=argparse.BooleanOptionalAction, default=default, help=comments[f.name]
+                option, dest=f.name, action=argparse.BooleanOptionalAction, default=default, help=comments.get(f.name)
             )
             continue
         kind = type(default) if default is not None else str
-        parser.add_argument(option, dest=f.name, type=kind, default=default, help=comments[f.name])
+        parser.add_argument(option, dest=f.name, type=kind, default=default, help=comments.get(f.name))
     return parser
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    train(TrainConfig(**vars(args)))
+    try:
+        train(TrainConfig(**vars(args)))
+    except ValueError as error:  # e.g. unknown rows: say what was passed, no traceback
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -62,7 +62,7 @@ def test_the_three_networks_build_for_the_bundled_models_labels(bench):
 
 def test_quick_run_measures_all_three_and_writes_table_and_plot(bench, tmp_path, capsys):
     start = time.perf_counter()
-    results = bench.main(["--quick", "--out", str(tmp_path)])
+    results = bench.run(["--quick", "--out", str(tmp_path)])
     seconds = time.perf_counter() - start
     assert seconds < 60, f"--quick took {seconds:.0f} s"
 

@@ -50,7 +50,7 @@ def test_bundled_model_reads_every_row(recognizer):
         prediction = recognizer.predict(draw_sketch("tyr", seed=3), row=row)
         assert prediction.row == row and list(prediction.probabilities) == recognizer.row_runes(row)
         assert sum(prediction.probabilities.values()) == pytest.approx(1.0, abs=1e-6)
-    with pytest.raises(ValueError, match="Unknown rune row 'runic'; expected one of: younger, long-branch"):
+    with pytest.raises(ValueError, match="There is no rune row 'runic' here: choose one of younger, long-branch"):
         recognizer.predict(draw_sketch("tyr", seed=3), row="runic")
 
 
@@ -140,9 +140,9 @@ def test_evaluate_cli_takes_a_row(tmp_path, capsys):
     for seed in range(3):
         (tmp_path / "gebo").mkdir(exist_ok=True)
         Image.fromarray(draw_sketch(ELDER["gebo"], seed)).save(tmp_path / "gebo" / f"{seed}.png")
-    evaluate_main([str(tmp_path), "--row", "elder"])
+    assert evaluate_main([str(tmp_path), "--row", "elder"]) == 0
     out = capsys.readouterr().out
     assert out.strip().splitlines()[-1] == "accuracy: 1.0000 (n=3)"
-    with pytest.raises(SystemExit, match="Unknown rune row 'nordic'"):
-        evaluate_main([str(tmp_path), "--row", "nordic"])
+    assert evaluate_main([str(tmp_path), "--row", "nordic"]) == 2
+    assert "There is no rune row 'nordic' here" in capsys.readouterr().err
     assert get_row("elder").glyph("gebo") == "ᚷ"
