@@ -1,4 +1,4 @@
-"""The 16 runes of the Younger Futhark: the single source of label order.
+"""The 16 runes of the Younger Futhark in futhark order, with their facts and stroke templates.
 
 Every rune has an id (used for folder names and labels), its Old Norse name, the
 Unicode glyph of its long-branch form and, where it differs, of its short-twig form,
@@ -6,8 +6,11 @@ a Latin transliteration, a one-line meaning, and stroke templates: polylines in 
 box (x to the right, y downwards, both in [0, 1]) that `runes.sketches` draws by hand.
 
 Two short-twig forms, ᛌ (sol) and ᛧ (yr), are a single short stroke: once a lone sketch
-is cropped to its ink they look exactly like ᛁ (isa), so they carry no templates and a
-lone sketch of them reads as isa. Everything else, in both forms, is recognised.
+is cropped to its ink they look exactly like ᛁ (isa), so they carry no templates; the
+short-twig row reads such a stroke by where it sits (`runes.rows.Row.lone_stroke`).
+
+This module does not set the model's outputs: those are the glyph shapes of every row
+(`runes.rows.SHAPES`, which starts with these 16 long-branch forms), then `runes.labels.EXTRA_LABELS`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,55 @@
+"""The library's layers: what loading a model imports, and the pictures in docs/ that a command makes."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from runes.sketches import preview_grid
+
+REPO = Path(__file__).resolve().parent.parent
+TRAINING_MODULES = ("runes.sketches", "runes.nonrunes", "runes.train", "runes.teach", "runes.evaluate")
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after running `code`."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120, check=True
+    )
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_loading_a_model_and_predicting_imports_no_training_code():
+    """The reading path (load a model folder, predict one sketch) needs neither the sketch generator nor training."""
+    loaded = _modules_after(
+        "import numpy as np\n"
+        "import runes.model\n"
+        "from runes import Recognizer\n"
+        "sketch = np.zeros((64, 64), np.uint8); sketch[8:56, 30:34] = 255\n"
+        "assert Recognizer.load().predict(sketch).rune == 'isa'"
+    )
+    assert "runes.model" in loaded and "runes.labels" in loaded
+    assert not loaded & set(TRAINING_MODULES), sorted(loaded & set(TRAINING_MODULES))
+
+
+def test_the_import_graph_script_agrees():
+    """benchmarks/import_graph.py measures the same from the source: no sketch generator under runes.model."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "import_graph.py"), "runes.model"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "sketch generator loaded: no" in result.stdout
+    assert "runes.sketches" not in result.stdout
+
+
+def test_docs_sketches_png_is_what_the_command_draws():
+    """docs/sketches.png is `python -m runes.sketches --preview docs/sketches.png`, regenerated, not kept by hand."""
+    committed = np.asarray(Image.open(REPO / "docs" / "sketches.png").convert("L"))
+    np.testing.assert_array_equal(committed, np.asarray(preview_grid(10, 0).convert("L")))
