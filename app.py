@@ -19,9 +19,9 @@ import gradio as gr
 
 import ui
 from runes import RUNE_IDS, RUNES, Recognizer, __version__, get_rune
-from runes.dataset import default_data_dir
 from runes.dataset_hub import open_store
 from runes.rows import ROW_IDS
+from runes.store import default_data_dir
 from runes.writing import render_runes, transliterate
 from ui import cards, reading, rows, teaching
 from ui.inputs import api_sketchpad, drawing_image, never_raises, newest_only, sketch_image

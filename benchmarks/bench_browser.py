@@ -32,16 +32,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
+import chromium
 from rune_strokes import mouse_strokes, strokes_in_box
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LABEL = "#top5 h2.output-class"
 
 # In the page: the time of every pen-up on a pad and of every change of the top label, with its text.
@@ -183,9 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-                )
+                browser = chromium.launch(playwright)
                 baseline = run(f"http://127.0.0.1:{baseline_port}/", baseline_cases, "0 strokes", browser)
                 result = run(f"http://127.0.0.1:{app_port}/", app_cases, "Draw a rune", browser)
                 browser.close()

@@ -56,6 +56,7 @@ from runes.train import (
     TrainConfig,
     _label_counts,
     calibrate,
+    compile_for_training,
     generate,
     model_labels,
     recognizer_from_model,
@@ -168,15 +169,7 @@ def train_network(architecture: Architecture, data, config: TrainConfig, budget:
     x_train, y_train, x_val, y_val = data
     keras.utils.set_random_seed(budget.seed)  # the same seed for weights, dropout and shuffling of every network
     model = architecture.build(INPUT_SHAPE, len(model_labels(config)))
-    model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    callbacks = [
-        keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience, restore_best_weights=True),
-        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=1),
-    ]
+    callbacks = compile_for_training(model, config)
     start = time.perf_counter()
     history = model.fit(
         x_train,

@@ -27,8 +27,8 @@ import numpy as np
 from PIL import Image
 
 from runes import RUNE_IDS, Recognizer
-from runes.dataset import FLAG_NOT_A_RUNE, OTHER_RUNE_CONFIDENCE, flag_for
 from runes.sketches import draw_sketch
+from runes.store import FLAG_NOT_A_RUNE, OTHER_RUNE_CONFIDENCE, flag_for
 
 SHARED = ROOT.parent / "shared"
 REAL_RUNES = SHARED / "real-runes" / "dev"

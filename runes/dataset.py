@@ -9,8 +9,8 @@
     python -m runes.dataset push DATA_DIR --repo owner/name       # a Hub dataset repo (runes.dataset_hub)
     python -m runes.dataset verify DATA_DIR [--repair]            # after a crash
 
-The store itself (layout, flags, crash consistency) is `runes.store`; its names are importable from here
-too. This module adds importing JSON drawings and the command line; it sits above `runes.store` and
+The store itself (layout, flags, crash consistency) is `runes.store`, imported from there. This module adds
+importing JSON drawings and the command line; it sits above `runes.store` and
 `runes.dataset_hub`, which never import it. Library code only: never imports gradio; never prints or
 logs a token.
 """
@@ -27,45 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from runes.dataset_hub import push_dataset
-from runes.store import (
-    FLAG_NOT_A_RUNE,
-    FLAG_OTHER_RUNE,
-    FLAGS,
-    LOCK_FILENAME,
-    MAX_SIDE,
-    METADATA_FILENAME,
-    MIN_SIDE,
-    OTHER_RUNE_CONFIDENCE,
-    PNG_KEY,
-    SOURCES,
-    DrawingStore,
-    InvalidDrawingError,
-    StoreReport,
-    default_data_dir,
-    flag_for,
-    flagged_files,
-)
+from runes.store import DrawingStore, InvalidDrawingError, default_data_dir
 
-__all__ = [
-    "FLAGS",
-    "FLAG_NOT_A_RUNE",
-    "FLAG_OTHER_RUNE",
-    "LOCK_FILENAME",
-    "MAX_SIDE",
-    "METADATA_FILENAME",
-    "MIN_SIDE",
-    "OTHER_RUNE_CONFIDENCE",
-    "PNG_KEY",
-    "SOURCES",
-    "DrawingStore",
-    "InvalidDrawingError",
-    "StoreReport",
-    "default_data_dir",
-    "flag_for",
-    "flagged_files",
-    "import_json",
-    "main",
-]
+__all__ = ["import_json", "main"]
 
 
 def import_json(src_dir: str | os.PathLike, store: DrawingStore) -> tuple[int, dict[str, int]]:

@@ -56,6 +56,16 @@ class EvaluationReport:
     def top3_accuracy(self) -> float:
         return self._top_k(3)
 
+    def metrics(self, folder: str | os.PathLike) -> dict:
+        """The figures a model folder's metrics.json keeps under "real_drawings" (runes.train, runes.teach)."""
+        return {
+            "accuracy": self.accuracy,
+            "top3_accuracy": self.top3_accuracy,
+            "acceptance": self.acceptance,
+            "n": self.total,
+            "folder": Path(folder).name,
+        }
+
     def per_label(self) -> list[tuple[str, float, float, int]]:
         """(label, precision, recall, support) for every label with support or predictions."""
         predicted = [r[0] for r in self.ranked]

@@ -6,8 +6,8 @@
                flag=flag_for("tyr", recognizer.predict(rendered)))          # and junk marked, not trusted
     store.counts(), store.next_prompt(random.Random()), store.verify(), store.repair()
 
-`runes.dataset` is the front door (these names, importing JSON drawings, the `python -m runes.dataset`
-commands); `runes.dataset_hub` shares a folder on the Hub. Both build on this module, which imports neither.
+`runes.dataset` adds importing JSON drawings and the `python -m runes.dataset` commands; `runes.dataset_hub`
+shares a folder on the Hub. Both build on this module, which imports neither.
 
 Layout: DATA_DIR/<rune id>/<uuid>.png (the drawing as drawn, grayscale) plus DATA_DIR/metadata.jsonl,
 one JSON line per drawing (file_name relative to DATA_DIR, label, source, UTC time, size, versions, guess,

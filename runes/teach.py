@@ -449,14 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.eval_dir:
         from runes.evaluate import evaluate_folder
 
-        report = evaluate_folder(args.eval_dir, recognizer)
-        metrics["real_drawings"] = {
-            "accuracy": report.accuracy,
-            "top3_accuracy": report.top3_accuracy,
-            "acceptance": report.acceptance,
-            "n": report.total,
-            "folder": Path(args.eval_dir).name,
-        }
+        metrics["real_drawings"] = evaluate_folder(args.eval_dir, recognizer).metrics(args.eval_dir)
     write_model_folder(args.out, recognizer.model, recognizer.config, metrics)
     drawings = ", ".join(f"{name} ({count})" for name, count in metrics["taught"].items())
     print(

@@ -36,7 +36,7 @@ from runes.rows import ROW_IDS, SHAPE_IDS, get_row
 from runes.sketches import generate_shape_sketches
 from runes.store import flagged_files
 
-__all__ = ["TrainConfig", "train", "model_labels", "load_labelled_folder", "main"]
+__all__ = ["TrainConfig", "train", "compile_for_training", "model_labels", "load_labelled_folder", "main"]
 
 
 @dataclass
@@ -198,15 +198,7 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
     x_train, y_train = x_train[order], y_train[order]
 
     model = build_model((INPUT_SIZE, INPUT_SIZE, 1), len(labels), config.filters, config.dropout)
-    model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    callbacks = [
-        keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience, restore_best_weights=True),
-        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=1),
-    ]
+    callbacks = compile_for_training(model, config)
     history = model.fit(
         x_train,
         y_train,
@@ -246,13 +238,7 @@ def train(config: TrainConfig, verbose: int = 1) -> dict:
         from runes.evaluate import evaluate_folder
 
         report = evaluate_folder(config.eval_dir, recognizer_from_model(model, model_config))
-        metrics["real_drawings"] = {
-            "accuracy": report.accuracy,
-            "top3_accuracy": report.top3_accuracy,
-            "acceptance": report.acceptance,
-            "n": report.total,
-            "folder": Path(config.eval_dir).name,
-        }
+        metrics["real_drawings"] = report.metrics(config.eval_dir)
     out = write_model_folder(config.out, model, model_config, metrics)
     if verbose:
         print(f"wrote {out} (val accuracy {val_accuracy:.4f}, {metrics['train_seconds']:.0f} s)")
@@ -312,6 +298,22 @@ def recognizer_from_model(model, config: dict | None = None):
 
     config = config or {"labels": list(RUNE_IDS)}  # an untrained-for-rows model: Younger shapes, as old models
     return Recognizer(model, config["labels"], source="just trained", config=config)
+
+
+def compile_for_training(model, config: TrainConfig) -> list:
+    """Compile `model` as `train` trains (Adam, sparse cross-entropy, accuracy); the callbacks to fit it with
+    (early stopping on val_loss keeping the best weights, and a lower learning rate on a plateau)."""
+    import keras
+
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return [
+        keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience, restore_best_weights=True),
+        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=1),
+    ]
 
 
 def _field_comments(cls: type) -> dict[str, str]:

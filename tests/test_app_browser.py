@@ -14,6 +14,7 @@ import json
 import math
 import re
 
+import chromium
 import numpy as np
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
@@ -22,15 +23,6 @@ from rune_strokes import mouse_strokes, strokes_in_box
 from runes import RUNE_IDS, get_rune
 from runes.rows import ROWS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 20_000
 DESKTOP = {"width": 1280, "height": 1100}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
@@ -45,7 +37,7 @@ WATCH_PEN_UPS = """() => { window.penUps = [];
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         yield browser
         browser.close()
 

@@ -1,4 +1,4 @@
-"""runes.dataset: the contributed-drawings store, its crash consistency, strokes and flags, import, retraining
+"""runes.store and runes.dataset: the contributed-drawings store, its crash consistency, strokes and flags, import, retraining
 on it, Hub push/sync."""
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ from test_hub import _clean_env
 from test_strokes import template_strokes
 
 from runes import RUNE_IDS, Recognizer
-from runes.dataset import (
+from runes.dataset import import_json
+from runes.preprocess import preprocess
+from runes.sketches import SketchStyle, draw_sketch
+from runes.store import (
     FLAG_NOT_A_RUNE,
     FLAG_OTHER_RUNE,
     METADATA_FILENAME,
@@ -31,10 +34,7 @@ from runes.dataset import (
     InvalidDrawingError,
     flag_for,
     flagged_files,
-    import_json,
 )
-from runes.preprocess import preprocess
-from runes.sketches import SketchStyle, draw_sketch
 from runes.strokes import render_strokes
 from runes.train import TrainConfig, load_labelled_folder, train
 from runes.train import main as train_main
@@ -369,7 +369,7 @@ def test_200_saves_from_20_threads(tmp_path):
 
 SAVER = r"""
 import json, sys
-from runes.dataset import DrawingStore
+from runes.store import DrawingStore
 from runes.sketches import draw_sketch
 store, saved = DrawingStore(sys.argv[1]), {}
 for i in range(int(sys.argv[2])):

@@ -180,7 +180,7 @@ def failed_reading(message: str) -> tuple[str, None]:
 
 
 def flag_note(rune_id: str, guess: str, flag: str | None) -> str:
-    """A gentle sentence for a contribution kept aside (runes.dataset.flag_for), or ""."""
+    """A gentle sentence for a contribution kept aside (runes.store.flag_for), or ""."""
     if flag == "not_a_rune":
         return (
             f" It didn't look much like {get_rune(rune_id).label} to the model, so it is kept aside for a "
