@@ -31,6 +31,7 @@ from runes.rows import DEFAULT_ROW, ROW_IDS, SHAPE_IDS, get_row, get_shape, shap
 
 __all__ = [
     "SketchStyle",
+    "STEADY_HAND",
     "draw_sketch",
     "draw_templates",
     "render_template",
@@ -60,6 +61,21 @@ class SketchStyle:
     low_resolution_probability: float = 0.45  # chance of shrinking the canvas to 20-40 px, like small datasets
     branch_turn_deg: float = 12.0  # a straight branch (a later 2-point stroke) turns about its start by up to this
     branch_stretch: tuple[float, float] = (0.8, 1.2)  # ...and its length is scaled within this range
+
+
+# A steady hand: the template as it is, straight and unslanted (size and pen width still vary).
+STEADY_HAND = SketchStyle(
+    point_jitter=0,
+    wobble=0,
+    max_rotation_deg=0,
+    max_slant=0,
+    aspect_range=(1, 1),
+    low_resolution_probability=0,
+    branch_turn_deg=0,
+    branch_stretch=(1, 1),
+    overshoot=0,
+    gap=0,
+)
 
 
 def _resample(points: np.ndarray, spacing: float) -> np.ndarray:

@@ -23,7 +23,7 @@ from test_strokes import template_strokes
 from runes import RUNE_IDS, Recognizer
 from runes.dataset import import_json
 from runes.preprocess import preprocess
-from runes.sketches import SketchStyle, draw_sketch
+from runes.sketches import STEADY_HAND, SketchStyle, draw_sketch
 from runes.store import (
     FLAG_NOT_A_RUNE,
     FLAG_OTHER_RUNE,
@@ -286,18 +286,7 @@ def circle_with_a_cross() -> Image.Image:
 
 
 def test_flag_for_on_predictions_of_the_bundled_model(bundled):
-    clean = SketchStyle(
-        point_jitter=0,
-        wobble=0,
-        max_rotation_deg=0,
-        max_slant=0,
-        aspect_range=(1, 1),
-        low_resolution_probability=0,
-        branch_turn_deg=0,
-        branch_stretch=(1, 1),
-        overshoot=0,
-        gap=0,
-    )
+    clean = STEADY_HAND
     tyr = bundled.predict(draw_sketch("tyr", seed=1, style=clean))
     assert flag_for("tyr", tyr) is None
     assert flag_for("isa", tyr) == FLAG_OTHER_RUNE
@@ -875,18 +864,7 @@ def test_open_store_keeps_drawings_locally_when_the_hub_is_unreachable(tmp_path)
 
 def test_save_reviewed_stores_the_models_guess_and_flag(tmp_path, bundled):
     store = DrawingStore(tmp_path / "data")
-    clean = SketchStyle(
-        point_jitter=0,
-        wobble=0,
-        max_rotation_deg=0,
-        max_slant=0,
-        aspect_range=(1, 1),
-        low_resolution_probability=0,
-        branch_turn_deg=0,
-        branch_stretch=(1, 1),
-        overshoot=0,
-        gap=0,
-    )
+    clean = STEADY_HAND
     tyr = draw_sketch("tyr", seed=1, style=clean)
     assert store.save_reviewed(tyr, "tyr", "prompted", bundled) == ("tyr", None)
     assert store.save_reviewed(tyr, "isa", "prompted", bundled) == ("tyr", FLAG_OTHER_RUNE)

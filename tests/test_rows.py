@@ -21,26 +21,13 @@ import pytest
 from runes.alphabet import RUNE_IDS, get_rune
 from runes.preprocess import preprocess
 from runes.rows import ELDER_RUNES, ELDER_TEMPLATES, ROWS, SHARED_SHAPES
-from runes.sketches import SketchStyle, draw_sketch, draw_templates, main, preview_grid, render_template
+from runes.sketches import STEADY_HAND, draw_sketch, draw_templates, main, preview_grid, render_template
 from runes.writing import render_runes
 
 ELDER = {rune.id: rune for rune in ELDER_RUNES}
 NEW_SHAPES = [rune for rune in ELDER_RUNES if rune.id not in SHARED_SHAPES]
-CLEAN = SketchStyle(
-    canvas_size=128,
-    point_jitter=0.0,
-    wobble=0.0,
-    max_rotation_deg=0.0,
-    max_slant=0.0,
-    aspect_range=(1.0, 1.0),
-    height_range=(0.8, 0.8),
-    stroke_width_range=(0.12, 0.12),
-    overshoot=0.0,
-    gap=0.0,
-    low_resolution_probability=0.0,
-    branch_turn_deg=0.0,
-    branch_stretch=(1.0, 1.0),
-    bold_probability=0.0,
+CLEAN = dataclasses.replace(
+    STEADY_HAND, canvas_size=128, height_range=(0.8, 0.8), stroke_width_range=(0.12, 0.12), bold_probability=0.0
 )  # a stroke about as wide as Noto Sans Runic's
 ASPECTS = (0.7, 0.85, 1.0, 1.15, 1.3)
 _GRID = np.stack(np.mgrid[0:32, 0:32], axis=-1).reshape(-1, 2).astype(np.float32)
