@@ -23,7 +23,7 @@ from runes.dataset import default_data_dir
 from runes.dataset_hub import open_store
 from runes.rows import ROW_IDS
 from runes.writing import render_runes, transliterate
-from ui import cards, reading, rows, teaching
+from ui import cards, guess, reading, rows, teaching
 from ui.inputs import api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.mcp import hide_tools_on_start
 from ui.pad import LIVE, StrokePad
@@ -36,6 +36,9 @@ RECOGNIZER.warm_up()  # trace the graph now, not on the first visitor's stroke
 LOAD_SECONDS = time.perf_counter() - _started
 logging.getLogger("rune_reader").warning("%s", MODEL_NOTE)
 MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if RECOGNIZER.hub_commit else "")
+
+WEB_EXPORT = guess.web_export(guess.model_folder(os.environ.get("RUNES_MODEL")), RECOGNIZER)  # models/web or None
+gr.set_static_paths(guess.static_paths(WEB_EXPORT))  # the page fetches the model and TensorFlow.js from here
 
 STORE, SYNCED_REPO = open_store(
     default_data_dir(),
@@ -183,6 +186,7 @@ with gr.Blocks(title="Rune Reader") as demo:
     row = rows.radio(RECOGNIZER.rows, RECOGNIZER.default_row)
     with gr.Tab("Recognize", elem_id="tab-recognize"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
+            guess.GuessLine(RECOGNIZER, WEB_EXPORT, elem_id="guess-line")  # the guess made in the browser
             pad = StrokePad(*CANVAS, label="Draw one rune here", hint="Draw a rune here", elem_id="pad")
             with gr.Accordion("How it sees: inside the network", open=False, elem_id="seeing-panel") as panel:
                 seeing_html, looking = gr.HTML(cards.empty_seeing(), elem_id="seeing"), gr.State(False)

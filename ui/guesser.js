@@ -342,7 +342,7 @@
     const probabilities = Object.fromEntries(byRune);
     const top = [...byRune].sort((a, b) => b[1] - a[1]);
     return {rune, confidence: byRune.get(rune), probabilities, top, is_rune: isRune, rune_probability: runeProbability,
-            bluetooth, symbol, symbols, row: rowId, shape, elsewhere};
+            bluetooth, symbol, symbols, row: rowId, shape, elsewhere, lone: Boolean(lone)};
   }
 
   // --- the guesser: load once, then guess(drawing, row) -> a prediction, or null for an empty pad ---
