@@ -1,7 +1,10 @@
 """Per-guess compute in the page (ui/guesser.js on TensorFlow.js, headless Chromium) beside the server's
 `Recognizer.predict` on the same drawings, and what the page downloads to guess (compressed), in this run.
 
-    python benchmarks/bench_web_guess.py [--n 200]
+    python benchmarks/bench_web_guess.py [--n 200] [--page]
+
+--page also starts the app and measures, on loopback, navigation -> the page can guess (the model loaded), and
+the bytes the page downloads (compressed, as sent), with the export and TensorFlow.js and without them (blocked).
 
 Each drawing is a generated sketch sent as strokes (runes.sketches.sketch_drawing). In the page one guess is the
 whole path the pad runs at a pen-up: strokes -> ink (PIL's rules) -> 32x32 input -> network -> reading in a row.
@@ -42,10 +45,58 @@ def downloaded_bytes() -> dict[str, int]:
     return {str(path.relative_to(REPO)): len(gzip.compress(path.read_bytes(), 9)) for path in files}
 
 
+def page_load(loads: int = 3) -> dict:
+    """Navigation -> guess line ready (ms), and bytes downloaded with and without the browser model."""
+    import tempfile
+
+    from bench_browser import CHROMIUM_ARGS, _free_port, start
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    report: dict = {}
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = start([sys.executable, "app.py"], port, {"RUNES_DATA_DIR": data_dir, "RUNES_DATASET_REPO": ""})
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+                )
+                for blocked in (False, True):
+                    ready, sizes = [], []
+                    for _ in range(loads):
+                        context = browser.new_context()
+                        page = context.new_page()
+                        if blocked:
+                            page.route("**/web/model.json", lambda route: route.abort())
+                            page.route("**/vendor/**", lambda route: route.abort())
+                        page.goto(url)
+                        page.wait_for_function("() => document.querySelector('#guess-line .guess-line')?.dataset.ready")
+                        ready.append(page.evaluate("performance.now()"))
+                        sizes.append(  # bytes as sent (compressed), page and every resource fetched so far
+                            page.evaluate(
+                                "() => performance.getEntriesByType('navigation').concat("
+                                "performance.getEntriesByType('resource')).reduce((n, e) => n + e.transferSize, 0)"
+                            )
+                        )
+                        context.close()
+                    key = "without_browser_model" if blocked else "with_browser_model"
+                    report[key] = {"ready_ms_p50": float(np.median(ready)), "bytes_p50": int(np.median(sizes))}
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--page", action="store_true", help="also measure the app's page load (starts app.py)")
     args = parser.parse_args()
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    if args.page:
+        print(json.dumps(page_load(), indent=2))
     shapes = list(SHAPES.values())
     drawings = [sketch_drawing(shapes[i % len(shapes)].templates[0], i) for i in range(args.n)]
 
