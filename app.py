@@ -24,6 +24,7 @@ from runes.dataset_hub import open_store
 from runes.rows import ROW_IDS
 from runes.writing import render_runes, transliterate
 from ui import cards, guess, reading, rows, teaching
+from ui.feed import PanelFeed
 from ui.inputs import api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.mcp import hide_tools_on_start
 from ui.pad import LIVE, StrokePad
@@ -190,6 +191,7 @@ with gr.Blocks(title="Rune Reader") as demo:
             pad = StrokePad(*CANVAS, label="Draw one rune here", hint="Draw a rune here", elem_id="pad")
             with gr.Accordion("How it sees: inside the network", open=False, elem_id="seeing-panel") as panel:
                 seeing_html, looking = gr.HTML(cards.empty_seeing(), elem_id="seeing"), gr.State(False)
+            seeing_feed = PanelFeed("pad", "seeing")  # the pad's drawing, only while "How it sees" is open
         with gr.Column(scale=1, min_width=300):
             top5 = gr.Label(value=cards.DRAW_PROMPT, num_top_classes=cards.TOP_K, label="Best guesses", elem_id="top5")
             card = gr.HTML(cards.empty_card(), elem_id="card")
@@ -267,7 +269,7 @@ with gr.Blocks(title="Rune Reader") as demo:
         api_name="predict_strokes",
         **LIVE,
     )
-    gr.on([pad.change, row.change], explain_strokes, [pad, looking, row], seeing_html, api_name=False, **LIVE)
+    gr.on([seeing_feed.change, row.change], explain_strokes, [pad, looking, row], seeing_html, api_name=False, **LIVE)
     panel.expand(lambda: True, outputs=looking, api_name=False).then(
         explain_strokes, inputs=[pad, looking, row], outputs=seeing_html, api_name=False
     )

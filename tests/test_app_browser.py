@@ -501,6 +501,21 @@ def test_your_name_in_runes(fresh_page: Page, artifacts_dir):
     page.screenshot(path=str(artifacts_dir / "app-name.png"), full_page=True)
 
 
+def test_a_closed_how_it_sees_sends_nothing_while_drawing(browser, app_url: str):
+    """Each drawing the pad sends costs one server event (the top 5), not two, while "How it sees" is closed."""
+    with opened_app(browser, app_url) as page:
+        page.evaluate("""() => { window.drawings = 0; window.joins = 0;
+            document.addEventListener('stroke-pad-drawing', () => { window.drawings += 1; });
+            const fetch = window.fetch;
+            window.fetch = (resource, ...rest) => {
+                if (String(resource.url || resource).includes('/queue/join')) window.joins += 1;
+                return fetch(resource, ...rest); }; }""")
+        draw_rune(page, "hagall")
+        expect_guess(page, get_rune("hagall").label)
+        counts = page.evaluate("[window.drawings, window.joins]")
+        assert counts[0] > 0 and counts[1] == counts[0], f"{counts[1]} server events for {counts[0]} drawings"
+
+
 def test_how_it_sees_follows_the_pad(fresh_page: Page, artifacts_dir):
     page = fresh_page
     draw_rune(page, "hagall")
