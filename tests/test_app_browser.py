@@ -226,6 +226,22 @@ def test_without_the_browser_model_the_server_still_answers(browser, app_url: st
     context.close()
 
 
+def test_the_page_still_guesses_with_the_network_cut(browser, app_url: str):
+    """Once the page is loaded, its own guess needs no network: offline (CDP), the line still reads the pad."""
+    with opened_app(browser, app_url) as page:
+        page.wait_for_function("() => document.querySelector('#guess-line .guess-line')?.dataset.ready === 'true'")
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
+        assert page.evaluate("() => fetch(location.href).then(() => 'online', () => 'offline')") == "offline"
+        draw_rune(page, "hagall")
+        expect(guess_line(page)).to_contain_text(get_rune("hagall").label)
+        cdp.detach()
+
+
 def test_a_circle_with_a_cross_is_not_a_rune(fresh_page: Page, artifacts_dir):
     page = fresh_page
     box = pad_box(page)
