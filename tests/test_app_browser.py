@@ -258,6 +258,8 @@ def test_a_circle_with_a_cross_is_not_a_rune(fresh_page: Page, artifacts_dir):
 def test_touch_on_a_phone_draws_without_scrolling_the_page(browser, app_url: str, artifacts_dir):
     with opened_app(browser, app_url, **PHONE) as page:
         assert page.evaluate("() => document.documentElement.scrollHeight > window.innerHeight")
+        row_choice = page.locator("#row").bounding_box()  # compact on a phone (169 px before, 92 px now)
+        assert row_choice is not None and row_choice["height"] <= 110, f"the row choice takes {row_choice} on a phone"
         box = pad_box(page)
         before = page.evaluate("() => window.scrollY")
         for rune_id in ("tyr", "ur"):
