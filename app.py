@@ -23,7 +23,8 @@ from runes.dataset_hub import open_store
 from runes.rows import ROW_IDS
 from runes.store import default_data_dir
 from runes.writing import render_runes, transliterate
-from ui import cards, reading, rows, teaching
+from ui import cards, guess, reading, rows, teaching
+from ui.feed import PanelFeed
 from ui.inputs import api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.mcp import hide_tools_on_start
 from ui.pad import LIVE, StrokePad
@@ -36,6 +37,9 @@ RECOGNIZER.warm_up()  # trace the graph now, not on the first visitor's stroke
 LOAD_SECONDS = time.perf_counter() - _started
 logging.getLogger("rune_reader").warning("%s", MODEL_NOTE)
 MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if RECOGNIZER.hub_commit else "")
+
+WEB_EXPORT = guess.web_export(guess.model_folder(os.environ.get("RUNES_MODEL")), RECOGNIZER)  # models/web or None
+gr.set_static_paths(guess.static_paths(WEB_EXPORT))  # the page fetches the model and TensorFlow.js from here
 
 STORE, SYNCED_REPO = open_store(
     default_data_dir(),
@@ -183,9 +187,11 @@ with gr.Blocks(title="Rune Reader") as demo:
     row = rows.radio(RECOGNIZER.rows, RECOGNIZER.default_row)
     with gr.Tab("Recognize", elem_id="tab-recognize"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
+            guess.GuessLine(RECOGNIZER, WEB_EXPORT, elem_id="guess-line")  # the guess made in the browser
             pad = StrokePad(*CANVAS, label="Draw one rune here", hint="Draw a rune here", elem_id="pad")
             with gr.Accordion("How it sees: inside the network", open=False, elem_id="seeing-panel") as panel:
                 seeing_html, looking = gr.HTML(cards.empty_seeing(), elem_id="seeing"), gr.State(False)
+            seeing_feed = PanelFeed("pad", "seeing")  # the pad's drawing, only while "How it sees" is open
         with gr.Column(scale=1, min_width=300):
             top5 = gr.Label(value=cards.DRAW_PROMPT, num_top_classes=cards.TOP_K, label="Best guesses", elem_id="top5")
             card = gr.HTML(cards.empty_card(), elem_id="card")
@@ -263,7 +269,7 @@ with gr.Blocks(title="Rune Reader") as demo:
         api_name="predict_strokes",
         **LIVE,
     )
-    gr.on([pad.change, row.change], explain_strokes, [pad, looking, row], seeing_html, api_name=False, **LIVE)
+    gr.on([seeing_feed.change, row.change], explain_strokes, [pad, looking, row], seeing_html, api_name=False, **LIVE)
     panel.expand(lambda: True, outputs=looking, api_name=False).then(
         explain_strokes, inputs=[pad, looking, row], outputs=seeing_html, api_name=False
     )

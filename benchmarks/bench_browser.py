@@ -8,8 +8,12 @@ pen-up and every change of the top label, and reports:
 - felt: last pen-up -> the right rune is on screen (0 when the guess that followed the pen was right already)
 - round trip: the same over the drawings whose final pen-up changed the answer
 - baseline: last pen-up -> the no-op page shows the final stroke count (Gradio + browser, no recognition)
+- guess line: last pen-up -> the right rune on the line the page guesses itself (ui/guess.py, no server)
+- requests: the server requests (queue joins) the Recognize pad sent per drawing
 
-    python benchmarks/bench_browser.py [--rounds 4]
+    python benchmarks/bench_browser.py [--rounds 4] [--rtt 300]
+
+--rtt emulates a network with that round trip (Chromium's Network.emulateNetworkConditions, latency = rtt).
 
 Needs Debian's chromium (`apt-get install -y chromium`) and the dev requirements.
 """
@@ -47,7 +51,15 @@ RECORD = """() => { window.penUps = []; window.labels = [];
             window.labels.push([performance.now(), text]); };
     new MutationObserver(note).observe(document.querySelector('#top5'),
                                        {subtree: true, childList: true, characterData: true});
-    note(); }""".replace("LABEL", LABEL)
+    note();
+    window.lines = [];  // the guess line made in the page (ui/guess.py), without its " · 97%"
+    const line = document.querySelector('#guess-line');
+    const noteLine = () => { const span = document.querySelector('#guess-line .guess-text');
+        const text = span ? span.textContent.split(' · ')[0].trim() : '';
+        if (!window.lines.length || window.lines[window.lines.length - 1][1] !== text)
+            window.lines.push([performance.now(), text]); };
+    if (line) new MutationObserver(noteLine).observe(line, {subtree: true, childList: true, characterData: true});
+    }""".replace("LABEL", LABEL)
 
 
 def serve_baseline(port: int) -> None:
@@ -103,47 +115,74 @@ def start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Pope
 LAST_LABEL_IS = "(text) => window.labels.length && window.labels[window.labels.length - 1][1] === text"
 
 
+def latency(page, which: str, expected: str, timeout_ms: int = 10_000) -> tuple[float | None, bool]:
+    """(last pen-up -> `expected` shown in window[which] ("labels": the server's top 5, "lines": the page's own
+    guess line), in ms, or None if it never showed; was it shown already before the pen-up)."""
+    try:
+        page.wait_for_function(
+            "([which, text]) => { const seen = window[which]; return seen.length && seen[seen.length - 1][1] === text; }",
+            arg=[which, expected],
+            timeout=timeout_ms,
+        )
+    except Exception:  # noqa: BLE001  (a misread: reported, not timed)
+        return None, False
+    pen_up = page.evaluate("window.penUps[window.penUps.length - 1]")
+    seen = page.evaluate(f"window.{which}")
+    before = [text for time_ms, text in seen if time_ms <= pen_up]
+    if before and before[-1] == expected:
+        return 0.0, True
+    shown = next(time_ms for time_ms, text in seen if time_ms > pen_up and text == expected)
+    return shown - pen_up, False
+
+
 def measure(page, strokes, expected: str, empty: str, timeout_ms: int = 10_000) -> tuple[float | None, bool]:
     """(last pen-up -> `expected` label shown, in ms, or None if it never showed; was it shown already)."""
     if page.locator("#pad .pad-clear").is_enabled():
         page.locator("#pad .pad-clear").click()
         page.wait_for_function(LAST_LABEL_IS, arg=empty)
     mouse_strokes(page, strokes, steps=6)
-    try:
-        page.wait_for_function(LAST_LABEL_IS, arg=expected, timeout=timeout_ms)
-    except Exception:  # noqa: BLE001  (a misread: reported, not timed)
-        return None, False
-    pen_up = page.evaluate("window.penUps[window.penUps.length - 1]")
-    labels = page.evaluate("window.labels")
-    before = [text for time_ms, text in labels if time_ms <= pen_up]
-    if before and before[-1] == expected:
-        return 0.0, True
-    shown = next(time_ms for time_ms, text in labels if time_ms > pen_up and text == expected)
-    return shown - pen_up, False
+    return latency(page, "labels", expected, timeout_ms)
 
 
-def run(url: str, cases: list[tuple[str, list, str]], empty: str, browser) -> dict:
+def run(url: str, cases: list[tuple[str, list, str]], empty: str, browser, rtt: float = 0.0) -> dict:
     context = browser.new_context(viewport={"width": 1280, "height": 1100})
     page = context.new_page()
+    if rtt:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": rtt, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
+    joins: list[str] = []
+    page.on("request", lambda request: joins.append(request.url) if "/queue/join" in request.url else None)
     page.goto(url)
     page.locator("#pad canvas").wait_for(state="visible")
+    if page.locator("#guess-line").count():  # the app: wait until the page can guess itself
+        page.wait_for_function("() => document.querySelector('#guess-line .guess-line').dataset.ready")
     page.evaluate(RECORD)
     box = page.locator("#pad canvas").bounding_box()
-    felt, round_trips, misses = [], [], []
+    felt, round_trips, misses, lines, requests = [], [], [], [], []
     for name, template_strokes, expected in cases:
         strokes = [
             [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in stroke]
             for stroke in template_strokes
         ]
-        latency, already = measure(page, strokes, expected, empty)
-        if latency is None:
+        joined = len(joins)
+        shown, already = measure(page, strokes, expected, empty)
+        if shown is None:
             misses.append(name)
             continue
-        felt.append(latency)
+        felt.append(shown)
         if not already:
-            round_trips.append(latency)
+            round_trips.append(shown)
+        if page.locator("#guess-line").count():
+            line, _ = latency(page, "lines", expected)
+            if line is not None:
+                lines.append(line)
+        requests.append(len(joins) - joined)
     context.close()
-    return {"felt": felt, "round_trips": round_trips, "misses": misses}
+    return {"felt": felt, "round_trips": round_trips, "misses": misses, "lines": lines, "requests": requests}
 
 
 def _stats(values: list[float]) -> str:
@@ -155,6 +194,7 @@ def _stats(values: list[float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=4, help="times every rune is drawn in each app")
+    parser.add_argument("--rtt", type=float, default=0.0, help="emulated network round trip, ms (default 0)")
     parser.add_argument("--serve-baseline", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_baseline:
@@ -177,14 +217,19 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with sync_playwright() as playwright:
                 browser = chromium.launch(playwright)
-                baseline = run(f"http://127.0.0.1:{baseline_port}/", baseline_cases, "0 strokes", browser)
-                result = run(f"http://127.0.0.1:{app_port}/", app_cases, "Draw a rune", browser)
+                baseline = run(f"http://127.0.0.1:{baseline_port}/", baseline_cases, "0 strokes", browser, args.rtt)
+                result = run(f"http://127.0.0.1:{app_port}/", app_cases, "Draw a rune", browser, args.rtt)
                 browser.close()
         finally:
             for server in servers:
                 server.terminate()
                 server.wait(timeout=20)
-    print(f"drawings: {len(app_cases)} ({len(runes) // args.rounds} runes x {args.rounds}), mouse, 1280x1100")
+    print(
+        f"drawings: {len(app_cases)} ({len(runes) // args.rounds} runes x {args.rounds}), mouse, 1280x1100, "
+        f"emulated round trip {args.rtt:g} ms"
+    )
+    print(f"guess line in the page          {_stats(result['lines'])}")
+    print(f"server requests per drawing     {_stats(result['requests']).replace(' ms', '')}")
     print(f"felt (pen-up -> right guess)    {_stats(result['felt'])}")
     print(f"round trip (answer changed)     {_stats(result['round_trips'])}")
     print(f"baseline (no-op handler)        {_stats(baseline['round_trips'])}")

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["NumpyForward", "UnsupportedModelError"]
+__all__ = ["NumpyForward", "UnsupportedModelError", "folded_layers"]
 
 Step = Callable[[np.ndarray], np.ndarray]
 
@@ -95,61 +95,96 @@ class NumpyForward:
     def from_keras(cls, model) -> NumpyForward:
         """Compile a Sequential-shaped functional Keras model (Conv2D/BN/ReLU/MaxPool/Flatten/Dense)."""
         steps: list[Step] = []
-        pending_conv: tuple[np.ndarray, np.ndarray] | None = None  # a conv waiting for a BN to fold in
-
-        def flush() -> None:
-            nonlocal pending_conv
-            if pending_conv is not None:
-                steps.append(_conv3x3_same(*pending_conv))
-                pending_conv = None
-
-        for layer in model.layers:
-            kind = type(layer).__name__
-            config = layer.get_config()
-            if kind in ("InputLayer", "Dropout"):
-                continue
-            if kind == "Conv2D":
-                flush()
-                if (
-                    config.get("padding") != "same"
-                    or tuple(config.get("strides", (1, 1))) != (1, 1)
-                    or tuple(config.get("dilation_rate", (1, 1))) != (1, 1)
-                    or config.get("groups", 1) != 1
-                ):
-                    raise UnsupportedModelError(f"{layer.name}: only stride-1 'same' convolutions are supported")
-                weights = layer.get_weights()
-                kernel = weights[0]
-                bias = weights[1] if config.get("use_bias") else np.zeros(kernel.shape[-1], np.float32)
-                pending_conv = (kernel, bias)
-                if config.get("activation", "linear") != "linear":
-                    flush()
-                    steps.append(_ACTIVATIONS[config["activation"]])
-                continue
-            if kind == "BatchNormalization" and pending_conv is not None:
-                gamma, beta, mean, variance = _bn_weights(layer, config)
-                scale = gamma / np.sqrt(variance + config["epsilon"])
-                kernel, bias = pending_conv
-                pending_conv = (kernel * scale, (bias - mean) * scale + beta)
-                continue
-            flush()
-            if kind == "Activation" and config.get("activation") in _ACTIVATIONS:
-                steps.append(_ACTIVATIONS[config["activation"]])
-            elif (
-                kind == "MaxPooling2D"
-                and tuple(config.get("pool_size", (2, 2))) == (2, 2)
-                and tuple(config.get("strides") or (2, 2)) == (2, 2)
-            ):
+        for kind, arrays in folded_layers(model):
+            if kind == "conv3x3":
+                steps.append(_conv3x3_same(*arrays))
+            elif kind == "dense":
+                steps.append(_dense(*arrays))
+            elif kind == "maxpool2x2":
                 steps.append(_max_pool_2x2)
-            elif kind == "Flatten":
+            elif kind == "flatten":
                 steps.append(lambda x: x.reshape(len(x), -1))
-            elif kind == "Dense" and config.get("activation", "linear") in _ACTIVATIONS:
-                kernel, bias = (layer.get_weights() + [None])[:2]
-                steps.append(_dense(kernel, bias if config.get("use_bias", True) else None))
-                steps.append(_ACTIVATIONS[config.get("activation", "linear")])
             else:
-                raise UnsupportedModelError(f"layer {layer.name!r} ({kind}) is not supported by the numpy forward pass")
-        flush()
+                steps.append(_ACTIVATIONS[kind])
         return cls(steps)
+
+
+Layer = tuple[str, tuple[np.ndarray, ...]]  # (kind, weights): the steps of a forward pass as data
+
+
+def folded_layers(model) -> list[Layer]:
+    """The network's steps as data, BatchNorm folded into the convolution before it: ("conv3x3", (kernel HWCF,
+    bias)), ("dense", (kernel, bias)), ("maxpool2x2", ()), ("flatten", ()) and the activations ("relu",
+    "softmax"; "linear" is left out). NumpyForward runs them; runes.web exports them for the browser."""
+    layers: list[Layer] = []
+    pending_conv: tuple[np.ndarray, np.ndarray] | None = None  # a conv waiting for a BN to fold in
+
+    def flush() -> None:
+        nonlocal pending_conv
+        if pending_conv is not None:
+            kernel, bias = pending_conv
+            if kernel.shape[:2] != (3, 3):
+                raise UnsupportedModelError(
+                    f"only 3x3 convolutions are supported, got {kernel.shape[0]}x{kernel.shape[1]}"
+                )
+            layers.append(("conv3x3", (kernel.astype(np.float32), bias.astype(np.float32))))
+            pending_conv = None
+
+    def activation(name: str) -> None:
+        if name not in _ACTIVATIONS:
+            raise UnsupportedModelError(f"activation {name!r} is not supported by the numpy forward pass")
+        if name != "linear":
+            layers.append((name, ()))
+
+    for layer in model.layers:
+        kind = type(layer).__name__
+        config = layer.get_config()
+        if kind in ("InputLayer", "Dropout"):
+            continue
+        if kind == "Conv2D":
+            flush()
+            if (
+                config.get("padding") != "same"
+                or tuple(config.get("strides", (1, 1))) != (1, 1)
+                or tuple(config.get("dilation_rate", (1, 1))) != (1, 1)
+                or config.get("groups", 1) != 1
+            ):
+                raise UnsupportedModelError(f"{layer.name}: only stride-1 'same' convolutions are supported")
+            weights = layer.get_weights()
+            kernel = weights[0]
+            bias = weights[1] if config.get("use_bias") else np.zeros(kernel.shape[-1], np.float32)
+            pending_conv = (kernel, bias)
+            if config.get("activation", "linear") != "linear":
+                flush()
+                activation(config["activation"])
+            continue
+        if kind == "BatchNormalization" and pending_conv is not None:
+            gamma, beta, mean, variance = _bn_weights(layer, config)
+            scale = gamma / np.sqrt(variance + config["epsilon"])
+            kernel, bias = pending_conv
+            pending_conv = (kernel * scale, (bias - mean) * scale + beta)
+            continue
+        flush()
+        if kind == "Activation" and config.get("activation") in _ACTIVATIONS:
+            activation(config["activation"])
+        elif (
+            kind == "MaxPooling2D"
+            and tuple(config.get("pool_size", (2, 2))) == (2, 2)
+            and tuple(config.get("strides") or (2, 2)) == (2, 2)
+        ):
+            layers.append(("maxpool2x2", ()))
+        elif kind == "Flatten":
+            layers.append(("flatten", ()))
+        elif kind == "Dense" and config.get("activation", "linear") in _ACTIVATIONS:
+            kernel, bias = (layer.get_weights() + [None])[:2]
+            if not config.get("use_bias", True) or bias is None:
+                bias = np.zeros(kernel.shape[1], np.float32)
+            layers.append(("dense", (np.asarray(kernel, np.float32), np.asarray(bias, np.float32))))
+            activation(config.get("activation", "linear"))
+        else:
+            raise UnsupportedModelError(f"layer {layer.name!r} ({kind}) is not supported by the numpy forward pass")
+    flush()
+    return layers
 
 
 def _bn_weights(layer, config: dict) -> tuple[np.ndarray, ...]:
@@ -161,7 +196,7 @@ def _bn_weights(layer, config: dict) -> tuple[np.ndarray, ...]:
     return gamma, beta, mean, variance
 
 
-def _dense(kernel: np.ndarray, bias: np.ndarray | None) -> Step:
+def _dense(kernel: np.ndarray, bias: np.ndarray) -> Step:
     kernel = np.ascontiguousarray(kernel, dtype=np.float32)
-    bias = np.zeros(kernel.shape[1], np.float32) if bias is None else bias.astype(np.float32)
+    bias = bias.astype(np.float32)
     return lambda x: x @ kernel + bias

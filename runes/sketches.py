@@ -35,6 +35,8 @@ __all__ = [
     "draw_sketch",
     "draw_templates",
     "render_template",
+    "hand_strokes",
+    "sketch_drawing",
     "generate_shape_sketches",
     "render_glyph",
     "preview_grid",
@@ -130,8 +132,9 @@ def _hand_stroke(stroke: np.ndarray, rng: np.random.Generator, style: SketchStyl
     return points
 
 
-def render_template(template: Template, rng: np.random.Generator, style: SketchStyle = SketchStyle()) -> np.ndarray:
-    """Draw one template by hand: a uint8 canvas, black ink (0) on white (255)."""
+def hand_strokes(template: Template, rng: np.random.Generator, style: SketchStyle = SketchStyle()) -> list[np.ndarray]:
+    """One template as a hand draws it: its strokes as (N, 2) point arrays in glyph units, centred on 0 (jittered,
+    branches turned, wobbled, then aspect, slant and rotation). `render_template` draws them on a canvas."""
     strokes = [np.array(stroke, dtype=np.float64) for stroke in template]
     # Jitter template points: one shared offset per distinct point, so joins stay joined.
     unique = {tuple(p) for stroke in strokes for p in stroke}
@@ -153,6 +156,13 @@ def render_template(template: Template, rng: np.random.Generator, style: SketchS
     cos, sin = math.cos(angle), math.sin(angle)
     transform = np.array([[cos, -sin], [sin, cos]]) @ np.array([[aspect, slant], [0.0, 1.0]])
     strokes = [(stroke - 0.5) @ transform.T for stroke in strokes]
+
+    return strokes
+
+
+def render_template(template: Template, rng: np.random.Generator, style: SketchStyle = SketchStyle()) -> np.ndarray:
+    """Draw one template by hand: a uint8 canvas, black ink (0) on white (255)."""
+    strokes = hand_strokes(template, rng, style)
 
     # Place on the canvas.
     size = style.canvas_size
@@ -312,6 +322,26 @@ def preview_grid(
                 ((column + first) * cell + 1, index * cell + 1),
             )
     return grid
+
+
+def sketch_drawing(template: Template, seed: int, width: int = 384, height: int = 384) -> dict:
+    """A hand-drawn-looking sketch of one template as a stroke pad sends it (QuickDraw style, runes.strokes):
+    `{"width", "height", "strokes": [[xs, ys, ts], ...]}`, at a random size and place on the pad."""
+    rng = np.random.default_rng(seed)
+    strokes = hand_strokes(template, rng)
+    points = np.concatenate(strokes)
+    low, high = points.min(axis=0), points.max(axis=0)
+    side = min(width, height)
+    scale = rng.uniform(0.3, 0.85) * side / max(float((high - low).max()), 1e-6)
+    span = (high - low) * scale
+    origin = np.array([rng.uniform(8, max(8.0, width - 8 - span[0])), rng.uniform(8, max(8.0, height - 8 - span[1]))])
+    drawn, clock = [], 0.0
+    for stroke in strokes:
+        pixels = np.round((stroke - low) * scale + origin, 1)
+        times = clock + 8.0 * np.arange(len(pixels))
+        clock = float(times[-1]) + 120.0
+        drawn.append([pixels[:, 0].tolist(), pixels[:, 1].tolist(), times.tolist()])
+    return {"width": width, "height": height, "strokes": drawn}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -133,6 +133,11 @@ def draw_rune(page: Page, rune_id: str, touch: bool = False) -> None:
     (touch_strokes if touch else mouse_strokes)(page, strokes)
 
 
+def guess_line(page: Page):
+    """The best guess made in the browser (ui/guess.py), above the Recognize pad."""
+    return page.locator("#guess-line .guess-line")
+
+
 def clear(page: Page, pad: str = "#pad") -> None:
     page.locator(f"{pad} .pad-clear").click()
 
@@ -150,6 +155,7 @@ def test_draw_at_once_then_clear_and_draw_the_next(page: Page, artifacts_dir):
         draw_rune(page, rune_id)
         rune = get_rune(rune_id)
         expect_guess(page, rune.label)
+        expect(guess_line(page)).to_contain_text(rune.label)  # the same guess, made in the page
         expect(page.locator("#card")).to_contain_text(rune.name)
         expect(page.locator("#card")).to_contain_text(rune.meaning)
         expect(page.locator("#pad .pad-hint")).to_be_hidden()
@@ -195,6 +201,39 @@ def test_undo_with_the_button_and_ctrl_z(page: Page):
     clear(page)
 
 
+def test_without_the_browser_model_the_server_still_answers(browser, app_url: str):
+    """A page that cannot fetch the model export (blocked, an old browser) guesses on the server, silently."""
+    context = browser.new_context(viewport=DESKTOP)
+    blocked = []
+    context.route("**/web/model.json", lambda route: (blocked.append(route.request.url), route.abort()))
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(app_url)
+    page.locator("#pad canvas").wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('#guess-line .guess-line')?.dataset.ready === 'false'")
+    assert blocked, "the page never asked for the model export"
+    draw_rune(page, "hagall")
+    expect(top_label(page)).to_have_text(get_rune("hagall").label)
+    expect(guess_line(page)).to_be_hidden()
+    context.close()
+
+
+def test_the_page_still_guesses_with_the_network_cut(browser, app_url: str):
+    """Once the page is loaded, its own guess needs no network: offline (CDP), the line still reads the pad."""
+    with opened_app(browser, app_url) as page:
+        page.wait_for_function("() => document.querySelector('#guess-line .guess-line')?.dataset.ready === 'true'")
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
+        assert page.evaluate("() => fetch(location.href).then(() => 'online', () => 'offline')") == "offline"
+        draw_rune(page, "hagall")
+        expect(guess_line(page)).to_contain_text(get_rune("hagall").label)
+        cdp.detach()
+
+
 def test_a_circle_with_a_cross_is_not_a_rune(fresh_page: Page, artifacts_dir):
     page = fresh_page
     box = pad_box(page)
@@ -202,6 +241,7 @@ def test_a_circle_with_a_cross_is_not_a_rune(fresh_page: Page, artifacts_dir):
     circle = [(cx + r * math.cos(t), cy + r * math.sin(t)) for t in np.linspace(0, 2 * math.pi, 40)]
     mouse_strokes(page, [circle, [(cx, cy - r), (cx, cy + r)], [(cx - r, cy), (cx + r, cy)]])
     expect(top_label(page)).to_have_text("Not a rune")
+    expect(guess_line(page)).to_have_text("Not a rune")
     expect(page.locator("#card")).to_contain_text("This doesn't look like a rune")
     expect(page.locator("#card .nearest")).to_have_count(3)  # the nearest guesses, greyed
     page.screenshot(path=str(artifacts_dir / "app-not-a-rune.png"), full_page=True)
@@ -210,12 +250,18 @@ def test_a_circle_with_a_cross_is_not_a_rune(fresh_page: Page, artifacts_dir):
 def test_touch_on_a_phone_draws_without_scrolling_the_page(browser, app_url: str, artifacts_dir):
     with opened_app(browser, app_url, **PHONE) as page:
         assert page.evaluate("() => document.documentElement.scrollHeight > window.innerHeight")
+        row_choice = page.locator("#row").bounding_box()  # compact on a phone (169 px before, 92 px now)
+        assert row_choice is not None and row_choice["height"] <= 110, f"the row choice takes {row_choice} on a phone"
         box = pad_box(page)
         before = page.evaluate("() => window.scrollY")
         for rune_id in ("tyr", "ur"):
             draw_rune(page, rune_id, touch=True)
             expect_guess(page, get_rune(rune_id).label)
             assert page.evaluate("() => window.scrollY") == before, "drawing on the pad scrolled the page"
+            # the best guess is in sight while drawing, without scrolling: on the line above the pad
+            expect(guess_line(page)).to_contain_text(get_rune(rune_id).label)
+            line = guess_line(page).bounding_box()
+            assert line is not None and line["y"] >= 0 and line["y"] + line["height"] <= PHONE["viewport"]["height"]
             page.locator("#pad .pad-clear").tap()
             expect(top_label(page)).to_have_text("Draw a rune")
         page.screenshot(path=str(artifacts_dir / "app-phone.png"))
@@ -465,6 +511,21 @@ def test_your_name_in_runes(fresh_page: Page, artifacts_dir):
     page.screenshot(path=str(artifacts_dir / "app-name.png"), full_page=True)
 
 
+def test_a_closed_how_it_sees_sends_nothing_while_drawing(browser, app_url: str):
+    """Each drawing the pad sends costs one server event (the top 5), not two, while "How it sees" is closed."""
+    with opened_app(browser, app_url) as page:
+        page.evaluate("""() => { window.drawings = 0; window.joins = 0;
+            document.addEventListener('stroke-pad-drawing', () => { window.drawings += 1; });
+            const fetch = window.fetch;
+            window.fetch = (resource, ...rest) => {
+                if (String(resource.url || resource).includes('/queue/join')) window.joins += 1;
+                return fetch(resource, ...rest); }; }""")
+        draw_rune(page, "hagall")
+        expect_guess(page, get_rune("hagall").label)
+        counts = page.evaluate("[window.drawings, window.joins]")
+        assert counts[0] > 0 and counts[1] == counts[0], f"{counts[1]} server events for {counts[0]} drawings"
+
+
 def test_how_it_sees_follows_the_pad(fresh_page: Page, artifacts_dir):
     page = fresh_page
     draw_rune(page, "hagall")
@@ -525,6 +586,7 @@ def test_teach_it_a_new_symbol(fresh_page: Page, artifacts_dir):
     )
     expect(top_label(page)).to_have_text("✎ heart")
     expect(page.locator("#card")).to_contain_text("the symbol you taught it")
+    expect(guess_line(page)).to_be_hidden()  # the page's model does not know the symbol: the server answers
     page.screenshot(path=str(artifacts_dir / "app-taught.png"), full_page=True)
     clear(page)
     draw_rune(page, "tyr")  # and the runes are still read

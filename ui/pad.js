@@ -55,6 +55,8 @@ function send() {
   window.strokePadSeq = (window.strokePadSeq || 0) + 1;
   props.value = {width, height, strokes: strokes.map(([xs, ys, ts]) => [xs.slice(), ys.slice(), ts.slice()]),
                  seq: window.strokePadSeq};
+  // ...and tell the page (ui/guess.js guesses in the browser): no server involved.
+  element.dispatchEvent(new CustomEvent('stroke-pad-drawing', {bubbles: true, detail: props.value}));
 }
 
 function point(event) {

@@ -1,0 +1,156 @@
+"""The model in the browser (runes.web + ui/guesser.js): the committed export is what the package generates, and
+headless Chromium gives Recognizer.predict's answer on thousands of drawings sent as strokes.
+
+The page side runs in real Chromium with the vendored TensorFlow.js, on the files exactly as committed; the
+model files are served from models/web/ through Playwright routing (no app process needed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import chromium
+import numpy as np
+import pytest
+from rune_strokes import TEST_RUNES, rune_drawing
+
+from runes import Recognizer
+from runes.folder import BUNDLED_MODEL_DIR
+from runes.nonrunes import random_scribble
+from runes.rows import ROW_IDS, SHAPES
+from runes.sketches import sketch_drawing
+from runes.strokes import check_strokes, render_strokes
+from runes.web import MANIFEST_FILENAME, WEB_DIRNAME, WEIGHTS_FILENAME, export, main
+
+REPO = Path(__file__).resolve().parent.parent
+WEB = BUNDLED_MODEL_DIR / WEB_DIRNAME
+SCRIPTS = (
+    "ui/vendor/tfjs-core/tf-core.es2017.min.js",
+    "ui/vendor/tfjs-backend-cpu/tf-backend-cpu.es2017.min.js",
+    "ui/guesser.js",
+)
+ORIGIN = "http://rune-reader.test/"
+SKETCHES_PER_SHAPE = 50  # 37 shapes -> 1,850 sketches, + 150 scribbles + the browser tests' runes: over 2,000
+SCRIBBLES = 150
+
+
+def test_committed_export_is_what_the_package_generates(tmp_path):
+    """models/web/ is regenerated from model.keras and config.json: a stale or hand-edited export fails here."""
+    assert main([str(BUNDLED_MODEL_DIR), "--out", str(tmp_path)]) == 0
+    for name in (MANIFEST_FILENAME, WEIGHTS_FILENAME):
+        assert (tmp_path / name).read_bytes() == (WEB / name).read_bytes(), (
+            f"models/web/{name} is stale: run python -m runes.web models/"
+        )
+
+
+def test_export_holds_the_reading_of_every_row(tmp_path):
+    manifest = json.loads((export(BUNDLED_MODEL_DIR, tmp_path) / MANIFEST_FILENAME).read_text())
+    recognizer = Recognizer.load(None)
+    assert manifest["labels"] == recognizer.labels
+    assert set(manifest["reading"]["rows"]) == set(recognizer.rows)
+    for row in recognizer.rows:
+        assert manifest["reading"]["rows"][row]["runes"] == recognizer.row_runes(row)
+    weights = np.fromfile(tmp_path / WEIGHTS_FILENAME, dtype="<f4")
+    assert weights.size == manifest["weights_floats"] == recognizer.model.count_params() - _folded_away(recognizer)
+
+
+def _folded_away(recognizer) -> int:
+    """Parameters that folding BatchNorm into the convolutions removes (4 per channel, minus the new conv bias)."""
+    return sum(
+        3 * layer.get_weights()[0].size for layer in recognizer.model.layers if "BatchNorm" in type(layer).__name__
+    )
+
+
+def _drawings() -> list[dict]:
+    drawings = [
+        sketch_drawing(shape.templates[seed % len(shape.templates)], seed)
+        for shape in SHAPES.values()
+        for seed in range(SKETCHES_PER_SHAPE)
+    ]
+    rng = np.random.default_rng(16)
+    drawings += [sketch_drawing(random_scribble(rng), 10_000 + seed) for seed in range(SCRIBBLES)]
+    drawings += [rune_drawing(rune) for rune in TEST_RUNES]
+    drawings += [rune_drawing(rune, size=size) for rune in TEST_RUNES for size in (60, 150, 300)]
+    return drawings
+
+
+@pytest.fixture(scope="module")
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        page = browser.new_page()
+
+        def serve(route):
+            name = route.request.url.rsplit("/", 1)[-1]
+            if name in (MANIFEST_FILENAME, WEIGHTS_FILENAME):
+                route.fulfill(body=(WEB / name).read_bytes())
+            else:
+                route.fulfill(body="<!doctype html><title>guesser</title>", content_type="text/html")
+
+        page.route(ORIGIN + "**", serve)
+        page.goto(ORIGIN)
+        for script in SCRIPTS:
+            page.add_script_tag(path=str(REPO / script))
+        page.evaluate(f"async () => {{ window.guesser = await RuneGuesser.load('{ORIGIN}web/'); }}")
+        yield page
+        browser.close()
+
+
+def test_browser_gives_the_servers_answer(page, artifacts_dir):
+    drawings = _drawings()
+    rows = [ROW_IDS[index % len(ROW_IDS)] for index in range(len(drawings))]  # every row, Elder shapes in Younger...
+    assert len(drawings) >= 2000
+    recognizer = Recognizer.load(None)
+    server = []
+    for drawing, row in zip(drawings, rows, strict=True):
+        strokes = check_strokes(drawing["strokes"], drawing["width"], drawing["height"])
+        server.append(recognizer.predict(render_strokes(strokes, drawing["width"], drawing["height"]), row))
+    browser = page.evaluate("([drawings, rows]) => guesser.guessMany(drawings, rows)", [drawings, rows])
+
+    same_rune = np.mean([s.rune == b["rune"] for s, b in zip(server, browser, strict=True)])
+    same_is_rune = np.mean([s.is_rune == b["is_rune"] for s, b in zip(server, browser, strict=True)])
+    same_answer = np.mean(
+        [
+            (s.rune, s.is_rune, s.elsewhere) == (b["rune"], b["is_rune"], _pair(b["elsewhere"]))
+            for s, b in zip(server, browser, strict=True)
+        ]
+    )
+    differences = [
+        max(abs(s.probabilities[rune] - b["probabilities"][rune]) for rune in s.probabilities)
+        for s, b in zip(server, browser, strict=True)
+    ]
+    report = {
+        "drawings": len(drawings),
+        "top1_agreement": float(same_rune),
+        "rune_or_not_agreement": float(same_is_rune),
+        "whole_answer_agreement": float(same_answer),
+        "max_probability_difference": float(max(differences)),
+        "p99_probability_difference": float(np.percentile(differences, 99)),
+        "not_a_rune_share": float(np.mean([not s.is_rune for s in server])),
+    }
+    (artifacts_dir / "browser_parity.json").write_text(json.dumps(report, indent=2) + "\n")
+    assert report["not_a_rune_share"] > 0.05  # the set exercises "not a rune", not runes alone
+    assert same_rune >= 0.995, report
+    assert same_is_rune >= 0.995, report
+    assert same_answer >= 0.995, report
+
+
+def _pair(value):
+    return tuple(value) if value else None
+
+
+def test_browser_reads_an_empty_pad_as_nothing(page):
+    assert page.evaluate("() => guesser.guess({width: 384, height: 384, strokes: []}, 'younger')") is None
+
+
+def test_short_twig_row_reads_a_lone_stroke_by_where_it_sits(page):
+    """The lone-stroke rule (ᛌ sól high, ᛧ yr low) comes from the export, and matches the server."""
+    recognizer = Recognizer.load(None)
+    for top, expected in ((40, "sol"), (260, "yr")):
+        drawing = {"width": 384, "height": 384, "strokes": [[[192, 192], [top, top + 80], [0, 100]]]}
+        image = render_strokes(check_strokes(drawing["strokes"], 384, 384), 384, 384)
+        assert recognizer.predict(image, "short-twig").rune == expected
+        assert page.evaluate("(d) => guesser.guess(d, 'short-twig').rune", drawing) == expected
