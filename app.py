@@ -3,8 +3,8 @@
     python app.py                        # http://127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT honoured)
     RUNES_MODEL=path/to/model python app.py   # another model folder, or hf://owner/name[@rev] from the Hub
 
-Layout and events only: recognition is `runes.Recognizer`, contributed drawings go to `runes.dataset`
-(RUNES_DATA_DIR, RUNES_DATASET_REPO), and the pad, cards and styles are in ui/. README.md lists the API.
+Layout and events only: recognition is `runes.Recognizer`, contributed drawings go to `runes.store` through
+`ui.contributing` (RUNES_DATA_DIR, RUNES_DATASET_REPO), and the pad, cards and styles are in ui/. README.md lists the API.
 """
 
 from __future__ import annotations
@@ -12,18 +12,15 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import random
 import time
 
 import gradio as gr
 
 import ui
-from runes import RUNE_IDS, RUNES, Recognizer, __version__, get_rune
-from runes.dataset_hub import open_store
-from runes.rows import ROW_IDS
-from runes.store import default_data_dir
-from runes.writing import render_runes, transliterate
+from runes import RUNES, Recognizer
+from runes.writing import transliterate
 from ui import cards, guess, reading, rows, teaching
+from ui.contributing import Contributions
 from ui.feed import PanelFeed
 from ui.inputs import api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.mcp import hide_tools_on_start
@@ -41,17 +38,7 @@ MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if RECOGNI
 WEB_EXPORT = guess.web_export(guess.model_folder(os.environ.get("RUNES_MODEL")), RECOGNIZER)  # models/web or None
 gr.set_static_paths(guess.static_paths(WEB_EXPORT))  # the page fetches the model and TensorFlow.js from here
 
-STORE, SYNCED_REPO = open_store(
-    default_data_dir(),
-    os.environ.get("RUNES_DATASET_REPO", "").strip(),
-    every_minutes=float(os.environ.get("RUNES_SYNC_MINUTES") or 5),
-)
-STORE_NOTE = (
-    f"They are shared as the Hugging Face dataset {SYNCED_REPO}."
-    if SYNCED_REPO
-    else "They are kept on this server as a data set for training."
-)
-PROMPT_RNG = random.Random()
+CONTRIBUTIONS = Contributions.from_environment(RECOGNIZER, MODEL_VERSION)  # the Contribute tab and corrections
 
 # --------------------------------------------------------------------------- recognise and read
 
@@ -103,77 +90,7 @@ def explain_strokes(drawing: dict, looking: bool, row: str):
     return reading.explain(RECOGNIZER, drawing_image(drawing)[0], row)
 
 
-# --------------------------------------------------------------------------- contribute and correct
-
-
-def _store(drawing: dict, rune_id: str, source: str) -> tuple[str, str | None]:
-    """Save a drawing with the model's guess and flag; a ValueError says why not."""
-    if rune_id not in RUNE_IDS:
-        raise ValueError("Pick the rune you drew from the list first." if not rune_id else f"Unknown rune {rune_id!r}.")
-    image, strokes = drawing_image(drawing)
-    if image is None:
-        raise ValueError(f"The canvas is empty: draw {get_rune(rune_id).label} first.")
-    return STORE.save_reviewed(
-        image, rune_id, source, RECOGNIZER, strokes=strokes, app_version=__version__, model_version=MODEL_VERSION
-    )
-
-
-@never_raises(None, lambda message: (cards.status(message, False), *[gr.skip()] * 4))
-def contribute(drawing: dict, rune_id: str):
-    """Add a drawing of a rune to the training data (kept with its strokes; likely junk is flagged for review).
-    Args:
-        drawing: {"width": 384, "height": 384, "strokes": [[xs, ys, ts], ...]}: one stroke = x, y (px) and t (ms) lists.
-        rune_id: the rune drawn, one of fe ur thurs as reith kaun hagall nauthr isa ar sol tyr bjork mathr logr yr.
-    Returns:
-        HTML status ("Saved your ᛏ týr, thank you!" or why not), next rune to draw (HTML, id), counts, an empty pad"""
-    guess, flag = _store(drawing, rune_id, "prompted")
-    next_id = STORE.next_prompt(PROMPT_RNG)
-    message = (
-        f"Saved your {get_rune(rune_id).label}, thank you!{cards.flag_note(rune_id, guess, flag)} "
-        f"Next: {get_rune(next_id).label}."
-    )
-    return (
-        cards.status(message, True),
-        cards.prompt_card(next_id),
-        next_id,
-        cards.counts_strip(STORE.counts(), STORE_NOTE),
-        None,
-    )
-
-
-@never_raises(None, lambda message: cards.status(message, False))
-def correct(drawing: dict, rune_id: str | None) -> str:
-    """Store a drawing the model read wrong, with the rune it really is (and the model's guess), as training data.
-    Args:
-        drawing: {"width": 384, "height": 384, "strokes": [[xs, ys, ts], ...]}: one stroke = x, y (px) and t (ms) lists.
-        rune_id: the rune it really is, a rune id such as "tyr".
-    Returns:
-        HTML status: "Thanks! Saved as ᛏ týr (the model said ...)", or why the drawing was not saved"""
-    guess, flag = _store(drawing, rune_id or "", "correction")
-    said = f" (the model said {get_rune(guess).label})" if guess in RUNE_IDS else ""
-    return cards.status(
-        f"Thanks! Saved as {get_rune(rune_id).label}{said}; it will help the next model."
-        + cards.flag_note(rune_id, guess, flag),
-        True,
-    )
-
-
-@never_raises(None, lambda message: (cards.name_failed(message), None))
-def write_name(text: str, row: str):
-    """Write a name or word in runes, as it would have been carved.
-    Args:
-        text: a name, word or short phrase in Latin letters, e.g. "Harald".
-        row: "younger" (Viking Age, long-branch), "long-branch", "short-twig" or "elder" (Elder Futhark).
-    Returns:
-        HTML of the runes (also in data-runes="...") with which letters share a rune or were left out
-        a PNG of the runes drawn with Noto Sans Runic, or None when no letter has a rune"""
-    written = transliterate(text or "", row=rows.check(row, ROW_IDS, RECOGNIZER.default_row))
-    return cards.name_html(written), (render_runes(written.text) if written.text else None)
-
-
-def start_session():
-    rune_id = STORE.next_prompt(PROMPT_RNG)
-    return cards.prompt_card(rune_id), rune_id, cards.counts_strip(STORE.counts(), STORE_NOTE)
+write_name = reading.name_writer(RECOGNIZER.default_row)  # the name tab and /transliterate
 
 
 # --------------------------------------------------------------------------- layout and events
@@ -288,10 +205,14 @@ with gr.Blocks(title="Rune Reader") as demo:
         read, inputs=[wide_image_pad, row], outputs=[inscription_text, inscription_boxes], api_name="read"
     )
     correct_button.click(
-        correct, inputs=[pad, correct_label], outputs=correct_status, api_name="correct", concurrency_limit=4
+        CONTRIBUTIONS.correct,
+        inputs=[pad, correct_label],
+        outputs=correct_status,
+        api_name="correct",
+        concurrency_limit=4,
     )
     save_button.click(
-        contribute,
+        CONTRIBUTIONS.contribute,
         inputs=[contribute_pad, prompt_rune],
         outputs=[contribute_status, prompt, prompt_rune, counts, contribute_pad],
         api_name="contribute",
@@ -316,7 +237,7 @@ with gr.Blocks(title="Rune Reader") as demo:
         api_name=False,
         concurrency_limit=1,
     )
-    demo.load(start_session, outputs=[prompt, prompt_rune, counts], api_name=False)
+    demo.load(CONTRIBUTIONS.start, outputs=[prompt, prompt_rune, counts], api_name=False)
 
 if __name__ == "__main__":
     demo.launch(

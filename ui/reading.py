@@ -2,7 +2,7 @@
 
 Each takes the recognizer, the image (None when nothing is drawn) and the row id from the row choice
 (`ui.rows`), passed on as it came: the library checks it once, and a row the model does not read is a ValueError
-in plain words for the visitor (see `ui.inputs.never_raises`).
+in plain words for the visitor (see `ui.inputs.never_raises`). `name_writer` makes the name tab's event.
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from runes import Recognizer
-from ui import cards, seeing
+from runes.rows import ROW_IDS
+from runes.writing import render_runes, transliterate
+from ui import cards, rows, seeing
+from ui.inputs import never_raises
 
 
 def recognise(
@@ -37,3 +40,21 @@ def explain(recognizer: Recognizer, image: np.ndarray | None, row: str | None) -
         recognizer.check_row(row)
         return cards.empty_seeing()
     return seeing.panel(recognizer.explain(image, row))
+
+
+def name_writer(default_row: str):
+    """The name tab's event (and the /transliterate endpoint): a name written in the runes of a row."""
+
+    @never_raises(None, lambda message: (cards.name_failed(message), None))
+    def write_name(text: str, row: str):
+        """Write a name or word in runes, as it would have been carved.
+        Args:
+            text: a name, word or short phrase in Latin letters, e.g. "Harald".
+            row: "younger" (Viking Age, long-branch), "long-branch", "short-twig" or "elder" (Elder Futhark).
+        Returns:
+            HTML of the runes (also in data-runes="...") with which letters share a rune or were left out
+            a PNG of the runes drawn with Noto Sans Runic, or None when no letter has a rune"""
+        written = transliterate(text or "", row=rows.check(row, ROW_IDS, default_row))
+        return cards.name_html(written), (render_runes(written.text) if written.text else None)
+
+    return write_name
