@@ -20,11 +20,22 @@ from runes.labels import BLUETOOTH, EXTRA_LABELS
 from runes.preprocess import Placement
 from runes.rows import DEFAULT_ROW, ROWS, get_row, row_of_shape
 
-__all__ = ["Prediction", "Outputs", "lone_stroke_place", "LONE_STROKE", "LONE_WIDTH"]
+__all__ = [
+    "Prediction",
+    "Outputs",
+    "lone_stroke_place",
+    "LONE_STROKE",
+    "LONE_WIDTH",
+    "LONE_SHAPE",
+    "BLUETOOTH_THRESHOLD",
+]
+
+BLUETOOTH_THRESHOLD = 0.5  # the Bluetooth output at least this: the sketch is the logo, not a rune
 
 # In the short-twig row, which writes ᛌ sól and ᛧ yr as a lone short stroke, a narrow mark (at most LONE_WIDTH
 # as wide as tall) spanning less than LONE_STROKE of the image's height, that the row reads best as ᛁ íss, is one
 # of them: sól in the upper half, yr in the lower (benchmarks/bench_font.py draws them in such a frame).
+LONE_SHAPE = "isa"  # the shape a lone short stroke is read as (ᛁ) until its place makes it ᛌ or ᛧ
 LONE_STROKE = 0.5
 LONE_WIDTH = 0.8
 
@@ -131,6 +142,10 @@ class Outputs:
             )
         return row
 
+    def threshold(self, row: str) -> float:
+        """The row's rune_threshold: calibrated for the row, else the model's overall one."""
+        return self._row_thresholds.get(row, self.rune_threshold)
+
     def row_runes(self, row: str | None = None) -> list[str]:
         """The ids of the row's runes this model reads (it has a shape for), in row order."""
         return list(self._row_runes[self.check_row(row)])  # (a public question: checks its row)
@@ -147,8 +162,8 @@ class Outputs:
         by_rune = dict(zip(self._row_runes[row], per_rune.tolist(), strict=True))
         best_shape = shapes[int(np.argmax(shape_probabilities))]
         rune = best_shape[2]
-        threshold = self._row_thresholds.get(row, self.rune_threshold)
-        bluetooth = self._bluetooth_index is not None and probabilities[self._bluetooth_index] >= 0.5
+        threshold = self.threshold(row)
+        bluetooth = self._bluetooth_index is not None and probabilities[self._bluetooth_index] >= BLUETOOTH_THRESHOLD
         # Is it a rune at all (all shapes together), and is its most likely shape one of this row's?
         all_shapes = probabilities[self._rune_indices]
         total = float(all_shapes.sum())
@@ -169,12 +184,12 @@ class Outputs:
         # the model calls it no rune at all (a short stroke cut square reads as a blob); another rune stays so.
         lone = (
             get_row(row).lone_stroke(frame)
-            if frame is not None and plain and (best_shape[1] == "isa" or not is_rune)
+            if frame is not None and plain and (best_shape[1] == LONE_SHAPE or not is_rune)
             else None
         )
         if lone:  # ᛌ or ᛧ: the stroke takes íss's probability
             rune, is_rune = lone, True
-            by_rune = {(lone if label == "isa" else label): p for label, p in by_rune.items()}
+            by_rune = {(lone if label == LONE_SHAPE else label): p for label, p in by_rune.items()}
             by_rune.setdefault(lone, 0.0)
         elsewhere = None
         if not is_rune and not in_row and total >= threshold and plain:  # a clear rune of another row: which

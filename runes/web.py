@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw
 from runes.folder import ROWS_KEY, TAUGHT_KEY, ModelLoadError, load_keras_model, read_config
 from runes.inference import folded_layers
 from runes.labels import BLUETOOTH, EXTRA_LABELS
-from runes.prediction import LONE_STROKE, LONE_WIDTH, Outputs
+from runes.prediction import BLUETOOTH_THRESHOLD, LONE_SHAPE, LONE_STROKE, LONE_WIDTH, Outputs
 from runes.preprocess import FAINT_INK, GLYPH_SIZE, INK_THRESHOLD, INPUT_SIZE, MAX_WORKING_SIDE, PREPROCESSING_VERSION
 from runes.rows import get_row, row_of_shape
 from runes.strokes import DEFAULT_STROKE_WIDTH
@@ -53,7 +53,7 @@ def reading(labels: list[str], config: dict) -> dict[str, Any]:
             "shapes": [shape for _, shape, _ in shapes],
             "rune_of_shape": [runes.index(rune) for _, _, rune in shapes],
             "runes": runes,
-            "threshold": float(config.get("row_thresholds", {}).get(row_id, outputs.rune_threshold)),
+            "threshold": outputs.threshold(row_id),
             # the short-twig row reads a short lone stroke by where it sits: (upper half, lower half) or None
             "lone_stroke": (
                 [row.lone_stroke(0.25), row.lone_stroke(0.75)]
@@ -67,13 +67,13 @@ def reading(labels: list[str], config: dict) -> dict[str, Any]:
         "rune_columns": [labels.index(label) for label in outputs.rune_labels],
         "rune_labels": outputs.rune_labels,
         # (row id, rune id) of each shape, for "a rune of another row"
-        "elsewhere": {shape: [row_of_shape(shape)[0].id, row_of_shape(shape)[1]] for shape in outputs.rune_labels},
+        "elsewhere": {shape: [(claim := row_of_shape(shape))[0].id, claim[1]] for shape in outputs.rune_labels},
         "taught_columns": [labels.index(label) for label in outputs.taught_labels],
         "taught_labels": outputs.taught_labels,
         "extra_columns": [index for index, label in enumerate(labels) if label in EXTRA_LABELS],
         "bluetooth_column": labels.index(BLUETOOTH) if BLUETOOTH in labels else None,
-        "bluetooth_threshold": 0.5,
-        "lone_isa": "isa",  # the shape a lone stroke is read as before its place decides
+        "bluetooth_threshold": BLUETOOTH_THRESHOLD,
+        "lone_isa": LONE_SHAPE,  # the shape a lone stroke is read as before its place decides
         "lone_stroke_height": LONE_STROKE,
         "lone_width": LONE_WIDTH,
         "any_taught": bool(taught),

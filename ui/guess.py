@@ -19,7 +19,7 @@ import gradio as gr
 
 from runes import Recognizer
 from runes.folder import BUNDLED_MODEL_DIR, HF_PREFIX
-from runes.rows import SHORT, get_row
+from runes.rows import get_row
 from runes.web import MANIFEST_FILENAME, WEB_DIRNAME
 from ui import cards, rows
 
@@ -60,9 +60,7 @@ def words(recognizer: Recognizer) -> dict[str, Any]:
         row = get_row(row_id)
         shapes = {}
         for shape, rune_id in row.shapes.items():
-            rune = row.rune(rune_id)
-            glyph = rune.short_twig_glyph if shape.endswith(SHORT) and rune.short_twig_glyph else row.glyph(rune_id)
-            shapes[shape] = f"{glyph} {rune.name}"
+            shapes[shape] = f"{row.form_glyph(rune_id, shape)} {row.rune(rune_id).name}"
         per_row[row_id] = {
             "shapes": shapes,
             "runes": {rune.id: row.label(rune.id) for rune in row.runes},
