@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import chromium
+import gradio as gr
 import numpy as np
 import pytest
 from rune_strokes import TEST_RUNES, rune_drawing
@@ -22,6 +23,8 @@ from runes.rows import ROW_IDS, SHAPES
 from runes.sketches import sketch_drawing
 from runes.strokes import check_strokes, render_strokes
 from runes.web import MANIFEST_FILENAME, WEB_DIRNAME, WEIGHTS_FILENAME, export, main
+from ui import cards
+from ui.answers import page_data
 
 REPO = Path(__file__).resolve().parent.parent
 WEB = BUNDLED_MODEL_DIR / WEB_DIRNAME
@@ -29,6 +32,7 @@ SCRIPTS = (
     "ui/vendor/tfjs-core/tf-core.es2017.min.js",
     "ui/vendor/tfjs-backend-cpu/tf-backend-cpu.es2017.min.js",
     "ui/guesser.js",
+    "ui/answer.js",
 )
 ORIGIN = "http://rune-reader.test/"
 SKETCHES_PER_SHAPE = 50  # 37 shapes -> 1,850 sketches, + 150 scribbles + the browser tests' runes: over 2,000
@@ -99,7 +103,9 @@ def page():
         browser.close()
 
 
-def test_browser_gives_the_servers_answer(page, artifacts_dir):
+@pytest.fixture(scope="module")
+def readings(page):
+    """(server predictions, browser guesses, browser answers) for over 2,000 drawings, each read in a row."""
     drawings = _drawings()
     rows = [ROW_IDS[index % len(ROW_IDS)] for index in range(len(drawings))]  # every row, Elder shapes in Younger...
     assert len(drawings) >= 2000
@@ -108,8 +114,17 @@ def test_browser_gives_the_servers_answer(page, artifacts_dir):
     for drawing, row in zip(drawings, rows, strict=True):
         strokes = check_strokes(drawing["strokes"], drawing["width"], drawing["height"])
         server.append(recognizer.predict(render_strokes(strokes, drawing["width"], drawing["height"]), row))
-    browser = page.evaluate("([drawings, rows]) => guesser.guessMany(drawings, rows)", [drawings, rows])
+    guesses, answers = page.evaluate(
+        """([drawings, rows, data]) => {
+            const guesses = guesser.guessMany(drawings, rows);
+            return [guesses, guesses.map((guess) => RuneAnswer.answer(guess, data))]; }""",
+        [drawings, rows, page_data(recognizer)],
+    )
+    return server, guesses, answers
 
+
+def test_browser_gives_the_servers_answer(readings, artifacts_dir):
+    server, browser, _ = readings
     same_rune = np.mean([s.rune == b["rune"] for s, b in zip(server, browser, strict=True)])
     same_is_rune = np.mean([s.is_rune == b["is_rune"] for s, b in zip(server, browser, strict=True)])
     same_answer = np.mean(
@@ -123,7 +138,7 @@ def test_browser_gives_the_servers_answer(page, artifacts_dir):
         for s, b in zip(server, browser, strict=True)
     ]
     report = {
-        "drawings": len(drawings),
+        "drawings": len(server),
         "top1_agreement": float(same_rune),
         "rune_or_not_agreement": float(same_is_rune),
         "whole_answer_agreement": float(same_answer),
@@ -136,6 +151,43 @@ def test_browser_gives_the_servers_answer(page, artifacts_dir):
     assert same_rune >= 0.995, report
     assert same_is_rune >= 0.995, report
     assert same_answer >= 0.995, report
+
+
+def test_the_page_shows_the_servers_top_5_and_card(readings, artifacts_dir):
+    """ui/answer.js with ui/answers.py's data gives what the server shows: the same top 5 (every guess shown at
+    1% or more, in the same order: below that, near-ties of ~0 can swap), the same named best guess, and the same
+    card HTML (confidence lines included, so a percentage rounded apart counts as different)."""
+    server, _, answers = readings
+    top5 = gr.Label(num_top_classes=cards.TOP_K)
+    same_top5, same_label, same_card, kinds = [], [], [], set()
+    for prediction, answer in zip(server, answers, strict=True):
+        labels, card = cards.answer(prediction)
+        shown = top5.postprocess(labels).model_dump()
+        same_top5.append(_visible(shown["confidences"]) == _visible(answer["top5"]["confidences"]))
+        same_label.append(shown["label"] == answer["top5"]["label"])
+        same_card.append(card == answer["card"])
+        kinds.add(card.split('"', 2)[1])  # the card's class: rune-card, rune-card not-rune, ... elsewhere
+    report = {
+        "drawings": len(server),
+        "same_top5_at_1_percent_or_more": float(np.mean(same_top5)),
+        "same_best_guess": float(np.mean(same_label)),
+        "same_card_html": float(np.mean(same_card)),
+    }
+    (artifacts_dir / "browser_answer_parity.json").write_text(json.dumps(report, indent=2) + "\n")
+    assert {"rune-card", "rune-card not-rune", "rune-card elsewhere"} <= kinds, kinds
+    assert report["same_top5_at_1_percent_or_more"] >= 0.995, report
+    assert report["same_best_guess"] >= 0.995, report
+    assert report["same_card_html"] >= 0.99, report
+
+
+def _visible(confidences):
+    return [item["label"] for item in confidences if item["confidence"] >= 0.01]
+
+
+def test_the_page_answers_an_empty_pad_with_the_prompt(page):
+    data = page_data(Recognizer.load(None))
+    answer = page.evaluate("(data) => RuneAnswer.answer(null, data)", data)
+    assert (answer["top5"]["label"], answer["card"]) == cards.empty_answer()
 
 
 def _pair(value):

@@ -48,31 +48,47 @@ def error_card(message: str) -> str:
     return f'<div class="rune-card error">⚠️ {_esc(message)}</div>'
 
 
+# The confidence line under a rune card, by the best guess's probability (the first floor it reaches). The page
+# (ui/answer.js) fills the same lines: {best} is a percentage, {runner} the next guess with its percentage.
+CONFIDENCE_LINES = (
+    (0.9, "Confident: {best}."),
+    (0.6, "Fairly sure: {best}; next guess {runner}."),
+    (0.0, "Unsure: only {best}; it could also be {runner}. Try a cleaner, larger stroke."),
+)
+# Slots the page fills in the card frames below (ui/answers.py hands it the frames): escaped text or, for
+# NEAREST_SLOT, NEAREST spans.
+CONFIDENCE_SLOT, NEAREST_SLOT, ROW_WORDS_SLOT = "{confidence}", "{nearest}", "{row_words}"
+NEAREST = '<span class="nearest">{label}</span>'
+
+
 def confidence_line(top: list[tuple[str, float]], row: str = DEFAULT_ROW) -> str:
     best_p = top[0][1]
     runner = f"{get_row(row).label(top[1][0])} ({top[1][1]:.0%})" if len(top) > 1 else ""
-    if best_p >= 0.9:
-        return f"Confident: {best_p:.0%}."
-    if best_p >= 0.6:
-        return f"Fairly sure: {best_p:.0%}; next guess {runner}."
-    return f"Unsure: only {best_p:.0%}; it could also be {runner}. Try a cleaner, larger stroke."
+    line = next(line for floor, line in CONFIDENCE_LINES if best_p >= floor)
+    return line.replace("{best}", f"{best_p:.0%}").replace("{runner}", runner)
 
 
 def rune_card(prediction: Prediction) -> str:
     """The card of a rune read in its row: glyph (and the other Younger form), name, sound, meaning."""
-    row = get_row(prediction.row)
-    rune, top = row.rune(prediction.rune), prediction.top(TOP_K)
+    frame = rune_card_frame(prediction.row, prediction.rune, prediction.glyph)
+    return frame.replace(CONFIDENCE_SLOT, _esc(confidence_line(prediction.top(TOP_K), prediction.row)))
+
+
+def rune_card_frame(row_id: str, rune_id: str, glyph: str) -> str:
+    """A rune card with CONFIDENCE_SLOT for its confidence line; `glyph` is the form drawn."""
+    row = get_row(row_id)
+    rune = row.rune(rune_id)
     if rune.short_twig_glyph:  # a Younger rune with two forms: the form drawn first, large
         both = [("long-branch", rune.glyph), ("short-twig", rune.short_twig_glyph)]
-        if prediction.glyph == rune.short_twig_glyph:
+        if glyph == rune.short_twig_glyph:
             both.reverse()
         glyphs = "".join(
-            f'<span class="glyph {size}" title="{form} form">{_esc(glyph)}</span>'
-            for size, (form, glyph) in zip(("long", "short"), both, strict=True)
+            f'<span class="glyph {size}" title="{form} form">{_esc(shown)}</span>'
+            for size, (form, shown) in zip(("long", "short"), both, strict=True)
         )  # class: the size shown
         forms = "long-branch and short-twig forms"
     else:
-        glyphs = f'<span class="glyph long">{_esc(prediction.glyph)}</span>'
+        glyphs = f'<span class="glyph long">{_esc(glyph)}</span>'
         forms = (
             "one form in both rows"
             if row.id in YOUNGER_ROWS
@@ -84,32 +100,42 @@ def rune_card(prediction: Prediction) -> str:
         f'<div class="info"><p class="name">{_esc(rune.name)}</p>'
         f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · Meaning: {_esc(rune.meaning)}</p>"
         f'<p class="forms">{_esc(forms)}</p>'
-        f'<p class="confidence">{_esc(confidence_line(top, row.id))}</p></div></div>'
+        f'<p class="confidence">{CONFIDENCE_SLOT}</p></div></div>'
     )
 
 
 def not_a_rune_card(top: list[tuple[str, float]], row: str = DEFAULT_ROW) -> str:
     the_row = get_row(row)
-    nearest = " ".join(f'<span class="nearest">{_esc(the_row.label(rune_id))}</span>' for rune_id, _ in top)
+    nearest = " ".join(NEAREST.replace("{label}", _esc(the_row.label(rune_id))) for rune_id, _ in top)
+    return not_a_rune_frame(row).replace(NEAREST_SLOT, nearest)
+
+
+def not_a_rune_frame(row: str) -> str:
+    """The "not a rune" card of a row, with NEAREST_SLOT for the nearest runes."""
     return (
         '<div class="rune-card not-rune" data-rune="">'
         '<div class="info"><p class="name">This doesn\'t look like a rune</p>'
-        f"<p>None of the {len(the_row.runes)} runes of the {_esc(rows.in_words(row))} matches it well. "
+        f"<p>None of the {len(get_row(row).runes)} runes of the {_esc(rows.in_words(row))} matches it well. "
         "Try one of the runes below, drawn big.</p>"
-        f'<p class="nearest-runes">Nearest: {nearest}</p></div></div>'
+        f'<p class="nearest-runes">Nearest: {NEAREST_SLOT}</p></div></div>'
     )
 
 
 def elsewhere_card(prediction: Prediction) -> str:
     """A rune, but of another row than the one chosen: say which rune, and of which row."""
     other_id, rune_id = prediction.elsewhere
+    return elsewhere_frame(other_id, rune_id).replace(ROW_WORDS_SLOT, _esc(rows.in_words(prediction.row)))
+
+
+def elsewhere_frame(other_id: str, rune_id: str) -> str:
+    """The card of a rune of row `other_id` drawn in another row, with ROW_WORDS_SLOT for the row chosen."""
     other = get_row(other_id)
     rune = other.rune(rune_id)
     return (
         f'<div class="rune-card elsewhere" data-rune="" data-elsewhere="{_esc(other_id)}:{_esc(rune_id)}">'
         f'<div class="glyphs"><span class="glyph long">{_esc(other.glyph(rune_id))}</span></div>'
         '<div class="info"><p class="name">A rune of another row</p>'
-        f"<p>Not a rune of the {_esc(rows.in_words(prediction.row))}: that is <b>{_esc(other.label(rune_id))}</b>, "
+        f"<p>Not a rune of the {ROW_WORDS_SLOT}: that is <b>{_esc(other.label(rune_id))}</b>, "
         f"from the {_esc(rows.in_words(other_id))}.</p>"
         f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · Meaning: {_esc(rune.meaning)}</p>"
         f'<p class="forms">Choose “{_esc(rows.CHOICES.get(other_id, other.name))}” above to read it in its row.</p>'
