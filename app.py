@@ -21,7 +21,7 @@ from runes import RUNES, Recognizer
 from runes.writing import transliterate
 from ui import cards, guess, reading, rows, teaching
 from ui.contributing import Contributions
-from ui.feed import PanelFeed
+from ui.feed import Feed
 from ui.inputs import api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.mcp import hide_tools_on_start
 from ui.pad import LIVE, StrokePad
@@ -108,7 +108,7 @@ with gr.Blocks(title="Rune Reader") as demo:
             pad = StrokePad(*CANVAS, label="Draw one rune here", hint="Draw a rune here", elem_id="pad")
             with gr.Accordion("How it sees: inside the network", open=False, elem_id="seeing-panel") as panel:
                 seeing_html, looking = gr.HTML(cards.empty_seeing(), elem_id="seeing"), gr.State(False)
-            seeing_feed = PanelFeed("pad", "seeing")  # the pad's drawing, only while "How it sees" is open
+            seeing_feed, server_feed = Feed("pad", panel="seeing"), Feed("pad")  # only while open / page can't answer
         with gr.Column(scale=1, min_width=300):
             top5 = gr.Label(value=cards.DRAW_PROMPT, num_top_classes=cards.TOP_K, label="Best guesses", elem_id="top5")
             card = gr.HTML(cards.empty_card(), elem_id="card")
@@ -176,17 +176,12 @@ with gr.Blocks(title="Rune Reader") as demo:
     gr.HTML(cards.footer(RECOGNIZER.source, LOAD_SECONDS, MODEL_NOTE), elem_id="model-source")
     image_pad, wide_image_pad = api_sketchpad(CANVAS), api_sketchpad(INSCRIPTION_CANVAS)  # for API clients
 
-    # A pad fires `change` at every pen-up and every 100 ms while drawing (ui.pad.LIVE says how it is sent).
-    # Changing the row re-reads what is drawn (and rewrites the name) in the new row.
-    gr.on(
-        [pad.change, row.change],
-        predict_strokes,
-        inputs=[pad, taught, row],
-        outputs=[top5, card],
-        api_name="predict_strokes",
-        **LIVE,
-    )
-    gr.on([seeing_feed.change, row.change], explain_strokes, [pad, looking, row], seeing_html, api_name=False, **LIVE)
+    # A pad fires `change` at every pen-up and every 100 ms while drawing (ui.pad.LIVE says how it is sent); the
+    # page answers it itself (ui/guess.py), the server only while the page cannot (server_feed); changing the row
+    # re-reads what is drawn (and rewrites the name) in the new row.
+    gr.on([pad.change, row.change], None, [pad, row, top5, card], [top5, card], js=guess.PAGE_ANSWER, api_name=False)
+    server_feed.change(predict_strokes, [pad, taught, row], [top5, card], api_name="predict_strokes", **LIVE)
+    seeing_feed.change(explain_strokes, [pad, looking, row], seeing_html, api_name=False, **LIVE)
     panel.expand(lambda: True, outputs=looking, api_name=False).then(
         explain_strokes, inputs=[pad, looking, row], outputs=seeing_html, api_name=False
     )

@@ -142,6 +142,31 @@ def clear(page: Page, pad: str = "#pad") -> None:
     page.locator(f"{pad} .pad-clear").click()
 
 
+# Counts the drawings the Recognize pad announces and the server events the page sends (Gradio's /queue/join).
+COUNT_SERVER_EVENTS = """() => { window.drawings = 0; window.joins = 0;
+    document.addEventListener('stroke-pad-drawing', (event) => {
+        if (event.target.closest('#pad')) window.drawings += 1; });
+    const fetch = window.fetch;
+    window.fetch = (resource, ...rest) => {
+        if (String(resource.url || resource).includes('/queue/join')) window.joins += 1;
+        return fetch(resource, ...rest); }; }"""
+
+
+def count_server_events(page: Page) -> None:
+    page.evaluate(COUNT_SERVER_EVENTS)
+
+
+def server_events(page: Page) -> tuple[int, int]:
+    """(drawings on the Recognize pad, server events) since count_server_events."""
+    drawings, joins = page.evaluate("[window.drawings, window.joins]")
+    return drawings, joins
+
+
+def wait_until_the_page_guesses(page: Page) -> None:
+    """Wait for the page's own model (ui/guess.js) to be in: a first-time visitor's page does this by itself."""
+    page.wait_for_function("() => document.querySelector('#guess-line .guess-line')?.dataset.ready === 'true'")
+
+
 def test_starts_with_the_draw_prompt(page: Page):
     expect(top_label(page)).to_have_text("Draw a rune")
     expect(page.locator("#card")).to_contain_text("Draw a rune")
@@ -212,16 +237,19 @@ def test_without_the_browser_model_the_server_still_answers(browser, app_url: st
     page.locator("#pad canvas").wait_for(state="visible")
     page.wait_for_function("() => document.querySelector('#guess-line .guess-line')?.dataset.ready === 'false'")
     assert blocked, "the page never asked for the model export"
+    count_server_events(page)
     draw_rune(page, "hagall")
     expect(top_label(page)).to_have_text(get_rune("hagall").label)
+    expect(page.locator("#card")).to_contain_text(get_rune("hagall").meaning)
     expect(guess_line(page)).to_be_hidden()
+    assert server_events(page)[1] > 0, "the top 5 changed with no server event"
     context.close()
 
 
 def test_the_page_still_guesses_with_the_network_cut(browser, app_url: str):
     """Once the page is loaded, its own guess needs no network: offline (CDP), the line still reads the pad."""
     with opened_app(browser, app_url) as page:
-        page.wait_for_function("() => document.querySelector('#guess-line .guess-line')?.dataset.ready === 'true'")
+        wait_until_the_page_guesses(page)
         cdp = page.context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send(
@@ -231,6 +259,8 @@ def test_the_page_still_guesses_with_the_network_cut(browser, app_url: str):
         assert page.evaluate("() => fetch(location.href).then(() => 'online', () => 'offline')") == "offline"
         draw_rune(page, "hagall")
         expect(guess_line(page)).to_contain_text(get_rune("hagall").label)
+        expect_guess(page, get_rune("hagall").label)  # the top 5 and the card too
+        expect(page.locator("#card")).to_contain_text(get_rune("hagall").meaning)
         cdp.detach()
 
 
@@ -511,19 +541,32 @@ def test_your_name_in_runes(fresh_page: Page, artifacts_dir):
     page.screenshot(path=str(artifacts_dir / "app-name.png"), full_page=True)
 
 
-def test_a_closed_how_it_sees_sends_nothing_while_drawing(browser, app_url: str):
-    """Each drawing the pad sends costs one server event (the top 5), not two, while "How it sees" is closed."""
+def test_the_recognize_pad_asks_the_server_nothing_while_drawing(browser, app_url: str):
+    """Once the page has its model, it answers every drawing itself (top 5, card, line), and again when the row
+    changes; "How it sees" asks the server only once opened, then at every drawing."""
     with opened_app(browser, app_url) as page:
-        page.evaluate("""() => { window.drawings = 0; window.joins = 0;
-            document.addEventListener('stroke-pad-drawing', () => { window.drawings += 1; });
-            const fetch = window.fetch;
-            window.fetch = (resource, ...rest) => {
-                if (String(resource.url || resource).includes('/queue/join')) window.joins += 1;
-                return fetch(resource, ...rest); }; }""")
-        draw_rune(page, "hagall")
-        expect_guess(page, get_rune("hagall").label)
-        counts = page.evaluate("[window.drawings, window.joins]")
-        assert counts[0] > 0 and counts[1] == counts[0], f"{counts[1]} server events for {counts[0]} drawings"
+        wait_until_the_page_guesses(page)
+        count_server_events(page)
+        for rune_id in ("hagall", "tyr"):
+            draw_rune(page, rune_id)
+            expect_guess(page, get_rune(rune_id).label)
+            expect(page.locator("#card")).to_contain_text(get_rune(rune_id).meaning)
+            expect(guess_line(page)).to_contain_text(get_rune(rune_id).label)
+            if rune_id == "hagall":
+                clear(page)
+                expect(top_label(page)).to_have_text("Draw a rune")
+        drawings, joins = server_events(page)
+        assert drawings > 0 and joins == 0, f"{joins} server events for {drawings} drawings"
+        choose_row(page, "Elder Futhark")  # the same ᛏ, read again in the new row (the reference strip: server)
+        expect(top_label(page)).to_have_text("ᛏ tīwaz")
+        expect(page.locator("#card .rune-card")).to_have_attribute("data-row", "elder")
+        joins = server_events(page)[1]
+        page.get_by_text("How it sees: inside the network").click()
+        expect(page.locator("#seeing .seeing")).to_contain_text("Which ink mattered for ᛏ tīwaz")
+        clear(page)
+        draw_rune(page, "ur")
+        expect(page.locator("#seeing .seeing")).to_contain_text("Which ink mattered for ᚢ ūruz")
+        assert server_events(page)[1] > joins, "an open How it sees sent nothing"
 
 
 def test_how_it_sees_follows_the_pad(fresh_page: Page, artifacts_dir):

@@ -1,8 +1,12 @@
-"""`PanelFeed`: the Recognize pad's drawing, passed on only while a panel is open (for "How it sees").
+"""`Feed`: a hidden value that changes when a server event is needed for the Recognize pad, and only then.
 
-The pad announces every drawing in the page ('stroke-pad-drawing', pad.js). This hidden gr.HTML takes it as its
-value, so firing `change` and a server event, only while the panel it feeds is on screen: a closed "How it sees"
-costs no request per stroke. Opening the panel explains what is drawn at once (app.py wires `expand`).
+The pad announces every drawing in the page ('stroke-pad-drawing', pad.js). A Feed counts the drawings (and
+changes of the row choice) that need the server, so firing `change` and a server event for those alone:
+- `Feed("pad", panel="seeing")`: only while the element `seeing` is on screen ("How it sees" open), so a closed
+  panel costs no request per stroke (opening it explains what is drawn at once: app.py wires `expand`);
+- `Feed("pad")`: only while the page cannot answer itself (`window.runeReaderPage`, ui/guess.js: its model not
+  loaded, or a taught symbol only the server knows), so the server answers instead, silently.
+The handler reads the pad and the row itself: the Feed's value is only a count.
 """
 
 from __future__ import annotations
@@ -13,23 +17,37 @@ from typing import Any
 import gradio as gr
 
 FEED_JS = """
-const feed = element.querySelector('.panel-feed');
+const feed = element.querySelector('.feed');
+let drawn = false, count = 0;
+function needed() {
+  if (feed.dataset.panel) {  // open: on screen
+    const panel = document.getElementById(feed.dataset.panel);
+    return Boolean(panel && panel.getClientRects().length);
+  }
+  const page = window.runeReaderPage;
+  return !(page && page.ready());
+}
+function send() { if (drawn && needed()) props.value = ++count; }
 document.addEventListener('stroke-pad-drawing', (event) => {
   if (!event.target.closest('#' + feed.dataset.pad)) return;
-  const panel = document.getElementById(feed.dataset.panel);
-  if (panel && panel.getClientRects().length) props.value = event.detail;  // open: on screen
+  drawn = true;
+  send();
+});
+document.addEventListener('change', (event) => {
+  if (event.target.closest && event.target.closest('#' + feed.dataset.row)) send();
 });
 """
 
 
-class PanelFeed(gr.HTML):
-    """Value: the drawing of pad `pad` (an elem_id), set only while the element `panel` (an elem_id) is shown."""
+class Feed(gr.HTML):
+    """Value: a count of the drawings of pad `pad` (and changes of radio `row`) the server must answer, see above."""
 
-    def __init__(self, pad: str, panel: str, **kwargs: Any) -> None:
-        template = f'<span class="panel-feed" data-pad="{html.escape(pad)}" data-panel="{html.escape(panel)}"></span>'
-        super().__init__(
-            value=None, html_template=template, js_on_load=FEED_JS, elem_classes=["panel-feed-block"], **kwargs
+    def __init__(self, pad: str, *, row: str = "row", panel: str = "", **kwargs: Any) -> None:
+        template = (
+            f'<span class="feed" data-pad="{html.escape(pad)}" data-row="{html.escape(row)}"'
+            f' data-panel="{html.escape(panel)}"></span>'
         )
+        super().__init__(value=0, html_template=template, js_on_load=FEED_JS, elem_classes=["feed-block"], **kwargs)
 
     def preprocess(self, payload: Any) -> Any:
         return payload

@@ -1,12 +1,15 @@
-// The guess line (ui/guess.py): the best guess made in the page, at every pen-up and while the pen moves.
-// Runs as gr.HTML's js_on_load. Loads the vendored TensorFlow.js and guesser.js once, then the model export;
-// listens for the drawings the Recognize pad announces ('stroke-pad-drawing', see pad.js) and for the row choice.
-// Nothing here asks the server anything; if anything fails to load, the line stays empty and hidden.
+// The page's own answer to the Recognize pad (ui/guess.py), at every pen-up and while the pen moves: the guess
+// line just above the pad, and `window.runeReaderPage` for app.py's event that shows the top 5 and the card.
+// Runs as gr.HTML's js_on_load. Loads the vendored TensorFlow.js, guesser.js and answer.js once, then the model
+// export; listens for the drawings the pad announces ('stroke-pad-drawing', see pad.js) and for the row choice.
+// Nothing here asks the server anything; while the page cannot answer (nothing loaded yet, a load that failed, a
+// taught symbol only the server knows), the line is hidden and ui/feed.py sends the drawing to the server.
 const line = element.querySelector('.guess-line');
 const text = line.querySelector('.guess-text');
-const words = JSON.parse(line.dataset.words);
+const data = props.answers;  // ui/answers.py's page_data
 let guesser = null;
 let drawing = null;
+let last = {key: null, answer: null};
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
@@ -20,36 +23,35 @@ function loadScript(src) {
 
 function currentRow() {
   const checked = document.querySelector('#row input[type="radio"]:checked');
-  if (!checked) return words.default_row;
-  if (words.rows[checked.value]) return checked.value;
+  if (!checked) return data.default_row;
+  if (data.rows[checked.value]) return checked.value;
   const label = checked.closest('label');
-  return (label && words.choices[label.textContent.trim()]) || words.default_row;
+  return (label && data.choices[label.textContent.trim()]) || data.default_row;
 }
 
-function say(guess, row) {
-  const these = words.rows[row];
-  if (!guess) return [words.draw, ''];
-  if (guess.symbol) return ['', ''];  // a taught symbol: the server's answer says it
-  if (guess.is_rune) {  // in the form drawn (ᛐ týr), or a lone stroke read by its place (ᛌ sól)
-    const label = guess.lone ? these.runes[guess.rune] : these.shapes[guess.shape];
-    return [label, Math.round(100 * guess.confidence) + '%'];
-  }
-  if (guess.bluetooth) return [words.bluetooth, ''];
-  return [guess.elsewhere ? these.not_of_row : words.not_a_rune, ''];
+const taught = () => Boolean(document.querySelector('#teach-status .taught'));
+
+function answer(drawn, row) {  // the page's answer (RuneAnswer), worked out once per drawing and row
+  const key = row + JSON.stringify(drawn);
+  if (key !== last.key) last = {key, answer: RuneAnswer.answer(drawn ? guesser.guess(drawn, row) : null, data)};
+  return last.answer;
 }
+
+window.runeReaderPage = {
+  ready: () => Boolean(guesser) && !taught(),  // false: the server answers (ui/feed.py)
+  answer: (drawn, row) => answer(drawn, data.rows[row] ? row : currentRow()),
+};
 
 function show() {
   if (!guesser || !drawing) return;
-  if (document.querySelector('#teach-status .taught')) {  // the visitor taught a symbol: only the server knows it
+  if (taught()) {  // the visitor taught a symbol: only the server knows it
     line.classList.remove('ready');
     line.dataset.ready = 'taught';
     return;
   }
   const row = currentRow();
-  const guess = guesser.guess(drawing, row);
-  const [label, confidence] = say(guess, row);
-  text.textContent = confidence ? label + ' · ' + confidence : label;
-  line.dataset.rune = guess && guess.is_rune ? guess.rune : '';
+  const said = answer(drawing, row);
+  text.textContent = said.confidence ? said.line + ' · ' + said.confidence : said.line;
   line.dataset.row = row;
   line.dataset.count = String(Number(line.dataset.count || 0) + 1);
 }
@@ -64,11 +66,10 @@ document.addEventListener('change', (event) => {
 });
 
 (async () => {
-  if (!line.dataset.model) return;  // no export for this model: the server answers
+  if (!props.model) return;  // no export for this model: the server answers
   try {
-    const scripts = JSON.parse(line.dataset.scripts);
-    for (const src of scripts) await loadScript(src);  // in order: tf-core, its CPU backend, guesser.js
-    guesser = await window.RuneGuesser.load(line.dataset.model);
+    for (const src of props.scripts) await loadScript(src);  // in order: tf-core, its CPU backend, guesser.js, answer.js
+    guesser = await window.RuneGuesser.load(props.model);
     line.classList.add('ready');
     line.dataset.ready = 'true';
     show();
