@@ -142,6 +142,7 @@ def load_recognizer(cls: type[Recognizer], source: str) -> Recognizer:
     except ModelLoadError as error:
         raise HubError(f"{where}: {error}") from None
     recognizer.source = where
+    recognizer.folder = folder  # the snapshot folder in the cache (its files link to the cache's blobs)
     recognizer.hub_commit = folder.name  # snapshot folders are named after the commit hash
     return recognizer
 
