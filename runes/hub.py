@@ -4,6 +4,10 @@
     python -m runes.hub pull owner/name[@rev] --to DIR
     python -m runes.hub push MODEL_DIR --repo owner/name [--private] [--revision BRANCH]
 
+A Hub model carries its browser export (web/model.json and web/weights.bin, `runes.web`): a push writes it
+afresh from the model.keras being pushed, a download and a pull fetch it when the repo has it (older repos
+without it still load; the page then asks the server).
+
 The token comes from HF_TOKEN or the usual huggingface_hub login; this module never prints or logs it.
 Library code only: never imports gradio.
 """
@@ -11,6 +15,7 @@ Library code only: never imports gradio.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
@@ -29,6 +34,7 @@ from runes.folder import (
     read_config,
     read_metrics,
 )
+from runes.web import WEB_DIRNAME, WEB_FILES, export
 
 if TYPE_CHECKING:  # runes.model imports this module to load "hf://" sources, never the other way round
     from runes.model import Recognizer
@@ -47,7 +53,9 @@ __all__ = [
     "main",
 ]
 
-HUB_FILES = list(MODEL_FILES)  # model.keras, config.json, metrics.json, README.md
+HUB_FILES = [*MODEL_FILES, *WEB_FILES]  # model.keras, config.json, metrics.json, README.md, web/model.json...
+
+log = logging.getLogger(__name__)
 
 
 class HubError(ModelLoadError):
@@ -78,7 +86,10 @@ def hf_source(repo_id: str, revision: str | None = None) -> str:
 
 
 def download_model(repo_id: str, revision: str | None = None, token: str | bool | None = None) -> Path:
-    """Download (or reuse from the cache) the model files of a Hub repo; returns the local snapshot folder."""
+    """Download (or reuse from the cache) the model files of a Hub repo; returns the local snapshot folder.
+
+    The browser export (WEB_FILES) comes too when the repo has it; a repo without it loads the same."""
+    from huggingface_hub import errors as hf_errors
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import (
         GatedRepoError,
@@ -90,9 +101,16 @@ def download_model(repo_id: str, revision: str | None = None, token: str | bool 
         RevisionNotFoundError,
     )
 
+    # huggingface_hub 2 refuses a cached snapshot that lacks a file it once listed; older versions have no such error
+    incomplete = getattr(hf_errors, "IncompleteSnapshotError", ())
     where = hf_source(repo_id, revision)
     try:
-        path = snapshot_download(repo_id, revision=revision, allow_patterns=list(HUB_FILES), token=token)
+        try:
+            path = snapshot_download(repo_id, revision=revision, allow_patterns=list(HUB_FILES), token=token)
+        except incomplete:
+            # Offline, with a snapshot cached before this package fetched the export: the model files alone do.
+            path = snapshot_download(repo_id, revision=revision, allow_patterns=list(MODEL_FILES), token=token)
+            log.info("%s: the cached copy has no browser export (web/); the Hub could not be asked for it.", where)
     except GatedRepoError:
         raise HubError(
             f"{where}: the repo is gated or private and the current token has no access. Accept its "
@@ -142,6 +160,7 @@ def load_recognizer(cls: type[Recognizer], source: str) -> Recognizer:
     except ModelLoadError as error:
         raise HubError(f"{where}: {error}") from None
     recognizer.source = where
+    recognizer.folder = folder  # the snapshot folder in the cache (its files link to the cache's blobs)
     recognizer.hub_commit = folder.name  # snapshot folders are named after the commit hash
     return recognizer
 
@@ -157,7 +176,11 @@ def push_model(
     token: str | None = None,
     license: str = "mit",
 ):
-    """Create the repo if needed (and the branch), then upload the model folder with a generated card."""
+    """Create the repo if needed (and the branch), then upload the model folder with a generated card.
+
+    The browser export is written afresh from the model.keras being uploaded (the folder's own web/, maybe stale,
+    is not used). A model `runes.web` cannot export is uploaded without web/, with a logged warning, and an
+    export left in the repo by an earlier push is deleted in the same commit."""
     from huggingface_hub import HfApi
 
     folder = Path(model_dir).expanduser()
@@ -169,22 +192,43 @@ def push_model(
     card = model_card(config, read_metrics(folder), repo_id, license=license)  # the folder's card, naming the repo
 
     api = HfApi(token=token)
-    api.create_repo(repo_id=repo_id, repo_type="model", private=private, exist_ok=True)
-    if revision:
-        api.create_branch(repo_id=repo_id, repo_type="model", branch=revision, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rune-push-") as staging:
         staging_path = Path(staging)
-        for name in HUB_FILES:
+        for name in MODEL_FILES:
             if name != CARD_FILENAME and (folder / name).is_file():
                 shutil.copyfile(folder / name, staging_path / name)
         (staging_path / CARD_FILENAME).write_text(card, encoding="utf-8")
+        exported = _stage_export(staging_path, hf_source(repo_id, revision))
+        api.create_repo(repo_id=repo_id, repo_type="model", private=private, exist_ok=True)
+        if revision:
+            api.create_branch(repo_id=repo_id, repo_type="model", branch=revision, exist_ok=True)
         return api.upload_folder(
             repo_id=repo_id,
             repo_type="model",
             folder_path=staging_path,
             revision=revision,
             commit_message=f"Upload rune model ({len(config['labels'])} labels)",
+            delete_patterns=None if exported else list(WEB_FILES),
         )
+
+
+def _stage_export(staging: Path, where: str) -> bool:
+    """Write the browser export of the model staged in `staging` into staging/web. False, with a warning saying
+    why, when `runes.web` cannot export it (a network that is not a build_model() one, a model.keras Keras
+    cannot load in safe mode)."""
+    try:
+        export(staging)
+    except (ModelLoadError, ValueError) as error:  # what `python -m runes.web` reports too
+        shutil.rmtree(staging / WEB_DIRNAME, ignore_errors=True)
+        log.warning(
+            "%s: pushing without the browser export (%s/): it could not be written from this model: %s. "
+            "The app's page will not guess by itself with it; the server still reads every drawing.",
+            where,
+            WEB_DIRNAME,
+            error,
+        )
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- CLI
@@ -222,7 +266,10 @@ def main(argv: list[str] | None = None) -> int:
             out.mkdir(parents=True, exist_ok=True)
             for name in HUB_FILES:
                 if (folder / name).is_file():
+                    (out / name).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(folder / name, out / name)  # follows the cache's symlinks
+                elif name in WEB_FILES:
+                    (out / name).unlink(missing_ok=True)  # an export left from another model would not match
             read_config(out)
             print(f"pulled {hf_source(repo_id, revision)} (commit {folder.name}) into {out}")
     except ModelLoadError as error:

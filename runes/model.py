@@ -79,7 +79,9 @@ class Recognizer:
     EXTRA_LABELS ("bluetooth", "other") for models trained to say "not a rune", then by the symbols taught
     by `runes.teach` (named in config["taught"]); `rune_labels` are the shapes alone, `taught_labels` the
     taught symbols. `rows` are the rune rows it reads (config["rows"]; a model from before rows reads the
-    Younger Futhark, its labels the 16 rune ids).
+    Younger Futhark, its labels the 16 rune ids). `folder` is the model folder it was loaded from (the bundled
+    one, a local path, or for "hf://" sources the Hub snapshot in huggingface_hub's cache), where a browser
+    export sits in web/ when there is one (`runes.web`); None for a model built in memory.
     """
 
     def __init__(self, model, labels: list[str], source: str = "in memory", config: dict | None = None) -> None:
@@ -102,6 +104,7 @@ class Recognizer:
             input_signature=[tf.TensorSpec([None, INPUT_SIZE, INPUT_SIZE, 1], tf.float32)],
             reduce_retracing=True,
         )
+        self.folder: Path | None = None  # the model folder it was loaded from (set by `load` and runes.hub), or None
         self.hub_commit = ""  # the Hub commit it was downloaded at (set by runes.hub), or ""
         self._blocks: Any = None  # a Keras model that outputs every conv block's activations, made on first use
         try:
@@ -123,7 +126,9 @@ class Recognizer:
         config = read_config(folder)
         model = load_keras_model(folder)
         name = "bundled model" if source is None else str(folder)
-        return cls(model, config["labels"], source=name, config=config)
+        recognizer = cls(model, config["labels"], source=name, config=config)
+        recognizer.folder = folder
+        return recognizer
 
     @classmethod
     def load_with_fallback(cls, source: str | os.PathLike | None = None) -> tuple[Recognizer, str]:

@@ -31,11 +31,22 @@ from runes.preprocess import FAINT_INK, GLYPH_SIZE, INK_THRESHOLD, INPUT_SIZE, M
 from runes.rows import get_row, row_of_shape
 from runes.strokes import DEFAULT_STROKE_WIDTH
 
-__all__ = ["WEB_DIRNAME", "MANIFEST_FILENAME", "WEIGHTS_FILENAME", "FORMAT", "export", "manifest", "main"]
+__all__ = [
+    "WEB_DIRNAME",
+    "MANIFEST_FILENAME",
+    "WEIGHTS_FILENAME",
+    "WEB_FILES",
+    "FORMAT",
+    "export",
+    "manifest",
+    "main",
+]
 
 WEB_DIRNAME = "web"  # the export's folder inside a model folder
 MANIFEST_FILENAME = "model.json"
 WEIGHTS_FILENAME = "weights.bin"
+# The export's files, relative to the model folder and as paths in a Hub repo ("web/model.json", "web/weights.bin")
+WEB_FILES = tuple(f"{WEB_DIRNAME}/{name}" for name in (MANIFEST_FILENAME, WEIGHTS_FILENAME))
 FORMAT = "rune-reader-web/1"  # bump when the page must read model.json differently
 
 
