@@ -24,6 +24,7 @@ from ui.contributing import Contributions
 from ui.feed import Feed
 from ui.inputs import api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.mcp import hide_tools_on_start
+from ui.offline import OfflineNote
 from ui.pad import LIVE, StrokePad
 
 CANVAS, INSCRIPTION_CANVAS = (384, 384), (960, 300)
@@ -35,7 +36,7 @@ LOAD_SECONDS = time.perf_counter() - _started
 logging.getLogger("rune_reader").warning("%s", MODEL_NOTE)
 MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if RECOGNIZER.hub_commit else "")
 
-WEB_EXPORT = guess.web_export(guess.model_folder(os.environ.get("RUNES_MODEL")), RECOGNIZER)  # models/web or None
+WEB_EXPORT = guess.web_export(RECOGNIZER)  # MODEL_DIR/web (bundled, local or Hub) or None
 gr.set_static_paths(guess.static_paths(WEB_EXPORT))  # the page fetches the model and TensorFlow.js from here
 
 CONTRIBUTIONS = Contributions.from_environment(RECOGNIZER, MODEL_VERSION)  # the Contribute tab and corrections
@@ -174,6 +175,7 @@ with gr.Blocks(title="Rune Reader") as demo:
         teach_status, examples, taught = gr.HTML(teaching.status({}), elem_id="teach-status"), gr.State({}), gr.State()
     reference = gr.HTML(cards.reference_strip(RECOGNIZER.default_row), elem_id="reference")
     gr.HTML(cards.footer(RECOGNIZER.source, LOAD_SECONDS, MODEL_NOTE), elem_id="model-source")
+    OfflineNote(elem_id="offline-note")  # what still works, and what waits, while the visitor is offline
     image_pad, wide_image_pad = api_sketchpad(CANVAS), api_sketchpad(INSCRIPTION_CANVAS)  # for API clients
 
     # A pad fires `change` at every pen-up and every 100 ms while drawing (ui.pad.LIVE says how it is sent); the

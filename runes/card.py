@@ -1,6 +1,6 @@
 """The model card (README.md) of a model folder: one writer, used when training and when publishing.
 
-    write_model_folder(out, model, config, metrics)   # runes.train and runes.teach: the whole folder, card included
+    write_model_folder(out, model, config, metrics)   # runes.train and runes.teach: the whole folder, card and web/ included
     model_card(config, metrics)                 # the card alone
     model_card(config, metrics, "owner/name")   # runes.hub push uploads it, naming the repo it goes to
     python -m runes.card MODEL_DIR              # rewrite MODEL_DIR/README.md from its config.json + metrics.json
@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -38,6 +40,7 @@ from runes.folder import (
 from runes.labels import BLUETOOTH, NOT_A_RUNE
 from runes.preprocess import GLYPH_SIZE, INPUT_SIZE, PREPROCESSING_VERSION
 from runes.rows import ROWS, SHAPES, get_row
+from runes.web import WEB_DIRNAME, export
 
 __all__ = ["TAGS", "model_card", "write_card", "write_model_folder", "main"]
 
@@ -328,7 +331,7 @@ labels = json.load(open(f"{{folder}}/{CONFIG_FILENAME}"))["labels"]
 
 
 def write_model_folder(out: str | os.PathLike, model: Any, config: dict, metrics: dict) -> Path:
-    """Write a model folder: the Keras model, config.json, metrics.json and the model card; returns the folder.
+    """Write a model folder: the Keras model, config.json, metrics.json, the model card and web/; returns it.
 
     The one writer of model folders: `runes.train` writes what it trained, `runes.teach` a taught model."""
     out = Path(out).expanduser()
@@ -337,6 +340,11 @@ def write_model_folder(out: str | os.PathLike, model: Any, config: dict, metrics
     for name, data in ((CONFIG_FILENAME, config), (METRICS_FILENAME, metrics)):
         (out / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / CARD_FILENAME).write_text(model_card(config, metrics), encoding="utf-8")
+    try:  # and its browser export, so the page guesses with it too
+        export(out)
+    except (ModelLoadError, ValueError) as error:  # a layer the export cannot write: the page asks the server
+        shutil.rmtree(out / WEB_DIRNAME, ignore_errors=True)
+        logging.getLogger(__name__).warning("No browser export for %s (the app answers on the server): %s", out, error)
     return out
 
 

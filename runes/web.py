@@ -164,6 +164,19 @@ def export(model_dir: str | Path, out: str | Path | None = None) -> Path:
     return target
 
 
+def find_export(model_dir: str | Path | None, labels: list[str]) -> Path | None:
+    """model_dir/web when it holds a whole export for a model with these labels (else None: ask the server)."""
+    if model_dir is None:
+        return None
+    web = Path(model_dir) / WEB_DIRNAME
+    try:
+        content = json.loads((web / MANIFEST_FILENAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    whole = isinstance(content, dict) and (web / WEIGHTS_FILENAME).is_file()
+    return web if whole and content.get("labels") == labels else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m runes.web", description=__doc__.splitlines()[0])
     parser.add_argument("model_dir", help="a model folder (model.keras, config.json)")

@@ -172,6 +172,7 @@ def test_starts_with_the_draw_prompt(page: Page):
     expect(page.locator("#card")).to_contain_text("Draw a rune")
     expect(page.locator("#pad .pad-hint")).to_be_visible()
     expect(page.locator("#model-source")).to_contain_text("Model:")
+    expect(page.locator("#offline-note .offline-note")).to_be_hidden()  # online: no note
 
 
 def test_draw_at_once_then_clear_and_draw_the_next(page: Page, artifacts_dir):
@@ -247,7 +248,8 @@ def test_without_the_browser_model_the_server_still_answers(browser, app_url: st
 
 
 def test_the_page_still_guesses_with_the_network_cut(browser, app_url: str):
-    """Once the page is loaded, its own guess needs no network: offline (CDP), the line still reads the pad."""
+    """Once the page is loaded, its own guess needs no network: offline (CDP), the pad is still answered (line,
+    top 5, card), and a note in sight says what waits for the connection, until it is back."""
     with opened_app(browser, app_url) as page:
         wait_until_the_page_guesses(page)
         cdp = page.context.new_cdp_session(page)
@@ -261,6 +263,16 @@ def test_the_page_still_guesses_with_the_network_cut(browser, app_url: str):
         expect(guess_line(page)).to_contain_text(get_rune("hagall").label)
         expect_guess(page, get_rune("hagall").label)  # the top 5 and the card too
         expect(page.locator("#card")).to_contain_text(get_rune("hagall").meaning)
+        note = page.locator("#offline-note .offline-note")  # and a kind word on what waits for the connection
+        expect(note).to_be_visible()
+        expect(note).to_contain_text("still guesses")
+        expect(note).to_contain_text("Reading inscriptions")
+        assert note.bounding_box()["y"] + note.bounding_box()["height"] <= DESKTOP["height"] + 1  # in sight
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
+        expect(note).to_be_hidden()
         cdp.detach()
 
 

@@ -41,7 +41,7 @@ RUNNER = r"""
 import hashlib, json, sys
 import numpy as np
 from runes.model import Recognizer, ModelLoadError
-from runes.web import WEB_FILES
+from runes.web import WEB_FILES, find_export
 inputs = np.random.default_rng(0).random((4, 32, 32, 1)).astype(np.float32)
 out = {}
 for source in json.loads(sys.argv[1]):
@@ -54,7 +54,7 @@ for source in json.loads(sys.argv[1]):
                for name in WEB_FILES if (rec.folder / name).is_file()}
         out[source] = {"ok": True, "source": rec.source, "note": note, "rows": rec.rows,
                        "probs": rec.predict_tensors(inputs).tolist(), "folder": str(rec.folder),
-                       "commit": rec.hub_commit, "web": web}
+                       "commit": rec.hub_commit, "web": web, "page_export": str(find_export(rec.folder, rec.labels))}
     except ModelLoadError as error:
         out[source] = {"ok": False, "type": type(error).__name__, "message": str(error)}
 print("RESULT" + json.dumps(out))
@@ -648,6 +648,7 @@ def test_a_hub_model_gives_the_recognizer_its_export(online_results, small_model
     assert result["web"] == _export_hashes(small_model, tmp_path)
     folder = Path(result["folder"])
     assert folder.name == result["commit"] and (folder / "web" / "model.json").is_file()
+    assert result["page_export"] == str(folder / "web")  # what app.py serves the page (ui.guess.web_export)
     np.testing.assert_allclose(
         np.array(result["probs"]), Recognizer.load(small_model).predict_tensors(_inputs()), rtol=1e-5, atol=1e-6
     )
@@ -658,6 +659,7 @@ def test_hub_models_without_an_export_still_load(online_results, local_hub):
         result = online_results[source]
         assert result["ok"], result
         assert result["web"] == {} and not (Path(result["folder"]) / "web").exists()
+        assert result["page_export"] == "None"  # the page asks the server
     assert local_hub.unknown == []
 
 

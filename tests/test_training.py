@@ -11,6 +11,7 @@ from PIL import Image
 from runes import Recognizer
 from runes.sketches import draw_sketch
 from runes.train import TrainConfig, load_labelled_folder, train
+from runes.web import WEB_DIRNAME, WEB_FILES, export
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,7 +38,9 @@ def test_tiny_training_run_learns_and_round_trips(tmp_path):
     assert metrics["extra_drawings"] == 1 and metrics["extra_skipped"] == {"unreadable": 1, "empty": 1, "flagged": 0}
     assert metrics["extra_samples"] == 1 + config.data_copies
     folder = Path(config.out)
-    assert {p.name for p in folder.iterdir()} >= {"model.keras", "config.json", "metrics.json", "README.md"}
+    assert {p.name for p in folder.iterdir()} >= {"model.keras", "config.json", "metrics.json", "README.md", "web"}
+    export(folder, tmp_path / "fresh" / WEB_DIRNAME)  # the folder's browser export is the model's own
+    assert all((folder / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes() for name in WEB_FILES)
     assert json.loads((folder / "config.json").read_text())["train_config"]["samples_per_rune"] == 40
     recognizer = Recognizer.load(folder)
     probabilities = recognizer.predict(draw_sketch("ur", seed=9)).probabilities

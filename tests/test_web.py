@@ -8,6 +8,7 @@ model files are served from models/web/ through Playwright routing (no app proce
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import chromium
@@ -22,8 +23,8 @@ from runes.nonrunes import random_scribble
 from runes.rows import ROW_IDS, SHAPES
 from runes.sketches import sketch_drawing
 from runes.strokes import check_strokes, render_strokes
-from runes.web import MANIFEST_FILENAME, WEB_DIRNAME, WEIGHTS_FILENAME, export, main
-from ui import cards
+from runes.web import MANIFEST_FILENAME, WEB_DIRNAME, WEIGHTS_FILENAME, export, find_export, main
+from ui import cards, guess
 from ui.answers import page_data
 
 REPO = Path(__file__).resolve().parent.parent
@@ -206,3 +207,20 @@ def test_short_twig_row_reads_a_lone_stroke_by_where_it_sits(page):
         image = render_strokes(check_strokes(drawing["strokes"], 384, 384), 384, 384)
         assert recognizer.predict(image, "short-twig").rune == expected
         assert page.evaluate("(d) => guesser.guess(d, 'short-twig').rune", drawing) == expected
+
+
+def test_the_app_serves_the_export_of_the_model_it_loaded(tmp_path):
+    """ui.guess: the bundled model's export; none for a folder without one (or half of one), or for a model with
+    other labels; the page is given the two files, not their folder (a Hub cache's files are links)."""
+    assert guess.web_export(Recognizer.load(None)) == WEB
+    older = tmp_path / "older"
+    shutil.copytree(BUNDLED_MODEL_DIR, older, ignore=shutil.ignore_patterns(WEB_DIRNAME))
+    assert guess.web_export(Recognizer.load(older)) is None
+    (older / WEB_DIRNAME).mkdir()
+    shutil.copy(WEB / MANIFEST_FILENAME, older / WEB_DIRNAME)
+    assert guess.web_export(Recognizer.load(older)) is None  # no weights.bin
+    shutil.copy(WEB / WEIGHTS_FILENAME, older / WEB_DIRNAME)
+    assert guess.web_export(Recognizer.load(older)) == older / WEB_DIRNAME
+    assert find_export(older, ["fe", "ur"]) is None
+    assert set(guess.static_paths(WEB)) >= {WEB / MANIFEST_FILENAME, WEB / WEIGHTS_FILENAME}
+    assert WEB not in guess.static_paths(WEB) and guess.static_paths(None) == list(guess.SCRIPTS)

@@ -11,15 +11,13 @@ drawing to the server instead. Behaviour in guess.js, looks in style.css.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from runes import Recognizer
-from runes.folder import BUNDLED_MODEL_DIR, HF_PREFIX
-from runes.web import MANIFEST_FILENAME, WEB_DIRNAME
+from runes.web import MANIFEST_FILENAME, WEIGHTS_FILENAME, find_export
 from ui.answers import page_data
 
 HERE = Path(__file__).resolve().parent
@@ -33,23 +31,9 @@ SCRIPTS = (
 TEMPLATE = """<div class="guess-line" aria-live="polite"><span class="guess-text"></span></div>"""
 
 
-def model_folder(source: str | None) -> Path | None:
-    """The local model folder app.py loads for RUNES_MODEL (None: the bundled one); None for a Hub model."""
-    if not source:
-        return BUNDLED_MODEL_DIR
-    return None if source.startswith(HF_PREFIX) else Path(source).expanduser()
-
-
-def web_export(folder: Path | None, recognizer: Recognizer) -> Path | None:
-    """The model folder's browser export when it exists and matches the loaded model's labels, else None."""
-    if folder is None:
-        return None
-    web = folder / WEB_DIRNAME
-    try:
-        manifest = json.loads((web / MANIFEST_FILENAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return web if manifest.get("labels") == recognizer.labels and not recognizer.taught_labels else None
+def web_export(recognizer: Recognizer) -> Path | None:
+    """The loaded model folder's browser export (bundled, local or Hub), if it has one for these labels, else None."""
+    return None if recognizer.taught_labels else find_export(recognizer.folder, recognizer.labels)
 
 
 def file_url(path: Path) -> str:
@@ -58,8 +42,9 @@ def file_url(path: Path) -> str:
 
 
 def static_paths(export: Path | None) -> list[Path]:
-    """What the page fetches from disk, for gr.set_static_paths."""
-    return [*SCRIPTS, *([export] if export else [])]
+    """What the page fetches from disk, for gr.set_static_paths: files, not folders (a Hub cache's files are
+    links into its blobs/ folder, and Gradio checks the file a link resolves to)."""
+    return [*SCRIPTS, *([export / MANIFEST_FILENAME, export / WEIGHTS_FILENAME] if export else [])]
 
 
 # app.py's event on the pad and the row choice: the page's answer as the top 5 and the card, or (while the page
