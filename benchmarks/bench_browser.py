@@ -10,6 +10,8 @@ pen-up and every change of the top label, and reports:
 - baseline: last pen-up -> the no-op page shows the final stroke count (Gradio + browser, no recognition)
 - guess line: last pen-up -> the right rune on the line the page guesses itself (ui/guess.py, no server)
 - requests: the server requests (queue joins) the Recognize pad sent per drawing
+- server only: the same page with its model blocked, so the server answers every drawing (as before the page
+  guessed itself): the before/after in one run
 
     python benchmarks/bench_browser.py [--rounds 4] [--rtt 300]
 
@@ -144,8 +146,11 @@ def measure(page, strokes, expected: str, empty: str, timeout_ms: int = 10_000) 
     return latency(page, "labels", expected, timeout_ms)
 
 
-def run(url: str, cases: list[tuple[str, list, str]], empty: str, browser, rtt: float = 0.0) -> dict:
+def run(url: str, cases: list[tuple[str, list, str]], empty: str, browser, rtt: float = 0.0, server_only=False) -> dict:
+    """Draw every case; server_only: the page cannot fetch its model (the server answers, as before #16)."""
     context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    if server_only:
+        context.route("**/web/model.json", lambda route: route.abort())
     page = context.new_page()
     if rtt:
         cdp = context.new_cdp_session(page)
@@ -158,8 +163,11 @@ def run(url: str, cases: list[tuple[str, list, str]], empty: str, browser, rtt: 
     page.on("request", lambda request: joins.append(request.url) if "/queue/join" in request.url else None)
     page.goto(url)
     page.locator("#pad canvas").wait_for(state="visible")
-    if page.locator("#guess-line").count():  # the app: wait until the page can guess itself
+    if page.locator("#guess-line").count():  # the app: wait until the page can guess itself (or gave up)
         page.wait_for_function("() => document.querySelector('#guess-line .guess-line').dataset.ready")
+        assert page.evaluate("document.querySelector('#guess-line .guess-line').dataset.ready") == (
+            "false" if server_only else "true"
+        )
     page.evaluate(RECORD)
     box = page.locator("#pad canvas").bounding_box()
     felt, round_trips, misses, lines, requests = [], [], [], [], []
@@ -219,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
                 browser = chromium.launch(playwright)
                 baseline = run(f"http://127.0.0.1:{baseline_port}/", baseline_cases, "0 strokes", browser, args.rtt)
                 result = run(f"http://127.0.0.1:{app_port}/", app_cases, "Draw a rune", browser, args.rtt)
+                server_only = run(
+                    f"http://127.0.0.1:{app_port}/", app_cases, "Draw a rune", browser, args.rtt, server_only=True
+                )
                 browser.close()
         finally:
             for server in servers:
@@ -236,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     if result["round_trips"] and baseline["round_trips"]:
         ratio = np.percentile(result["round_trips"], 50) / np.percentile(baseline["round_trips"], 50)
         print(f"ratio round trip / baseline     p50 {ratio:.2f}")
-    print(f"misread: {result['misses'] or 'none'}")
+    print(f"server only (model blocked): felt {_stats(server_only['felt'])}")
+    print(f"server only: requests/drawing   {_stats(server_only['requests']).replace(' ms', '')}")
+    print(f"misread: {result['misses'] or 'none'}; server only: {server_only['misses'] or 'none'}")
     return 0
 
 
