@@ -241,5 +241,6 @@ if __name__ == "__main__":
         theme=ui.theme(),
         css=ui.page_css(),
         mcp_server=True,  # also an MCP server, see ui/mcp.py
+        pwa=True,  # installable (a web app manifest); the pad guesses offline once loaded (ui/guess.py)
         app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read")},
     )  # image ones: API only

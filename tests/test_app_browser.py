@@ -289,6 +289,13 @@ def test_a_circle_with_a_cross_is_not_a_rune(fresh_page: Page, artifacts_dir):
     page.screenshot(path=str(artifacts_dir / "app-not-a-rune.png"), full_page=True)
 
 
+def test_the_page_can_be_installed_as_an_app(page: Page):
+    """pwa=True: the page links a web app manifest that names the app (phones offer "Add to Home screen")."""
+    href = page.locator('link[rel="manifest"]').get_attribute("href")
+    manifest = page.evaluate("(href) => fetch(href).then((response) => response.json())", href)
+    assert manifest["name"] == "Rune Reader" and manifest["icons"] and manifest["display"] == "standalone"
+
+
 def test_touch_on_a_phone_draws_without_scrolling_the_page(browser, app_url: str, artifacts_dir):
     with opened_app(browser, app_url, **PHONE) as page:
         assert page.evaluate("() => document.documentElement.scrollHeight > window.innerHeight")

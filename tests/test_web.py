@@ -7,6 +7,7 @@ model files are served from models/web/ through Playwright routing (no app proce
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from pathlib import Path
@@ -29,12 +30,6 @@ from ui.answers import page_data
 
 REPO = Path(__file__).resolve().parent.parent
 WEB = BUNDLED_MODEL_DIR / WEB_DIRNAME
-SCRIPTS = (
-    "ui/vendor/tfjs-core/tf-core.es2017.min.js",
-    "ui/vendor/tfjs-backend-cpu/tf-backend-cpu.es2017.min.js",
-    "ui/guesser.js",
-    "ui/answer.js",
-)
 ORIGIN = "http://rune-reader.test/"
 SKETCHES_PER_SHAPE = 50  # 37 shapes -> 1,850 sketches, + 150 scribbles + the browser tests' runes: over 2,000
 SCRIBBLES = 150
@@ -80,8 +75,10 @@ def _drawings() -> list[dict]:
     return drawings
 
 
-@pytest.fixture(scope="module")
-def page():
+@contextlib.contextmanager
+def guesser_page(wasm: bool = True):
+    """A blank page with guess.py's scripts and `window.guesser` loaded from the committed export; wasm=False:
+    the .wasm files cannot be fetched (the CPU backend takes over)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -92,16 +89,43 @@ def page():
             name = route.request.url.rsplit("/", 1)[-1]
             if name in (MANIFEST_FILENAME, WEIGHTS_FILENAME):
                 route.fulfill(body=(WEB / name).read_bytes())
+            elif name in {path.name for path in guess.WASM_FILES}:
+                if not wasm:
+                    return route.abort()
+                route.fulfill(body=(guess.WASM_FOLDER / name).read_bytes(), content_type="application/wasm")
             else:
                 route.fulfill(body="<!doctype html><title>guesser</title>", content_type="text/html")
 
         page.route(ORIGIN + "**", serve)
         page.goto(ORIGIN)
-        for script in SCRIPTS:
-            page.add_script_tag(path=str(REPO / script))
-        page.evaluate(f"async () => {{ window.guesser = await RuneGuesser.load('{ORIGIN}web/'); }}")
+        for script in guess.SCRIPTS:
+            page.add_script_tag(path=str(script))
+        page.evaluate(f"async () => {{ window.guesser = await RuneGuesser.load('{ORIGIN}web/', '{ORIGIN}wasm/'); }}")
         yield page
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page():
+    with guesser_page() as page:
+        assert page.evaluate("guesser.backend") == "wasm"  # as in the app (the CPU backend: its fallback)
+        yield page
+
+
+def test_without_webassembly_the_cpu_backend_guesses_the_same():
+    drawings = [rune_drawing(rune_id) for rune_id in TEST_RUNES]
+    with guesser_page() as page:
+        fast = page.evaluate("(drawings) => drawings.map((d) => guesser.guess(d, 'younger'))", drawings)
+    with guesser_page(wasm=False) as page:
+        assert page.evaluate("guesser.backend") == "cpu"
+        slow = page.evaluate("(drawings) => drawings.map((d) => guesser.guess(d, 'younger'))", drawings)
+    assert [guess["rune"] for guess in slow] == [guess["rune"] for guess in fast] == list(TEST_RUNES)
+    differences = [
+        abs(f["probabilities"][rune] - s["probabilities"][rune])
+        for f, s in zip(fast, slow, strict=True)
+        for rune in f["probabilities"]
+    ]
+    assert max(differences) < 1e-4, max(differences)
 
 
 @pytest.fixture(scope="module")
@@ -223,4 +247,4 @@ def test_the_app_serves_the_export_of_the_model_it_loaded(tmp_path):
     assert guess.web_export(Recognizer.load(older)) == older / WEB_DIRNAME
     assert find_export(older, ["fe", "ur"]) is None
     assert set(guess.static_paths(WEB)) >= {WEB / MANIFEST_FILENAME, WEB / WEIGHTS_FILENAME}
-    assert WEB not in guess.static_paths(WEB) and guess.static_paths(None) == list(guess.SCRIPTS)
+    assert WEB not in guess.static_paths(WEB) and guess.static_paths(None) == [*guess.SCRIPTS, *guess.WASM_FILES]

@@ -68,8 +68,9 @@ document.addEventListener('change', (event) => {
 (async () => {
   if (!props.model) return;  // no export for this model: the server answers
   try {
-    for (const src of props.scripts) await loadScript(src);  // in order: tf-core, its CPU backend, guesser.js, answer.js
-    guesser = await window.RuneGuesser.load(props.model);
+    for (const src of props.scripts) await loadScript(src);  // in order: guess.py's SCRIPTS
+    guesser = await window.RuneGuesser.load(props.model, props.wasm);
+    line.dataset.backend = guesser.backend;
     line.classList.add('ready');
     line.dataset.ready = 'true';
     show();

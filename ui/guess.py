@@ -22,12 +22,16 @@ from ui.answers import page_data
 
 HERE = Path(__file__).resolve().parent
 GUESS_JS = (HERE / "guess.js").read_text(encoding="utf-8")
-SCRIPTS = (
-    HERE / "vendor" / "tfjs-core" / "tf-core.es2017.min.js",
-    HERE / "vendor" / "tfjs-backend-cpu" / "tf-backend-cpu.es2017.min.js",
+VENDOR = HERE / "vendor"
+SCRIPTS = (  # loaded in this order
+    VENDOR / "tfjs-core" / "tf-core.es2017.min.js",
+    VENDOR / "tfjs-backend-cpu" / "tf-backend-cpu.es2017.min.js",  # the fallback where WebAssembly cannot start
+    VENDOR / "tfjs-backend-wasm" / "tf-backend-wasm.es2017.min.js",
     HERE / "guesser.js",
     HERE / "answer.js",
 )
+WASM_FOLDER = VENDOR / "tfjs-backend-wasm"
+WASM_FILES = (WASM_FOLDER / "tfjs-backend-wasm-simd.wasm", WASM_FOLDER / "tfjs-backend-wasm.wasm")  # SIMD or not
 TEMPLATE = """<div class="guess-line" aria-live="polite"><span class="guess-text"></span></div>"""
 
 
@@ -44,7 +48,7 @@ def file_url(path: Path) -> str:
 def static_paths(export: Path | None) -> list[Path]:
     """What the page fetches from disk, for gr.set_static_paths: files, not folders (a Hub cache's files are
     links into its blobs/ folder, and Gradio checks the file a link resolves to)."""
-    return [*SCRIPTS, *([export / MANIFEST_FILENAME, export / WEIGHTS_FILENAME] if export else [])]
+    return [*SCRIPTS, *WASM_FILES, *([export / MANIFEST_FILENAME, export / WEIGHTS_FILENAME] if export else [])]
 
 
 # app.py's event on the pad and the row choice: the page's answer as the top 5 and the card, or (while the page
@@ -68,6 +72,7 @@ class GuessLine(gr.HTML):
             # props for guess.js: what answer.js reads, the scripts to load in order, the export's URL ("": none)
             answers=page_data(recognizer),
             scripts=[file_url(path) for path in SCRIPTS],
+            wasm=file_url(WASM_FOLDER) + "/",
             model=file_url(export) + "/" if export else "",
             **kwargs,
         )
