@@ -565,6 +565,7 @@ def test_the_recognize_pad_asks_the_server_nothing_while_drawing(browser, app_ur
     changes; "How it sees" asks the server only once opened, then at every drawing."""
     with opened_app(browser, app_url) as page:
         wait_until_the_page_guesses(page)
+        expect(guess_line(page)).to_have_attribute("data-backend", "wasm")  # TensorFlow.js on WebAssembly
         count_server_events(page)
         for rune_id in ("hagall", "tyr"):
             draw_rune(page, rune_id)
