@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from bench_browser import _free_port, start
 from rune_strokes import mouse_strokes, rune_drawing, strokes_in_box
 
-DRAWN = ("hagall", "tyr", "ur", "fe", "kaun", "isa", "reith", "bjarkan")
+DRAWN = ("hagall", "tyr", "ur", "fe", "kaun", "isa", "reith", "bjork")
 STREAMS = ("/heartbeat/", "/queue/data", "/queue/join")  # not replayed: streams and server events
 
 
@@ -57,7 +57,6 @@ def first_visit(url: str) -> tuple[list[str], dict]:
         page.on("request", lambda request: requests.append((request.method, request.url)))
         page.goto(url)
         page.wait_for_function("() => document.querySelector('#guess-line .guess-line')?.dataset.ready === 'true'")
-        page.wait_for_load_state("networkidle")
         visit = [u for method, u in requests if method == "GET" and not any(part in u for part in STREAMS)]
         loaded = len(requests)
         box = page.locator("#pad canvas").bounding_box()

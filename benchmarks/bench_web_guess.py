@@ -31,18 +31,14 @@ from runes.rows import SHAPES
 from runes.sketches import sketch_drawing
 from runes.strokes import check_strokes, render_strokes
 from runes.web import MANIFEST_FILENAME, WEB_DIRNAME, WEIGHTS_FILENAME
+from ui import guess
 
 WEB = REPO / "models" / WEB_DIRNAME
-SCRIPTS = (
-    "ui/vendor/tfjs-core/tf-core.es2017.min.js",
-    "ui/vendor/tfjs-backend-cpu/tf-backend-cpu.es2017.min.js",
-    "ui/guesser.js",
-    "ui/answer.js",
-)
 
 
 def downloaded_bytes() -> dict[str, int]:
-    files = [REPO / script for script in SCRIPTS] + [WEB / MANIFEST_FILENAME, WEB / WEIGHTS_FILENAME]
+    """gzip -9 size of what the page fetches to guess (the SIMD .wasm: the one a current browser fetches)."""
+    files = [*guess.SCRIPTS, guess.WASM_FILES[0], WEB / MANIFEST_FILENAME, WEB / WEIGHTS_FILENAME]
     return {str(path.relative_to(REPO)): len(gzip.compress(path.read_bytes(), 9)) for path in files}
 
 
@@ -125,15 +121,19 @@ def main() -> int:
 
         def serve(route):
             name = route.request.url.rsplit("/", 1)[-1]
-            body = (WEB / name).read_bytes() if name in (MANIFEST_FILENAME, WEIGHTS_FILENAME) else b"<!doctype html>"
-            route.fulfill(body=body, content_type="text/html" if not name else None)
+            if name in (MANIFEST_FILENAME, WEIGHTS_FILENAME):
+                route.fulfill(body=(WEB / name).read_bytes())
+            elif name.endswith(".wasm"):
+                route.fulfill(body=(guess.WASM_FOLDER / name).read_bytes(), content_type="application/wasm")
+            else:
+                route.fulfill(body=b"<!doctype html>", content_type="text/html")
 
         page.route("http://bench.test/**", serve)
         page.goto("http://bench.test/")
-        for script in SCRIPTS:
-            page.add_script_tag(path=str(REPO / script))
+        for script in guess.SCRIPTS:
+            page.add_script_tag(path=str(script))
         page_ms = page.evaluate(
-            """async ([drawings, data]) => { const g = await RuneGuesser.load('http://bench.test/web/');
+            """async ([drawings, data]) => { const g = await RuneGuesser.load('http://bench.test/web/', 'http://bench.test/wasm/');
                for (const d of drawings.slice(0, 10)) RuneAnswer.answer(g.guess(d, 'younger'), data);
                return drawings.map((d) => { const t = performance.now();  // the top 5 and card included
                                              RuneAnswer.answer(g.guess(d, 'younger'), data);
