@@ -181,7 +181,15 @@ with gr.Blocks(title="Rune Reader") as demo:
     # A pad fires `change` at every pen-up and every 100 ms while drawing (ui.pad.LIVE says how it is sent); the
     # page answers it itself (ui/guess.py), the server only while the page cannot (server_feed); changing the row
     # re-reads what is drawn (and rewrites the name) in the new row.
-    gr.on([pad.change, row.change], None, [pad, row, top5, card], [top5, card], js=guess.PAGE_ANSWER, api_name=False)
+    gr.on(
+        [pad.change, row.change],
+        None,
+        [pad, row, top5, card],
+        [top5, card],
+        js=guess.PAGE_ANSWER,
+        api_name=False,
+        **LIVE,
+    )
     server_feed.change(predict_strokes, [pad, taught, row], [top5, card], api_name="predict_strokes", **LIVE)
     seeing_feed.change(explain_strokes, [pad, looking, row], seeing_html, api_name=False, **LIVE)
     panel.expand(lambda: True, outputs=looking, api_name=False).then(
@@ -242,5 +250,6 @@ if __name__ == "__main__":
         css=ui.page_css(),
         mcp_server=True,  # also an MCP server, see ui/mcp.py
         pwa=True,  # installable (a web app manifest); the pad guesses offline once loaded (ui/guess.py)
+        head=guess.page_head(RECOGNIZER),  # the words and card frames the page answers with (ui/answers.py)
         app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read")},
     )  # image ones: API only

@@ -6,7 +6,8 @@
 // taught symbol only the server knows), the line is hidden and ui/feed.py sends the drawing to the server.
 const line = element.querySelector('.guess-line');
 const text = line.querySelector('.guess-text');
-const data = props.answers;  // ui/answers.py's page_data
+const holder = document.getElementById('rune-reader-answers');  // ui/guess.py's page_head
+const data = holder ? JSON.parse(holder.textContent) : null;  // ui/answers.py's page_data
 let guesser = null;
 let drawing = null;
 let last = {key: null, answer: null};
@@ -22,6 +23,7 @@ function loadScript(src) {
 }
 
 function currentRow() {
+  if (!data) return null;
   const checked = document.querySelector('#row input[type="radio"]:checked');
   if (!checked) return data.default_row;
   if (data.rows[checked.value]) return checked.value;
@@ -66,7 +68,7 @@ document.addEventListener('change', (event) => {
 });
 
 (async () => {
-  if (!props.model) return;  // no export for this model: the server answers
+  if (!props.model || !data) return;  // no export for this model (or no answers in the page): the server answers
   try {
     for (const src of props.scripts) await loadScript(src);  // in order: guess.py's SCRIPTS
     guesser = await window.RuneGuesser.load(props.model, props.wasm);

@@ -11,6 +11,7 @@ drawing to the server instead. Behaviour in guess.js, looks in style.css.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,17 @@ TEMPLATE = """<div class="guess-line" aria-live="polite"><span class="guess-text
 def web_export(recognizer: Recognizer) -> Path | None:
     """The loaded model folder's browser export (bundled, local or Hub), if it has one for these labels, else None."""
     return None if recognizer.taught_labels else find_export(recognizer.folder, recognizer.labels)
+
+
+ANSWERS_ID = "rune-reader-answers"
+
+
+def page_head(recognizer: Recognizer) -> str:
+    """For demo.launch(head=...): what answer.js reads (`ui.answers.page_data`), once per page load. Not a prop
+    of the line: Gradio copies every component's props into each new session, and 69 kB there cost every API
+    call ~30% more server time (benchmarks/bench_load.py)."""
+    data = json.dumps(page_data(recognizer), ensure_ascii=False).replace("</", "<\\/")
+    return f'<script type="application/json" id="{ANSWERS_ID}">{data}</script>'
 
 
 def file_url(path: Path) -> str:
@@ -69,8 +81,7 @@ class GuessLine(gr.HTML):
             value="",
             html_template=TEMPLATE,
             js_on_load=GUESS_JS,
-            # props for guess.js: what answer.js reads, the scripts to load in order, the export's URL ("": none)
-            answers=page_data(recognizer),
+            # props for guess.js: the scripts to load in order, the export's URL ("": none)
             scripts=[file_url(path) for path in SCRIPTS],
             wasm=file_url(WASM_FOLDER) + "/",
             model=file_url(export) + "/" if export else "",
