@@ -479,6 +479,7 @@ class DrawingStore:
             if report.missing or report.orphans or report.bad_lines:
                 data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
                 self._write_atomic(self.metadata_path, data)  # same temp-file + rename, for the metadata file
+            self._refresh()  # the tallies read now (an app repairs at start-up), not at the first page load
             return report
 
     def _embedded_record(self, name: str) -> dict | None:
