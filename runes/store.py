@@ -12,7 +12,8 @@ shares a folder on the Hub. Both build on this module, which imports neither.
 Layout: DATA_DIR/<rune id>/<uuid>.png (the drawing as drawn, grayscale) plus DATA_DIR/metadata.jsonl,
 one JSON line per drawing (file_name relative to DATA_DIR, label, source, UTC time, size, versions, guess,
 strokes, flag). `strokes` is the drawing as vectors in the QuickDraw style, [[xs, ys, ts], ...] in the
-PNG's pixels and milliseconds (rounded to 0.1 px and 1 ms), or null (uploads, imports, older rows).
+PNG's pixels and milliseconds (rounded to 0.1 px and 1 ms, thinned to MAX_STORED_POINTS), or null (uploads,
+imports, older rows).
 `flag` is null, or why the drawing is not trusted: "not_a_rune" (the model says it is no rune) or
 "other_rune" (the model reads another rune with high confidence; see `flag_for`). Flagged drawings are
 kept and counted by `counts()` (they were saved), but `runes.train --data` leaves them out unless asked.
