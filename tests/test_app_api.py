@@ -448,6 +448,34 @@ def test_rate_limit_per_session_and_per_address():
     assert not limit.allow(visitor("d"))  # a fresh session on a busy address waits too
 
 
+def test_a_full_store_and_a_hurried_visitor_are_told_in_plain_words(tmp_path):
+    """In-process, with a stand-in recognizer: the Contribute and correction handlers over a store with a tiny quota."""
+    from types import SimpleNamespace
+
+    from runes.store import DrawingStore
+    from ui.contributing import Contributions
+    from ui.ratelimit import SLOW_DOWN, Bucket, RateLimit
+
+    reads_tyr = SimpleNamespace(
+        predict=lambda image: SimpleNamespace(is_rune=True, rune="tyr", confidence=0.99, bluetooth=False)
+    )
+    contributions = Contributions(DrawingStore(tmp_path, quota_bytes=6_000), reads_tyr, "m1", "")
+    statuses = [contributions.contribute(rune_drawing("tyr"), "tyr")[0] for _ in range(6)]
+    saved = sum("Saved your" in status for status in statuses)
+    assert 1 <= saved < 6 and all("Saved your" in status for status in statuses[:saved])
+    for status in [*statuses[saved:], contributions.correct(rune_drawing("tyr"), "isa")]:
+        assert "The collection is full for now" in html.unescape(status) and "⚠️" in status
+        assert "Error" not in status and "Traceback" not in status
+    assert len(records(tmp_path)) == saved
+
+    contributions = Contributions(DrawingStore(tmp_path / "roomy"), reads_tyr, "m1", "")
+    contributions.limit = RateLimit(per_session=Bucket(2, 60.0), per_address=Bucket(100, 1.0))
+    visitor = SimpleNamespace(session_hash="s1", client=SimpleNamespace(host="10.0.0.1"))
+    answers = [contributions.correct(rune_drawing("tyr"), "isa", visitor) for _ in range(3)]  # as Gradio calls it
+    assert ["Thanks!" in a for a in answers] == [True, True, False] and SLOW_DOWN in html.unescape(answers[2])
+    assert len(records(tmp_path / "roomy")) == 2
+
+
 def test_concurrent_contributions_through_the_api(app_url: str, contributed_dir):
     """Several visitors at once: every drawing is stored exactly once, with the right label."""
     runes = ("fe", "isa", "tyr", "hagall", "kaun")
