@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from runes.alphabet import RUNE_IDS, get_rune
-from runes.store import METADATA_FILENAME, DrawingStore
+from runes.store import MAX_STORED_POINTS, METADATA_FILENAME, DrawingStore
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,8 @@ Layout (`imagefolder`): `<rune id>/<uuid>.png` plus `metadata.jsonl` with `file_
 missing in older rows):
 
 - `strokes`: the drawing as vectors in the QuickDraw style, `[[xs, ys, ts], ...]`, one entry per stroke,
-  x and y in the image's pixels (0.1 px), t in milliseconds from the first point. Null for uploads and imports.
+  x and y in the image's pixels (0.1 px), t in milliseconds from the first point; at most {MAX_STORED_POINTS}
+  points, thinned evenly along the strokes when more were drawn. Null for uploads and imports.
 - `flag`: null, or why the drawing is not trusted: `not_a_rune` (the model said it is no rune) or
   `other_rune` (the model read another rune with high confidence).
   {flagged} of the {total} drawings are flagged; they are kept, and `python -m runes.train --data` leaves them out.

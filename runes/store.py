@@ -12,7 +12,8 @@ shares a folder on the Hub. Both build on this module, which imports neither.
 Layout: DATA_DIR/<rune id>/<uuid>.png (the drawing as drawn, grayscale) plus DATA_DIR/metadata.jsonl,
 one JSON line per drawing (file_name relative to DATA_DIR, label, source, UTC time, size, versions, guess,
 strokes, flag). `strokes` is the drawing as vectors in the QuickDraw style, [[xs, ys, ts], ...] in the
-PNG's pixels and milliseconds (rounded to 0.1 px and 1 ms), or null (uploads, imports, older rows).
+PNG's pixels and milliseconds (rounded to 0.1 px and 1 ms, thinned to MAX_STORED_POINTS), or null (uploads,
+imports, older rows).
 `flag` is null, or why the drawing is not trusted: "not_a_rune" (the model says it is no rune) or
 "other_rune" (the model reads another rune with high confidence; see `flag_for`). Flagged drawings are
 kept and counted by `counts()` (they were saved), but `runes.train --data` leaves them out unless asked.
@@ -22,7 +23,12 @@ DATA_DIR/.lock: it writes the PNG to a hidden `.<uuid>.png.tmp`, fsyncs it, rena
 appends its line in one write and fsyncs. A crash can therefore leave only (a) a temp file, never read
 as a drawing, (b) a complete PNG without a line (an "orphan", still a valid labelled drawing for
 `runes.train --data`), or (c) a torn last line, which readers skip and the next append fences off.
-Each PNG carries its own metadata line in a text chunk, so `repair()` restores (a)-(c) exactly.
+Each PNG carries its own metadata line in a compressed text chunk, so `repair()` restores (a)-(c) exactly.
+
+Bounds: a drawing's strokes are thinned to MAX_STORED_POINTS points with times clamped to MAX_STROKE_MS, its
+PNG must fit in MAX_DRAWING_BYTES, and the whole store in `quota_bytes` ($RUNES_DATA_QUOTA_MB, default QUOTA_MB;
+StoreFullError past it). `counts()` and the quota read only the metadata lines appended since they last looked
+(by any process), so a page load costs the same with 10 or 10,000 drawings stored.
 Library code only: never imports gradio; never prints or logs a token.
 """
 
@@ -64,8 +70,14 @@ __all__ = [
     "SOURCES",
     "DrawingStore",
     "InvalidDrawingError",
+    "MAX_DRAWING_BYTES",
+    "MAX_STORED_POINTS",
+    "MAX_STROKE_MS",
+    "QUOTA_MB",
+    "StoreFullError",
     "StoreReport",
     "default_data_dir",
+    "default_quota_bytes",
     "flag_for",
     "flagged_files",
 ]
@@ -85,12 +97,23 @@ FLAGS = (FLAG_NOT_A_RUNE, FLAG_OTHER_RUNE)
 # Omniglot characters (97.6% of them as "not a rune") and all of 200 noise images. At 0.9: 97.1% / 97.4%
 # of the wrong labels, the same honest figures; at 0.99: 94.2% / 95.4%.
 OTHER_RUNE_CONFIDENCE = 0.95
+# What one drawing may take on disk: its strokes are thinned evenly to at most MAX_STORED_POINTS points (a rune
+# drawn on the pad has a few dozen to a couple of hundred) with times clamped to 0..MAX_STROKE_MS, and its PNG
+# (with the metadata line inside, compressed) must fit in MAX_DRAWING_BYTES (a pad drawing takes 2-4 KB).
+MAX_STORED_POINTS = 256
+MAX_STROKE_MS = 600_000  # ten minutes after the first point
+MAX_DRAWING_BYTES = 64 * 1024
+QUOTA_MB = 500.0  # the whole store, unless $RUNES_DATA_QUOTA_MB says otherwise (a free Space has a few GB)
 # Runes whose short-twig form is a lone stroke (ᛌ sól, ᛧ yr): drawn alone they read as ísa, honestly.
 _READ_AS_ISA = frozenset(rune.id for rune in RUNES if rune.short_twig_glyph and not rune.short_twig_templates)
 
 
 class InvalidDrawingError(ValueError):
     """A drawing or label the store refuses; the message is meant for the person who drew it."""
+
+
+class StoreFullError(InvalidDrawingError):
+    """The store has reached its disk quota; the message is meant for the person who drew."""
 
 
 @dataclass
@@ -142,22 +165,54 @@ def _compact(value: float, digits: int) -> float | int:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
+def _thinned(strokes: Strokes, limit: int) -> Strokes:
+    """At most `limit` points over all strokes (`limit` >= 2 per stroke): each stroke keeps its ends and a share
+    of the rest in proportion to its length in points, spread evenly along it. Strokes within the limit come back as they are."""
+    total = sum(len(xs) for xs, _, _ in strokes)
+    if total <= limit:
+        return strokes
+    thinned, spare, extra = [], limit - 2 * len(strokes), total - 2 * len(strokes)  # points beyond the ends
+    for xs, ys, ts in strokes:
+        keep = min(len(xs), 2 + max(0, len(xs) - 2) * spare // extra)
+        picks = sorted({round(i * (len(xs) - 1) / max(1, keep - 1)) for i in range(keep)})
+        thinned.append([[xs[i] for i in picks], [ys[i] for i in picks], [ts[i] for i in picks]])
+    return thinned
+
+
 def _check_drawing_strokes(strokes: Any, width: int, height: int, label: str) -> Strokes:
-    """Validated strokes rounded for storage (0.1 px, whole ms). Raises InvalidDrawingError."""
+    """Validated strokes made compact for storage: 0.1 px, whole ms clamped to 0..MAX_STROKE_MS, at most
+    MAX_STORED_POINTS points (see `_thinned`). Raises InvalidDrawingError."""
     try:
         checked = check_strokes(strokes, width, height)
     except InvalidStrokesError as error:
         raise InvalidDrawingError(f"Those strokes cannot be stored: {error}") from None
     if not checked:
         raise InvalidDrawingError(f"The strokes are empty: draw {get_rune(label).label} first.")
+    if len(checked) > MAX_STORED_POINTS // 2:  # every stroke keeps its two ends
+        raise InvalidDrawingError(
+            f"That drawing has {len(checked)} strokes; a rune takes a few. Draw one rune, then save it."
+        )
     return [
-        [[_compact(x, 1) for x in xs], [_compact(y, 1) for y in ys], [_compact(t, 0) for t in ts]]
-        for xs, ys, ts in checked
+        [
+            [_compact(x, 1) for x in xs],
+            [_compact(y, 1) for y in ys],
+            [int(min(max(round(t), 0), MAX_STROKE_MS)) for t in ts],
+        ]
+        for xs, ys, ts in _thinned(checked, MAX_STORED_POINTS)
     ]
 
 
 def default_data_dir() -> Path:
     return Path(os.environ.get("RUNES_DATA_DIR") or "data/contributed")
+
+
+def default_quota_bytes() -> int:
+    """The store's disk quota: $RUNES_DATA_QUOTA_MB megabytes (QUOTA_MB when unset or not a positive number)."""
+    try:
+        megabytes = float(os.environ.get("RUNES_DATA_QUOTA_MB") or QUOTA_MB)
+    except ValueError:
+        megabytes = QUOTA_MB
+    return int((megabytes if megabytes > 0 else QUOTA_MB) * 1024 * 1024)
 
 
 def _check_label(label: Any, what: str = "rune") -> str:
@@ -201,10 +256,19 @@ def _to_gray(image: Any) -> np.ndarray:
 class DrawingStore:
     """Labelled drawings in DATA_DIR/<rune id>/<uuid>.png + DATA_DIR/metadata.jsonl; thread- and process-safe."""
 
-    def __init__(self, data_dir: str | os.PathLike, lock: Any = None) -> None:
+    def __init__(self, data_dir: str | os.PathLike, lock: Any = None, quota_bytes: int | None = None) -> None:
+        """`quota_bytes`: how much the committed drawings and metadata.jsonl may take on disk (default
+        `default_quota_bytes()`, from $RUNES_DATA_QUOTA_MB); a save past it raises StoreFullError."""
         self.root = Path(data_dir)
         self.metadata_path = self.root / METADATA_FILENAME
         self._lock = lock if lock is not None else threading.Lock()  # e.g. a CommitScheduler's lock
+        self.quota_bytes = default_quota_bytes() if quota_bytes is None else quota_bytes
+        # What metadata.jsonl held when last read (its inode, the offset after its last whole line and the bytes
+        # just before it), and the tallies of those lines: each read parses only the lines appended since.
+        self._index_lock = threading.Lock()
+        self._index: tuple[int, int, bytes] = (-1, 0, b"")
+        self._counted: Counter[str] = Counter()
+        self._png_bytes = 0
 
     @contextlib.contextmanager
     def locked(self):
@@ -276,11 +340,19 @@ class DrawingStore:
         }
         line = json.dumps(record, ensure_ascii=False)
         info = PngImagePlugin.PngInfo()
-        info.add_itxt(PNG_KEY, line)
+        info.add_itxt(PNG_KEY, line, zip=True)  # the line again, compressed, for `repair()`
         buffer = io.BytesIO()
-        Image.fromarray(gray, mode="L").save(buffer, format="PNG", pnginfo=info)
+        Image.fromarray(gray, mode="L").save(buffer, format="PNG", pnginfo=info, optimize=True)
+        if buffer.tell() > MAX_DRAWING_BYTES:
+            raise InvalidDrawingError(
+                "That drawing is too detailed to keep: draw one rune with a few clear strokes, then save it."
+            )
         path = self.root / file_name
         with self.locked():
+            if self.used_bytes() + buffer.tell() + len(line) + 1 > self.quota_bytes:
+                raise StoreFullError(
+                    "The collection is full for now, so I can't keep this drawing. Thank you for drawing it!"
+                )
             self._write_atomic(path, buffer.getvalue())
             try:
                 self._append(line)
@@ -306,20 +378,64 @@ class DrawingStore:
             handle.flush()
             os.fsync(handle.fileno())
 
+    @staticmethod
+    def _parse(raw: bytes) -> dict | None:
+        """A metadata line's record, or None when it is torn or not a drawing's line."""
+        try:
+            record = json.loads(raw)
+            _check_label(record.get("label"))
+            if record.get("file_name") != f"{record['label']}/{Path(record['file_name']).name}":
+                raise ValueError
+            return record
+        except (ValueError, TypeError, AttributeError, KeyError):
+            return None
+
     def _read(self) -> tuple[list[dict], int]:
         if not self.metadata_path.is_file():
             return [], 0
-        records, bad = [], 0
-        for raw in filter(bytes.strip, self.metadata_path.read_bytes().split(b"\n")):
+        parsed = [self._parse(raw) for raw in filter(bytes.strip, self.metadata_path.read_bytes().split(b"\n"))]
+        records = [record for record in parsed if record is not None]
+        return records, len(parsed) - len(records)
+
+    def _refresh(self) -> tuple[int, dict[str, int], int]:
+        """Bring the tallies up to date with metadata.jsonl: (its size, drawings per label, their PNGs' bytes).
+
+        Reads only the whole lines appended since the last call (by this or any other process); a new file
+        (repair's rename), a shorter one or one whose last read line changed (edited by hand) is read from the
+        start. A line still being written (no newline yet) is left for the next call."""
+        with self._index_lock:
             try:
-                record = json.loads(raw)
-                _check_label(record.get("label"))
-                if record.get("file_name") != f"{record['label']}/{Path(record['file_name']).name}":
-                    raise ValueError
-                records.append(record)
-            except (ValueError, TypeError, AttributeError, KeyError):
-                bad += 1
-        return records, bad
+                seen = os.stat(self.metadata_path)
+            except FileNotFoundError:
+                self._index, self._counted, self._png_bytes = (-1, 0, b""), Counter(), 0
+                return 0, {}, 0
+            if self._index[:2] == (seen.st_ino, seen.st_size):  # nothing appended: no need to open it
+                return seen.st_size, dict(self._counted), self._png_bytes
+            with open(self.metadata_path, "rb") as handle:
+                stat = os.fstat(handle.fileno())
+                inode, offset, tail = self._index
+                if (
+                    inode != stat.st_ino
+                    or stat.st_size < offset
+                    or os.pread(handle.fileno(), len(tail), offset - len(tail)) != tail
+                ):
+                    offset, tail, self._counted, self._png_bytes = 0, b"", Counter(), 0
+                handle.seek(offset)
+                new = handle.read(stat.st_size - offset)
+            whole = new[: new.rfind(b"\n") + 1]
+            for raw in filter(bytes.strip, whole.split(b"\n")):
+                if (record := self._parse(raw)) is not None:
+                    self._counted[record["label"]] += 1
+                    with contextlib.suppress(OSError):
+                        self._png_bytes += (self.root / record["file_name"]).stat().st_size
+            offset += len(whole)
+            self._index = (stat.st_ino, offset, (tail + whole)[-64:])
+            return stat.st_size, dict(self._counted), self._png_bytes
+
+    def used_bytes(self) -> int:
+        """What the committed drawings and metadata.jsonl take on disk, as counted against `quota_bytes`."""
+        size, _, png_bytes = self._refresh()
+        return size + png_bytes
 
     def records(self) -> list[dict]:
         """The committed metadata records in the order they were saved (torn lines skipped)."""
@@ -328,7 +444,7 @@ class DrawingStore:
     def counts(self) -> dict[str, int]:
         """Committed drawings per rune id, every rune present (0 when none). Flagged drawings count too:
         they were saved, and this is what visitors see grow (training leaves them out)."""
-        counted = Counter(record["label"] for record in self.records())
+        counted = self._refresh()[1]
         return {rune_id: counted.get(rune_id, 0) for rune_id in RUNE_IDS}
 
     def next_prompt(self, rng: Any) -> str:
@@ -364,6 +480,7 @@ class DrawingStore:
             if report.missing or report.orphans or report.bad_lines:
                 data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
                 self._write_atomic(self.metadata_path, data)  # same temp-file + rename, for the metadata file
+            self._refresh()  # the tallies read now (an app repairs at start-up), not at the first page load
             return report
 
     def _embedded_record(self, name: str) -> dict | None:

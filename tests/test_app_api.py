@@ -412,6 +412,70 @@ def test_correct_with_a_label_outside_the_dropdown_is_refused_by_gradio(client: 
     assert (drawings_on_disk(contributed_dir), len(records(contributed_dir))) == before
 
 
+def test_a_flood_of_contributions_from_one_visitor_is_slowed_with_a_friendly_message(app_url: str, contributed_dir):
+    from ui.ratelimit import SLOW_DOWN
+
+    flooder = Client(app_url, verbose=False)  # one visitor (one session) sending as fast as it can
+    before = len(drawings_on_disk(contributed_dir))
+    answers = [contribute(flooder, rune_drawing("tyr"), "tyr")[0] for _ in range(30)]
+    saved = [a for a in answers if "Saved your" in a]
+    slowed = [a for a in answers if "Please slow down" in a]
+    assert len(saved) + len(slowed) == 30 and len(slowed) >= 5, answers
+    assert SLOW_DOWN in html.unescape(slowed[0]) and "⚠️" in slowed[0] and "Error" not in slowed[0]
+    assert len(drawings_on_disk(contributed_dir)) == before + len(saved)  # a slowed call writes nothing
+    answer = flooder.predict(rune_drawing("tyr"), "isa", api_name="/correct")  # corrections share the limit
+    assert "Please slow down" in answer
+    other, _, _ = contribute(Client(app_url, verbose=False), rune_drawing("fe"), "fe")  # another visitor is not
+    assert "Saved your" in other
+
+
+def test_rate_limit_per_session_and_per_address():
+    from types import SimpleNamespace
+
+    from ui.ratelimit import Bucket, RateLimit
+
+    now = [0.0]
+    limit = RateLimit(per_session=Bucket(3, 2.0), per_address=Bucket(5, 1.0), clock=lambda: now[0])
+
+    def visitor(session: str, host: str = "10.0.0.1") -> SimpleNamespace:
+        return SimpleNamespace(session_hash=session, client=SimpleNamespace(host=host))
+
+    assert [limit.allow(visitor("a")) for _ in range(4)] == [True, True, True, False]  # a burst of 3 a session
+    assert [limit.allow(visitor("b")) for _ in range(3)] == [True, True, False]  # the address's 5 are used up
+    assert limit.allow(visitor("c", host="10.0.0.2"))  # another address has its own
+    now[0] += 2.0  # two seconds: one token more for the session, two for the address
+    assert limit.allow(visitor("a")) and not limit.allow(visitor("a")) and limit.allow(visitor("b"))
+    assert not limit.allow(visitor("d"))  # a fresh session on a busy address waits too
+
+
+def test_a_full_store_and_a_hurried_visitor_are_told_in_plain_words(tmp_path):
+    """In-process, with a stand-in recognizer: the Contribute and correction handlers over a store with a tiny quota."""
+    from types import SimpleNamespace
+
+    from runes.store import DrawingStore
+    from ui.contributing import Contributions
+    from ui.ratelimit import SLOW_DOWN, Bucket, RateLimit
+
+    reads_tyr = SimpleNamespace(
+        predict=lambda image: SimpleNamespace(is_rune=True, rune="tyr", confidence=0.99, bluetooth=False)
+    )
+    contributions = Contributions(DrawingStore(tmp_path, quota_bytes=6_000), reads_tyr, "m1", "")
+    statuses = [contributions.contribute(rune_drawing("tyr"), "tyr")[0] for _ in range(6)]
+    saved = sum("Saved your" in status for status in statuses)
+    assert 1 <= saved < 6 and all("Saved your" in status for status in statuses[:saved])
+    for status in [*statuses[saved:], contributions.correct(rune_drawing("tyr"), "isa")]:
+        assert "The collection is full for now" in html.unescape(status) and "⚠️" in status
+        assert "Error" not in status and "Traceback" not in status
+    assert len(records(tmp_path)) == saved
+
+    contributions = Contributions(DrawingStore(tmp_path / "roomy"), reads_tyr, "m1", "")
+    contributions.limit = RateLimit(per_session=Bucket(2, 60.0), per_address=Bucket(100, 1.0))
+    visitor = SimpleNamespace(session_hash="s1", client=SimpleNamespace(host="10.0.0.1"))
+    answers = [contributions.correct(rune_drawing("tyr"), "isa", visitor) for _ in range(3)]  # as Gradio calls it
+    assert ["Thanks!" in a for a in answers] == [True, True, False] and SLOW_DOWN in html.unescape(answers[2])
+    assert len(records(tmp_path / "roomy")) == 2
+
+
 def test_concurrent_contributions_through_the_api(app_url: str, contributed_dir):
     """Several visitors at once: every drawing is stored exactly once, with the right label."""
     runes = ("fe", "isa", "tyr", "hagall", "kaun")

@@ -27,11 +27,15 @@ from runes.sketches import STEADY_HAND, SketchStyle, draw_sketch
 from runes.store import (
     FLAG_NOT_A_RUNE,
     FLAG_OTHER_RUNE,
+    MAX_STORED_POINTS,
+    MAX_STROKE_MS,
     METADATA_FILENAME,
     OTHER_RUNE_CONFIDENCE,
     PNG_KEY,
     DrawingStore,
     InvalidDrawingError,
+    StoreFullError,
+    default_quota_bytes,
     flag_for,
     flagged_files,
 )
@@ -387,6 +391,110 @@ def test_several_processes_share_one_folder(tmp_path):
         assert process.returncode == 0, err[-2000:]
         expected.update(json.loads(out.split("SAVED")[-1]))
     _check_store(tmp_path / "data", expected)
+
+
+# --------------------------------------------------------------------------- bounds: bytes per drawing, quota, counts
+
+
+def disk_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+
+
+def dense(strokes: list, points: int, t: float) -> list:
+    """The same strokes traced with `points` points each, every time stamp `t` (a hostile API call)."""
+    out = []
+    for xs, ys, _ in strokes:
+        at = np.linspace(0, len(xs) - 1, points)
+        out.append([list(np.interp(at, range(len(xs)), xs)), list(np.interp(at, range(len(ys)), ys)), [t] * points])
+    return out
+
+
+def test_a_hostile_drawing_takes_a_few_kilobytes_on_disk(tmp_path):
+    image, strokes = drawn("tyr")
+    hostile = dense(strokes, 9_000, 1e300)  # 18,000 points, 1e300 ms: 13 MB on disk before the store's bounds
+    assert len(json.dumps(hostile)) > 400_000
+    store = DrawingStore(tmp_path)
+    path = store.save(render_strokes(hostile, PAD, PAD), "tyr", "prompted", strokes=hostile)
+    assert disk_bytes(tmp_path) < 12_000, disk_bytes(tmp_path)  # PNG + its line + metadata.jsonl
+    (record,) = store.records()
+    assert sum(len(xs) for xs, _, _ in record["strokes"]) <= MAX_STORED_POINTS
+    assert {t for _, _, ts in record["strokes"] for t in ts} == {MAX_STROKE_MS}
+    redrawn, ink = render_strokes(record["strokes"], PAD, PAD) < 128, image < 128  # still the same rune
+    assert (redrawn & ink).sum() / (redrawn | ink).sum() > 0.9
+    with Image.open(path) as saved:
+        assert json.loads(saved.text[PNG_KEY]) == record  # repair() still has the whole line
+    typical = DrawingStore(tmp_path / "typical")
+    typical.save(image, "tyr", "prompted", strokes=strokes)
+    assert disk_bytes(tmp_path / "typical") < 4_000
+
+
+def test_too_many_strokes_or_too_detailed_a_drawing_is_refused_clearly(tmp_path):
+    store = DrawingStore(tmp_path)
+    dots = [[[10 + i % 300], [10 + i // 300], [i]] for i in range(MAX_STORED_POINTS)]
+    with pytest.raises(InvalidDrawingError, match=f"That drawing has {MAX_STORED_POINTS} strokes; a rune takes a few"):
+        store.save(render_strokes(dots, PAD, PAD), "tyr", "prompted", strokes=dots)
+    noise = np.random.default_rng(0).integers(0, 256, (1024, 1024), dtype=np.uint8)
+    with pytest.raises(InvalidDrawingError, match="too detailed to keep"):
+        store.save(noise, "tyr", "prompted")
+    assert files_in(tmp_path) == []
+
+
+def test_a_full_store_says_so_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("RUNES_DATA_QUOTA_MB", "0.01")  # 10 KB: a few drawings
+    assert default_quota_bytes() == 10_485
+    store = DrawingStore(tmp_path)
+    image, strokes = drawn("tyr")
+    saved = 0
+    with pytest.raises(StoreFullError, match="The collection is full for now") as refused:
+        for _ in range(20):
+            store.save(image, "tyr", "prompted", strokes=strokes)
+            saved += 1
+    assert isinstance(refused.value, InvalidDrawingError) and "Error" not in str(refused.value)
+    assert 1 <= saved < 20 and disk_bytes(tmp_path) <= 10_485
+    assert store.counts()["tyr"] == saved == len(store.records()) and store.verify().ok
+    assert DrawingStore(tmp_path, quota_bytes=10**6).save(image, "tyr", "prompted")  # a bigger quota: room again
+    monkeypatch.setenv("RUNES_DATA_QUOTA_MB", "lots")
+    assert default_quota_bytes() == 500 * 1024 * 1024
+
+
+COUNT_SAVER = r"""
+import sys
+from runes.sketches import draw_sketch
+from runes.store import DrawingStore
+store = DrawingStore(sys.argv[1])
+for i in range(int(sys.argv[2])):
+    store.save(draw_sketch("isa", seed=i), "isa", "prompted")
+"""
+
+
+def test_counts_follow_appends_from_other_stores_and_processes(tmp_path):
+    one, two = DrawingStore(tmp_path), DrawingStore(tmp_path)
+    assert one.counts()["fe"] == 0 and one.used_bytes() == 0
+    two.save(draw_sketch("fe", seed=1), "fe", "prompted")
+    assert one.counts()["fe"] == 1  # another store's append is seen
+    one.save(draw_sketch("tyr", seed=2), "tyr", "prompted")
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_SAVER, str(tmp_path), "3"],
+        cwd=REPO,
+        env=_clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    for store in (one, two, DrawingStore(tmp_path)):  # another process's appends too
+        assert {k: v for k, v in store.counts().items() if v} == {"fe": 1, "tyr": 1, "isa": 3}
+        assert store.used_bytes() == disk_bytes(tmp_path) - (tmp_path / ".lock").stat().st_size
+    with open(tmp_path / METADATA_FILENAME, "ab") as handle:
+        handle.write(b'{"file_name": "fe/x.png", "label": "fe"')  # a line being written (or torn by a crash)
+    assert one.counts()["fe"] == 1
+    two.save(draw_sketch("fe", seed=3), "fe", "prompted")  # fences the torn line off
+    assert one.counts()["fe"] == 2 and one.counts() == DrawingStore(tmp_path).counts()
+    lines = metadata_lines(tmp_path)
+    (tmp_path / METADATA_FILENAME).write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")  # edited by hand
+    assert one.counts() == DrawingStore(tmp_path).counts() and one.counts()["fe"] == 1
+    one.repair()  # rewrites the file under a new inode
+    assert one.counts() == two.counts() == DrawingStore(tmp_path).counts()
 
 
 # --------------------------------------------------------------------------- crashes

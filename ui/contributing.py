@@ -1,7 +1,7 @@
 """The Contribute tab and "Wrong? It was …": drawings saved as training data with the model's guess and flag.
 
 `Contributions` holds what every save needs (the store, the recognizer that reviews a drawing, the model's
-version); its `contribute` and `correct` are the app's endpoints of those names (their docstrings are the API's).
+version, the per-visitor rate limit of ui.ratelimit); its `contribute` and `correct` are the app's endpoints of those names (their docstrings are the API's).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from runes.dataset_hub import open_store
 from runes.store import DrawingStore, default_data_dir
 from ui import cards
 from ui.inputs import drawing_image, never_raises
+from ui.ratelimit import RateLimit, rate_limited
 
 
 class Contributions:
@@ -38,6 +39,7 @@ class Contributions:
             else "They are kept on this server as a data set for training."
         )
         self.prompts = random.Random()
+        self.limit = RateLimit()  # saves per visitor (session and address), contributions and corrections together
 
     def _save(self, drawing: Any, rune_id: str, source: str) -> tuple[str, str | None]:
         """Save a drawing with the model's guess and flag; a ValueError says why not."""
@@ -63,6 +65,7 @@ class Contributions:
         return cards.prompt_card(rune_id), rune_id, cards.counts_strip(self.store.counts(), self.note)
 
     @never_raises(None, lambda message: (cards.status(message, False), *[gr.skip()] * 4))
+    @rate_limited
     def contribute(self, drawing: dict, rune_id: str):
         """Add a drawing of a rune to the training data (kept with its strokes; likely junk is flagged for review).
         Args:
@@ -80,6 +83,7 @@ class Contributions:
         return cards.status(message, True), cards.prompt_card(next_id), next_id, counts, None
 
     @never_raises(None, lambda message: cards.status(message, False))
+    @rate_limited
     def correct(self, drawing: dict, rune_id: str | None) -> str:
         """Store a drawing the model read wrong, with the rune it really is (and the model's guess), as training data.
         Args:

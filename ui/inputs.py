@@ -75,9 +75,9 @@ def never_raises(empty: Callable[[], Any] | None, failed: Callable[[str], Any]):
 
     def decorate(fn):
         @functools.wraps(fn)
-        def handler(*args: Any):
+        def handler(*args: Any, **kwargs: Any):
             try:
-                return fn(*args)
+                return fn(*args, **kwargs)
             except EmptySketchError as error:
                 return empty() if empty is not None else failed(first_line(error))
             except (ValueError, TypeError) as error:
