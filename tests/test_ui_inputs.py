@@ -37,3 +37,23 @@ def test_each_event_keeps_its_own_order_and_memory_is_bounded():
     assert newest.is_stale("predict", {"seq": 4}, request) is True
     newest.is_stale("read", {"seq": 1}, SimpleNamespace(session_hash="bob"))  # a third key: the oldest is dropped
     assert newest.is_stale("predict", {"seq": 4}, request) is False
+
+
+def test_gradio_hands_the_request_to_a_decorated_handler():
+    """Gradio finds a request only in a positional parameter typed gr.Request (a keyword-only one is never
+    filled): check with Gradio's own argument filling that the handler gets it, after every input."""
+    from gradio.helpers import special_args
+
+    newest, seen = NewestOnly(), []
+
+    @newest
+    def read(drawing: dict, row: str = "younger"):
+        seen.append(row)
+        return row
+
+    request = gr.Request(username=None, session_hash="carol")
+    inputs, *_ = special_args(read, [{"seq": 2}, "elder"], request)
+    assert inputs[-1] is request and read(*inputs) == "elder"
+    inputs, *_ = special_args(read, [{"seq": 1}, "elder"], request)
+    assert isinstance(read(*inputs), type(gr.skip()))  # older than the one answered: skipped
+    assert seen == ["elder"]

@@ -118,19 +118,26 @@ class NewestOnly:
             return False
 
     def __call__(self, fn):
-        """Decorate an event handler whose first argument is a pad's drawing (gr.Request is added for Gradio)."""
+        """Decorate an event handler whose first argument is a pad's drawing. Gradio passes the request as a
+        trailing positional `request: gr.Request` (the only way it finds one); called without it, no skipping."""
+        signature = inspect.signature(fn)
+        count = len(signature.parameters)
 
         @functools.wraps(fn)
         def handler(*args: Any, request: gr.Request | None = None):
+            if len(args) > count:  # through Gradio: every input, then the request
+                args, request = args[:count], args[count]
             return gr.skip() if self.is_stale(fn.__name__, args[0] if args else None, request) else fn(*args)
 
-        signature = inspect.signature(fn)
-        handler.__signature__ = signature.replace(
+        handler.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[
                 *signature.parameters.values(),
-                inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=gr.Request),
+                inspect.Parameter(
+                    "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request
+                ),
             ]
         )
+        handler.__annotations__ = {**fn.__annotations__, "request": gr.Request}  # what Gradio reads
         return handler
 
 
