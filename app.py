@@ -172,7 +172,9 @@ with gr.Blocks(title="Rune Reader") as demo:
             with gr.Row():
                 add_button = gr.Button("Add this drawing", elem_id="teach-add")
                 teach_button = gr.Button("Teach", variant="primary", elem_id="teach-go")
-        teach_status, examples, taught = gr.HTML(teaching.status({}), elem_id="teach-status"), gr.State({}), gr.State()
+        teach_status = gr.HTML(teaching.status({}), elem_id="teach-status")
+        examples = gr.State({}, time_to_live=teaching.KEEP_SECONDS)  # a session's drawings and taught model
+        taught = gr.State(time_to_live=teaching.KEEP_SECONDS, delete_callback=teaching.forget)
     reference = gr.HTML(cards.reference_strip(RECOGNIZER.default_row), elem_id="reference")
     gr.HTML(cards.footer(RECOGNIZER.source, LOAD_SECONDS, MODEL_NOTE), elem_id="model-source")
     OfflineNote(elem_id="offline-note")  # what still works, and what waits, while the visitor is offline

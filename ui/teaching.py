@@ -1,11 +1,14 @@
 """The Teach tab's bookkeeping: the drawings a visitor collects per symbol name, and the status HTML.
 
-The drawings live in the visitor's session (a gr.State dict name -> list of images) until Teach is pressed;
-`runes.teach.teach` then makes a session copy of the recognizer that also knows the new symbols.
+The drawings live in the visitor's session (a gr.State dict name -> list of drawings as checked strokes, a few kB
+each: not images) until Teach is pressed; they are drawn then, and `runes.teach.teach` makes a session copy of the
+recognizer that also knows the new symbols. A session holds at most MAX_SYMBOLS symbols of MAX_DRAWINGS drawings,
+and its taught copy is let go when the session ends (`forget`, app.py's gr.State delete_callback).
 """
 
 from __future__ import annotations
 
+import gc
 import html
 from typing import Any
 
@@ -14,32 +17,53 @@ import numpy as np
 
 from runes import Recognizer
 from runes.folder import symbol_name_problem
+from runes.strokes import render_strokes
 from runes.teach import MAX_SYMBOLS, MIN_DRAWINGS, teach
 from ui.inputs import drawing_image, first_line
 
 GOOD_DRAWINGS = 5  # we ask for this many of each symbol; runes.teach accepts MIN_DRAWINGS
+MAX_DRAWINGS = 20  # of one symbol in a session: more teaches no better ("5 to 20 is best")
+KEEP_SECONDS = 3600  # a session's drawings and taught model are let go this long after their last change
+Drawing = dict[str, Any]  # {"width": W, "height": H, "strokes": checked strokes}
 
 
-def add(examples: dict[str, list[np.ndarray]], name: str, image: np.ndarray | None) -> dict[str, list[np.ndarray]]:
-    """A new dict with `image` added under `name`; ValueError with a message for the visitor otherwise."""
+def add(examples: dict[str, list[Drawing]], name: str, drawing: Drawing | None) -> dict[str, list[Drawing]]:
+    """A new dict with `drawing` added under `name`; ValueError with a message for the visitor otherwise."""
     name = " ".join((name or "").split())
     if not name:
         raise ValueError("Give your symbol a name first (for example “heart”).")
     if problem := symbol_name_problem(name):
         raise ValueError(f"Pick another name: {problem}.")
-    if image is None:
+    if drawing is None:
         raise ValueError(f"Draw {name} on the pad first.")
     if name not in examples and len(examples) >= MAX_SYMBOLS:
         raise ValueError(f"That is {MAX_SYMBOLS} symbols already: teach those first.")
-    return {**examples, name: [*examples.get(name, []), image]}
+    if len(examples.get(name, [])) >= MAX_DRAWINGS:
+        raise ValueError(f"That is {MAX_DRAWINGS} drawings of {name} already: press Teach.")
+    return {**examples, name: [*examples.get(name, []), drawing]}
 
 
-def status(examples: dict[str, list[np.ndarray]], message: str = "", taught: bool = False) -> str:
+def images(examples: dict[str, list[Drawing]]) -> dict[str, list[np.ndarray]]:
+    """The collected drawings, drawn (what runes.teach.teach takes)."""
+    return {
+        name: [render_strokes(d["strokes"], d["width"], d["height"]) for d in drawings]
+        for name, drawings in examples.items()
+    }
+
+
+def forget(taught: Recognizer | None) -> None:
+    """A session ended: let its taught copy (a Keras model of its own) go now, not at the next collection."""
+    if taught is not None:
+        taught.model = None  # the session's only reference to its network
+        gc.collect()
+
+
+def status(examples: dict[str, list[Drawing]], message: str = "", taught: bool = False) -> str:
     """What has been collected, what is missing, and what to do next."""
     rows = "".join(
-        f'<li data-symbol="{html.escape(name)}" data-count="{len(images)}">{html.escape(name)}: '
-        f"{len(images)} drawing{'s' if len(images) != 1 else ''}</li>"
-        for name, images in examples.items()
+        f'<li data-symbol="{html.escape(name)}" data-count="{len(drawings)}">{html.escape(name)}: '
+        f"{len(drawings)} drawing{'s' if len(drawings) != 1 else ''}</li>"
+        for name, drawings in examples.items()
     )
     if taught:
         advice = (
@@ -52,7 +76,7 @@ def status(examples: dict[str, list[np.ndarray]], message: str = "", taught: boo
             "or so, a little differently each time. Then press <b>Teach</b>."
         )
     else:
-        short = [name for name, images in examples.items() if len(images) < GOOD_DRAWINGS]
+        short = [name for name, drawings in examples.items() if len(drawings) < GOOD_DRAWINGS]
         advice = (
             f"Draw {', '.join(map(html.escape, short))} a few more times, or press <b>Teach</b>."
             if short
@@ -70,7 +94,9 @@ def status(examples: dict[str, list[np.ndarray]], message: str = "", taught: boo
 def add_example(drawing: dict, name: str, examples: dict) -> tuple[str, Any, Any]:
     """Event: keep the pad's drawing as an example of the symbol `name` -> (status, examples, a cleared pad)."""
     try:
-        examples = add(examples, name, drawing_image(drawing)[0])
+        strokes = drawing_image(drawing)[1]  # checked (and drawn once, to know it is not empty)
+        kept = None if strokes is None else {"width": drawing["width"], "height": drawing["height"], "strokes": strokes}
+        examples = add(examples, name, kept)
         return status(examples), examples, None
     except ValueError as error:
         return status(examples, first_line(error)), gr.skip(), gr.skip()
@@ -79,6 +105,6 @@ def add_example(drawing: dict, name: str, examples: dict) -> tuple[str, Any, Any
 def teach_symbols(recognizer: Recognizer, examples: dict) -> tuple[str, Any]:
     """Event: a copy of `recognizer` that also knows the session's symbols -> (status, the taught recognizer)."""
     try:
-        return status(examples, taught=True), teach(recognizer, examples)
+        return status(examples, taught=True), teach(recognizer, images(examples))
     except ValueError as error:
         return status(examples, first_line(error)), gr.skip()
