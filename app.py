@@ -251,6 +251,7 @@ if __name__ == "__main__":
         theme=ui.theme(),
         css=ui.page_css(),
         mcp_server=True,  # also an MCP server, see ui/mcp.py
+        enable_monitoring=os.environ.get("RUNES_MONITORING") == "1",  # Gradio's traffic summary: off unless asked
         pwa=True,  # installable (a web app manifest); the pad guesses offline once loaded (ui/guess.py)
         head=guess.page_head(RECOGNIZER),  # the words and card frames the page answers with (ui/answers.py)
         app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read")},

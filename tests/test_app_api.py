@@ -503,3 +503,17 @@ def test_concurrent_contributions_through_the_api(app_url: str, contributed_dir)
         with Image.open(contributed_dir / record["file_name"]) as image:
             image.load()
             assert image.size == (384, 384)
+
+
+def test_the_traffic_summary_is_off_unless_asked_for(app_url: str):
+    """Gradio's /monitoring pages say nothing about the visitors unless RUNES_MONITORING=1."""
+    import urllib.error
+    import urllib.request
+
+    for path in ("monitoring/summary", "monitoring"):
+        try:
+            with urllib.request.urlopen(app_url + path, timeout=30) as response:
+                body, status = response.read().decode(), response.status
+        except urllib.error.HTTPError as error:
+            body, status = error.read().decode(), error.code
+        assert status == 403 and "functions" not in body, (path, status, body[:200])
