@@ -517,3 +517,12 @@ def test_the_traffic_summary_is_off_unless_asked_for(app_url: str):
         except urllib.error.HTTPError as error:
             body, status = error.read().decode(), error.code
         assert status == 403 and "functions" not in body, (path, status, body[:200])
+
+
+@pytest.mark.parametrize("value", ["hello", 5, {"background": 5}, {"composite": "not a file"}, {"layers": "x"}])
+def test_an_image_value_gradio_cannot_read_is_answered_in_words(client: Client, value):
+    """Values Gradio's own check of a sketchpad refuses ({"error": null} before) reach the handlers' answer."""
+    labels, card = client.predict(value, "younger", api_name="/predict")
+    assert labels["label"] == "Can't read that" and "not an image I can read" in card
+    text, boxes = client.predict(value, "younger", api_name="/read")
+    assert "not an image I can read" in text and boxes is None

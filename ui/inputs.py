@@ -17,6 +17,8 @@ from typing import Any
 
 import gradio as gr
 import numpy as np
+from gradio.components.image_editor import EditorData
+from pydantic import PrivateAttr, ValidationError, model_validator
 
 from runes.preprocess import EmptySketchError, size_problem
 from runes.strokes import check_strokes, render_strokes
@@ -144,6 +146,28 @@ class NewestOnly:
 newest_only = NewestOnly()  # for the app's live pad events
 
 
+UNREADABLE_IMAGE = "That file is not an image I can read. Send a PNG or JPEG drawing."
+
+
+class LenientEditorData(EditorData):
+    """The sketchpad's value as Gradio checks it before any handler runs, except that a value it cannot read
+    (a string, a number, a dict of the wrong shape) becomes an empty one marked `unreadable`, so that the
+    handler answers it in words instead of Gradio answering {"error": null}. Same fields, same API schema."""
+
+    _unreadable: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _lenient(cls, value: Any, handler: Any) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as error:
+            log.info("unreadable sketchpad value: %s", error.error_count())
+            empty = handler({})
+            empty._unreadable = True
+            return empty
+
+
 def api_sketchpad(canvas_size: tuple[int, int]) -> gr.Sketchpad:
     """A hidden sketchpad: the input of the image endpoints (/predict, /read) that API clients call.
 
@@ -160,14 +184,17 @@ def api_sketchpad(canvas_size: tuple[int, int]) -> gr.Sketchpad:
         visible=False,
     )
     original = pad.preprocess
+    pad.data_model = LenientEditorData  # type: ignore[misc]
 
     def preprocess(payload):
         try:
+            if getattr(payload, "_unreadable", False):
+                raise ValueError(UNREADABLE_IMAGE)
             return original(payload)
         except Exception as error:  # noqa: BLE001  (e.g. PIL.UnidentifiedImageError, decompression bomb)
             log.info("unreadable sketchpad payload: %s", error)
             return {
-                "error": "That file is not an image I can read. Send a PNG or JPEG drawing.",
+                "error": UNREADABLE_IMAGE,
                 "background": None,
                 "layers": [],
                 "composite": None,
