@@ -206,7 +206,7 @@ with gr.Blocks(title="Rune Reader") as demo:
         api_name="read_strokes",
         **LIVE,
     )
-    row.change(cards.reference_strip, inputs=row, outputs=reference, api_name=False, show_progress="hidden")
+    row.change(reading.reference(RECOGNIZER.default_row), row, reference, api_name=False, show_progress="hidden")
     image_pad.change(predict, inputs=[image_pad, row], outputs=[top5, card], api_name="predict")
     wide_image_pad.change(
         read, inputs=[wide_image_pad, row], outputs=[inscription_text, inscription_boxes], api_name="read"

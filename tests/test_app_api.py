@@ -526,3 +526,29 @@ def test_an_image_value_gradio_cannot_read_is_answered_in_words(client: Client, 
     assert labels["label"] == "Can't read that" and "not an image I can read" in card
     text, boxes = client.predict(value, "younger", api_name="/read")
     assert "not an image I can read" in text and boxes is None
+
+
+def test_a_lone_surrogate_in_a_name_is_no_letter(app_url: str):
+    """JSON may carry a lone surrogate (\\udcff) that Python cannot encode: the name tab writes the rest."""
+    import urllib.request
+
+    body = b'{"data": ["Har\\udcffald", "younger"]}'  # the escape as JSON sends it (a client library refuses to)
+    request = urllib.request.Request(
+        app_url + "gradio_api/call/transliterate", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        event_id = json.loads(response.read())["event_id"]
+    with urllib.request.urlopen(f"{app_url}gradio_api/call/transliterate/{event_id}", timeout=60) as response:
+        stream = response.read().decode()
+    assert "event: complete" in stream, stream[:500]
+    html_text, png = json.loads(stream.split("data: ", 1)[1])
+    assert 'data-runes="ᚼᛅᚱᛅᛚᛏ"' in html_text and png is not None, html_text
+
+
+def test_the_row_choice_event_answers_a_row_that_is_not_offered():
+    from runes.rows import DEFAULT_ROW
+    from ui import cards, reading
+
+    strip = reading.reference(DEFAULT_ROW)
+    assert strip("elder") == cards.reference_strip("elder")
+    assert strip("nope") == strip("") == strip(None) == cards.reference_strip(DEFAULT_ROW)  # not a KeyError

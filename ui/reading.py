@@ -54,7 +54,20 @@ def name_writer(default_row: str):
         Returns:
             HTML of the runes (also in data-runes="...") with which letters share a rune or were left out
             a PNG of the runes drawn with Noto Sans Runic, or None when no letter has a rune"""
-        written = transliterate(text or "", row=rows.check(row, ROW_IDS, default_row))
+        text = (text or "").encode("utf-8", "ignore").decode("utf-8")  # a lone surrogate is no letter
+        written = transliterate(text, row=rows.check(row, ROW_IDS, default_row))
         return cards.name_html(written), (render_runes(written.text) if written.text else None)
 
     return write_name
+
+
+def reference(default_row: str):
+    """The row choice's event: the reference strip of the chosen row (of `default_row` for one not offered)."""
+
+    def reference_strip(row: str) -> str:
+        try:
+            return cards.reference_strip(rows.check(row, ROW_IDS, default_row))
+        except ValueError:
+            return cards.reference_strip(default_row)
+
+    return reference_strip
