@@ -423,8 +423,9 @@ def test_a_flood_of_contributions_from_one_visitor_is_slowed_with_a_friendly_mes
     assert len(saved) + len(slowed) == 30 and len(slowed) >= 5, answers
     assert SLOW_DOWN in html.unescape(slowed[0]) and "⚠️" in slowed[0] and "Error" not in slowed[0]
     assert len(drawings_on_disk(contributed_dir)) == before + len(saved)  # a slowed call writes nothing
-    answer = flooder.predict(rune_drawing("tyr"), "isa", api_name="/correct")  # corrections share the limit
-    assert "Please slow down" in answer
+    # corrections share the limit (refilled at one save per 2 s: of 10 sent back to back, most are slowed)
+    corrections = [flooder.predict(rune_drawing("tyr"), "isa", api_name="/correct") for _ in range(10)]
+    assert sum("Please slow down" in answer for answer in corrections) >= 5, corrections
     other, _, _ = contribute(Client(app_url, verbose=False), rune_drawing("fe"), "fe")  # another visitor is not
     assert "Saved your" in other
 
