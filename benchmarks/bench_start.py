@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 from rune_strokes import rune_drawing
@@ -32,7 +33,10 @@ def serve_baseline() -> None:
     """A bare Gradio app: one textbox in, one out. GRADIO_SERVER_PORT picks the port."""
     import gradio as gr
 
-    gr.Interface(lambda text: text, "textbox", "textbox").launch()
+    def predict(text: str) -> str:
+        return text
+
+    gr.Interface(predict, "textbox", "textbox", api_name="predict").launch()
 
 
 def _free_port() -> int:
