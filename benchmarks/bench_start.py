@@ -1,8 +1,9 @@
 """Cold start: `python app.py` -> the first answer of /predict_strokes, and the server's memory then.
 
 Starts the app as a fresh process (as bench_browser.py does), waits for its page, then asks /predict_strokes for
-one rune drawing with gradio_client; the time from starting the process to that answer is "ready", and the app
-process's resident memory at that moment (VmRSS in /proc/PID/status) is "RSS". The baseline is a bare Gradio
+one rune drawing with gradio_client; the time from starting the process to that answer is "ready", the app
+process's resident memory at that moment (VmRSS in /proc/PID/status) is "RSS", and the CPU time it had used
+(/proc/PID/stat) is "CPU", steadier than "ready" when others share the machine. The baseline is a bare Gradio
 app (one textbox in a gr.Interface: `--serve-baseline`) started and asked the same way in the same run, so the
 figures are also given as ratios to it. `--before DIR` also starts the app of another checkout (e.g. one made
 with `git archive`) the same way: the before/after in one run.
@@ -39,6 +40,9 @@ def serve_baseline() -> None:
     gr.Interface(predict, "textbox", "textbox", api_name="predict").launch()
 
 
+BASELINE = "bare Gradio app (baseline)"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -52,8 +56,15 @@ def _rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def cold_start(command: list[str], cwd: Path, api_name: str, argument) -> tuple[float, float]:
-    """(seconds from starting `command` to its first answer on `api_name`, the server's RSS in MiB then)."""
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (/proc/PID/stat): less shaken than wall time on a busy machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cold_start(command: list[str], cwd: Path, api_name: str, argument) -> tuple[float, float, float]:
+    """(seconds from starting `command` to its first answer on `api_name`, the server's RSS in MiB then, and the CPU
+    seconds it had used)."""
     from gradio_client import Client
 
     port = _free_port()
@@ -81,10 +92,10 @@ def cold_start(command: list[str], cwd: Path, api_name: str, argument) -> tuple[
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         answer = client.predict(argument, api_name=api_name)
         ready = time.perf_counter() - started
-        rss = _rss_mib(process.pid)
+        rss, cpu = _rss_mib(process.pid), _cpu_seconds(process.pid)
         if not answer:
             raise SystemExit(f"{command}: {api_name} gave no answer")
-        return ready, rss
+        return ready, rss, cpu
     finally:
         process.terminate()
         try:
@@ -105,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     drawing = rune_drawing("tyr")
     apps = {
-        "bare Gradio app (baseline)": (
+        BASELINE: (
             [sys.executable, str(Path(__file__).resolve()), "--serve-baseline"],
             REPO,
             "/predict",
@@ -115,21 +126,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.before:
         apps["app.py before"] = ([sys.executable, "app.py"], args.before.resolve(), "/predict_strokes", drawing)
     apps["app.py"] = ([sys.executable, "app.py"], REPO, "/predict_strokes", drawing)
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in apps}
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in apps}
     for _ in range(args.rounds):  # interleaved, so a busy moment of the machine falls on all of them alike
         for name, (command, cwd, api_name, argument) in apps.items():
             runs[name].append(cold_start(command, cwd, api_name, argument))
-    base_ready = statistics.median(ready for ready, _ in runs["bare Gradio app (baseline)"])
-    base_rss = statistics.median(rss for _, rss in runs["bare Gradio app (baseline)"])
+    base = runs[BASELINE]
     print(
         f"cold start -> first answer, median of {args.rounds} (python {sys.version.split()[0]}, {os.cpu_count()} cores)"
     )
-    print(f"{'':30} {'ready s':>8} {'x bare':>7} {'RSS MiB':>8} {'x bare':>7}   all ready s")
+    print("x bare: the median of each round's ratio to the bare app started just before it")
+    print(
+        f"{'':28} {'ready s':>7} {'x bare':>6} {'CPU s':>6} {'x bare':>6} {'RSS MiB':>7} {'x bare':>6}   ready s each"
+    )
     for name, results in runs.items():
-        ready = statistics.median(r for r, _ in results)
-        rss = statistics.median(m for _, m in results)
-        each = " ".join(f"{r:.2f}" for r, _ in results)
-        print(f"{name:30} {ready:8.2f} {ready / base_ready:7.2f} {rss:8.0f} {rss / base_rss:7.2f}   {each}")
+        columns = []
+        for index in range(3):
+            columns.append(statistics.median(result[index] for result in results))
+            columns.append(statistics.median(r[index] / b[index] for r, b in zip(results, base, strict=True)))
+        ready, ready_x, rss, rss_x, cpu, cpu_x = columns
+        each = " ".join(f"{r:.2f}" for r, _, _ in results)
+        print(f"{name:28} {ready:7.2f} {ready_x:6.2f} {cpu:6.2f} {cpu_x:6.2f} {rss:7.0f} {rss_x:6.2f}   {each}")
     return 0
 
 
