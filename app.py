@@ -31,7 +31,7 @@ CANVAS, INSCRIPTION_CANVAS = (384, 384), (960, 300)
 
 _started = time.perf_counter()
 RECOGNIZER, MODEL_NOTE = Recognizer.load_with_fallback(os.environ.get("RUNES_MODEL") or None)  # folder or hf://
-RECOGNIZER.warm_up()  # trace the graph now, not on the first visitor's stroke
+RECOGNIZER.warm_up()  # run the numpy path once now (no TensorFlow), not on the first visitor's stroke
 LOAD_SECONDS = time.perf_counter() - _started
 logging.getLogger("rune_reader").warning("%s", MODEL_NOTE)
 MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if RECOGNIZER.hub_commit else "")

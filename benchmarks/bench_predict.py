@@ -53,7 +53,8 @@ def main() -> int:
     summary("  of which preprocess", timings(lambda: preprocess(sketch), args.repeats))
     summary("  of which the numpy forward pass", timings(lambda: recognizer.predict_tensors(tensor), args.repeats))
     summary(
-        "TensorFlow graph (tf.function, tensor only)", timings(lambda: recognizer._graph(tensor).numpy(), args.repeats)
+        "TensorFlow graph (tf.function, tensor only)",
+        timings(lambda: recognizer._traced()(tensor).numpy(), args.repeats),
     )
     keras_predict = summary(
         "keras model.predict (tensor only)",

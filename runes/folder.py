@@ -7,7 +7,8 @@ order, input size, preprocessing version, package version, training config, rune
 calibrated rune_threshold. A model from before rows has neither: it reads the Younger Futhark, its labels the
 16 rune ids (one class for both forms of a rune). A model taught new symbols by `runes.teach` lists their
 names under "taught" in config.json: labels too, after the shapes and the extra labels.
-The lowest layer of model loading: `runes.model` (the Recognizer) and `runes.hub` (downloads and
+`read_stored_model` reads model.keras without Keras or TensorFlow (`runes.kerasfile`), for serving;
+`load_keras_model` loads it with Keras. The lowest layer of model loading: `runes.model` (the Recognizer) and `runes.hub` (downloads and
 pushes) both build on it, and it imports neither, so neither has to import the other to read a folder.
 """
 
@@ -17,6 +18,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from runes.kerasfile import KerasFileError, StoredModel, read_keras_file
 from runes.labels import EXTRA_LABELS
 from runes.preprocess import INPUT_SIZE, PREPROCESSING_VERSION
 from runes.rows import ROW_IDS, ROWS, SHAPE_IDS, get_row
@@ -39,6 +41,7 @@ __all__ = [
     "read_config",
     "read_metrics",
     "load_keras_model",
+    "read_stored_model",
 ]
 
 HF_PREFIX = "hf://"  # a model source starting with this is a Hub repo: "hf://owner/name[@revision]" (runes.hub)
@@ -196,3 +199,15 @@ def load_keras_model(folder: Path):
         return keras.saving.load_model(model_path, compile=False, safe_mode=True)
     except Exception as error:  # noqa: BLE001  (Keras raises many kinds: corrupt zip, wrong format, unsafe content)
         raise ModelLoadError(f"Could not load {model_path}: {type(error).__name__}: {error}") from None
+
+
+def read_stored_model(folder: Path) -> StoredModel:
+    """The folder's model.keras read without Keras or TensorFlow (`runes.kerasfile`). Raises ModelLoadError for a
+    missing or unreadable file, and runes.inference.UnsupportedModelError for a network only Keras can run."""
+    model_path = folder / MODEL_FILENAME
+    if not model_path.is_file():
+        raise ModelLoadError(f"{folder} has no {MODEL_FILENAME}.")
+    try:
+        return read_keras_file(model_path)
+    except KerasFileError as error:
+        raise ModelLoadError(f"Could not load {model_path}: {error}") from None

@@ -81,8 +81,9 @@ def _max_pool_2x2(x: np.ndarray) -> np.ndarray:
 class NumpyForward:
     """`forward(batch)` -> probabilities, the same numbers as `model(batch)` to float32 rounding."""
 
-    def __init__(self, steps: list[Step]) -> None:
+    def __init__(self, steps: list[Step], kinds: list[str] | None = None) -> None:
         self.steps = steps
+        self.kinds = kinds or ["" for _ in steps]  # each step's kind ("conv3x3", "maxpool2x2"...), as folded_layers
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
         x = np.asarray(batch, dtype=np.float32)
@@ -91,11 +92,23 @@ class NumpyForward:
                 x = step(x)
         return x
 
+    def pooled_inputs(self, batch: np.ndarray) -> list[np.ndarray]:
+        """The input of every 2x2 max pooling (a conv block's activations, in a build_model() network)."""
+        x, inputs = np.asarray(batch, dtype=np.float32), []
+        with _one_blas_thread():
+            for step, kind in zip(self.steps, self.kinds, strict=True):
+                if kind == "maxpool2x2":
+                    inputs.append(x)
+                x = step(x)
+        return inputs
+
     @classmethod
     def from_keras(cls, model) -> NumpyForward:
-        """Compile a Sequential-shaped functional Keras model (Conv2D/BN/ReLU/MaxPool/Flatten/Dense)."""
+        """Compile a Sequential-shaped functional Keras model (Conv2D/BN/ReLU/MaxPool/Flatten/Dense), or the same
+        read from its file without Keras (`runes.kerasfile.StoredModel`)."""
         steps: list[Step] = []
-        for kind, arrays in folded_layers(model):
+        layers = folded_layers(model)
+        for kind, arrays in layers:
             if kind == "conv3x3":
                 steps.append(_conv3x3_same(*arrays))
             elif kind == "dense":
@@ -106,7 +119,7 @@ class NumpyForward:
                 steps.append(lambda x: x.reshape(len(x), -1))
             else:
                 steps.append(_ACTIVATIONS[kind])
-        return cls(steps)
+        return cls(steps, [kind for kind, _ in layers])
 
 
 Layer = tuple[str, tuple[np.ndarray, ...]]  # (kind, weights): the steps of a forward pass as data
@@ -137,7 +150,7 @@ def folded_layers(model) -> list[Layer]:
             layers.append((name, ()))
 
     for layer in model.layers:
-        kind = type(layer).__name__
+        kind = getattr(layer, "keras_class", None) or type(layer).__name__  # a runes.kerasfile.StoredLayer says it
         config = layer.get_config()
         if kind in ("InputLayer", "Dropout"):
             continue

@@ -6,11 +6,17 @@ order, input size, preprocessing version, package version), `metrics.json` and a
 `runes.hub` first. This module imports runes.hub (never the reverse) inside the two methods that need
 it: importing it with the package would load it twice under `python -m runes.hub`, and nothing of the
 Hub is needed until a hf:// source is loaded.
+
+Serving needs neither Keras nor TensorFlow: `load` reads model.keras with zipfile and h5py (`runes.kerasfile`)
+and runs it in numpy (`runes.inference`). The Keras model, `Recognizer.model`, is loaded from the file (safe
+mode) on first use, by teaching, training or `python -m runes.web`; a network the numpy pass does not run is
+loaded with Keras at once, as before.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +30,10 @@ from runes.folder import (
     ModelLoadError,
     load_keras_model,
     read_config,
+    read_stored_model,
 )
 from runes.inference import NumpyForward, UnsupportedModelError
+from runes.kerasfile import StoredModel
 from runes.prediction import Outputs, Prediction, lone_stroke_place
 from runes.preprocess import INPUT_SIZE, place, preprocess
 
@@ -85,11 +93,27 @@ class Recognizer:
     """
 
     def __init__(self, model, labels: list[str], source: str = "in memory", config: dict | None = None) -> None:
-        import tensorflow as tf
-
-        if model.output_shape[-1] != len(labels):
-            raise ModelLoadError(f"The model has {model.output_shape[-1]} outputs but {len(labels)} labels.")
-        self.model = model
+        """`model` is a Keras model, or a `runes.kerasfile.StoredModel` (its file read without Keras): then
+        sketches run in numpy and the Keras model is loaded from the file (safe mode) on first use of `model`."""
+        self._model_lock = threading.Lock()
+        self._stored: StoredModel | None = model if isinstance(model, StoredModel) else None
+        self._model: Any = None if self._stored is not None else model
+        self._released = False  # `model` was set to None: the network was let go (runes.teach sessions)
+        self._numpy_forward: NumpyForward | None
+        if self._stored is not None:  # UnsupportedModelError goes to the caller, who can load it with Keras
+            self._numpy_forward = NumpyForward.from_keras(self._stored)
+            try:
+                outputs = self._numpy_forward(np.zeros((1, INPUT_SIZE, INPUT_SIZE, 1), np.float32)).shape[-1]
+            except ValueError as error:  # weights of shapes that do not fit together
+                raise ModelLoadError(f"Could not load {self._stored.path}: its weights do not fit ({error}).") from None
+        else:
+            outputs = model.output_shape[-1]
+            try:
+                self._numpy_forward = NumpyForward.from_keras(model)
+            except UnsupportedModelError:
+                self._numpy_forward = None
+        if outputs != len(labels):
+            raise ModelLoadError(f"The model has {outputs} outputs but {len(labels)} labels.")
         self.labels = list(labels)
         self.source = source
         self.config = config or {}
@@ -97,20 +121,47 @@ class Recognizer:
         self.taught_labels, self.rune_labels = self.outputs.taught_labels, self.outputs.rune_labels
         self.rows, self.default_row = self.outputs.rows, self.outputs.default_row
         self.rune_threshold = self.outputs.rune_threshold
-        # A traced graph skips Keras' per-call machinery for big batches; single sketches go through
-        # the same layers in plain numpy (runes.inference), which skips TensorFlow's overhead as well.
-        self._graph = tf.function(
-            lambda batch: model(batch, training=False),
-            input_signature=[tf.TensorSpec([None, INPUT_SIZE, INPUT_SIZE, 1], tf.float32)],
-            reduce_retracing=True,
-        )
         self.folder: Path | None = None  # the model folder it was loaded from (set by `load` and runes.hub), or None
         self.hub_commit = ""  # the Hub commit it was downloaded at (set by runes.hub), or ""
+        self._graph: Any = None  # a traced tf.function of the Keras model for big batches, made on first use
         self._blocks: Any = None  # a Keras model that outputs every conv block's activations, made on first use
-        try:
-            self._numpy_forward: NumpyForward | None = NumpyForward.from_keras(model)
-        except UnsupportedModelError:
-            self._numpy_forward = None
+
+    @property
+    def model(self):
+        """The Keras model (for teaching, training and batches once it is loaded). A recognizer read by `load`
+        loads it from its file on first use, in Keras' safe mode, importing TensorFlow then; None once let go."""
+        if self._model is None and self._stored is not None and not self._released:
+            with self._model_lock:
+                if self._model is None and not self._released:
+                    self._model = load_keras_model(self._stored.path.parent)
+        return self._model
+
+    @model.setter
+    def model(self, model) -> None:
+        """Replace the Keras model; None lets the network go (weights, traced graph, numpy copy), for good."""
+        with self._model_lock:
+            self._model, self._released = model, model is None
+            self._graph = self._blocks = None
+            if model is None:
+                self._numpy_forward = None
+            else:
+                try:
+                    self._numpy_forward = NumpyForward.from_keras(model)
+                except UnsupportedModelError:
+                    self._numpy_forward = None
+
+    def _traced(self):
+        """The Keras model as a traced graph: it skips Keras' per-call machinery for big batches."""
+        if self._graph is None:
+            import tensorflow as tf
+
+            model = self.model
+            self._graph = tf.function(
+                lambda batch: model(batch, training=False),
+                input_signature=[tf.TensorSpec([None, INPUT_SIZE, INPUT_SIZE, 1], tf.float32)],
+                reduce_retracing=True,
+            )
+        return self._graph
 
     @classmethod
     def load(cls, source: str | os.PathLike | None = None) -> Recognizer:
@@ -124,9 +175,11 @@ class Recognizer:
         if not folder.is_dir():
             raise ModelLoadError(f"Model folder {str(folder)!r} does not exist.")
         config = read_config(folder)
-        model = load_keras_model(folder)
         name = "bundled model" if source is None else str(folder)
-        recognizer = cls(model, config["labels"], source=name, config=config)
+        try:  # read without Keras or TensorFlow when the numpy forward pass can run it (runes.kerasfile)
+            recognizer = cls(read_stored_model(folder), config["labels"], source=name, config=config)
+        except UnsupportedModelError:
+            recognizer = cls(load_keras_model(folder), config["labels"], source=name, config=config)
         recognizer.folder = folder
         return recognizer
 
@@ -150,11 +203,21 @@ class Recognizer:
         return recognizer, f"Using the {recognizer.source}." if source is None else f"Using {recognizer.source}."
 
     def predict_tensors(self, batch: np.ndarray) -> np.ndarray:
-        """Probabilities for already preprocessed inputs, shape (N, num_labels)."""
+        """Probabilities for already preprocessed inputs, shape (N, num_labels).
+
+        Up to NUMPY_MAX_BATCH inputs run in numpy. Bigger batches run in TensorFlow's graph once the Keras model is
+        loaded (it is several times faster there), else in numpy, NUMPY_MAX_BATCH at a time: serving never loads
+        TensorFlow for them."""
         batch = np.asarray(batch, dtype=np.float32)
-        if self._numpy_forward is not None and len(batch) <= NUMPY_MAX_BATCH:
-            return self._numpy_forward(batch)
-        return self._graph(batch).numpy()
+        forward = self._numpy_forward
+        if forward is not None and len(batch) <= NUMPY_MAX_BATCH:
+            return forward(batch)
+        if forward is not None and self._model is None:
+            chunks = [
+                forward(batch[start : start + NUMPY_MAX_BATCH]) for start in range(0, len(batch), NUMPY_MAX_BATCH)
+            ]
+            return np.concatenate(chunks)
+        return self._traced()(batch).numpy()
 
     def check_row(self, row: str | None) -> str:
         """The row id to read in: `row`, or the default row for None. A ValueError (saying which rows there are)
@@ -197,6 +260,8 @@ class Recognizer:
 
     def feature_maps(self, x: np.ndarray) -> list[np.ndarray]:
         """The activations of each conv block (before its pooling) for one preprocessed input (32, 32, 1)."""
+        if self._numpy_forward is not None and any(kind == "maxpool2x2" for kind in self._numpy_forward.kinds):
+            return [block[0] for block in self._numpy_forward.pooled_inputs(np.asarray(x, np.float32)[None])]
         if self._blocks is None:
             import keras
 
@@ -224,6 +289,8 @@ class Recognizer:
         return [self.outputs.prediction(output, row) for output in self.predict_tensors(np.stack(list(tensors)))]
 
     def warm_up(self) -> None:
-        """Run both forward paths once (tracing the graph) so the first real sketch is fast."""
+        """Run the forward paths in use once (tracing the graph, when the Keras model runs) so the first real
+        sketch is fast. A recognizer read without Keras stays without it."""
         self.predict_tensors(np.zeros((1, INPUT_SIZE, INPUT_SIZE, 1), np.float32))
-        self._graph(np.zeros((NUMPY_MAX_BATCH + 1, INPUT_SIZE, INPUT_SIZE, 1), np.float32))
+        if self._numpy_forward is None or self._model is not None:
+            self._traced()(np.zeros((NUMPY_MAX_BATCH + 1, INPUT_SIZE, INPUT_SIZE, 1), np.float32))

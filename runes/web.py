@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from runes.folder import ROWS_KEY, TAUGHT_KEY, ModelLoadError, load_keras_model, read_config
-from runes.inference import folded_layers
+from runes.folder import ROWS_KEY, TAUGHT_KEY, ModelLoadError, load_keras_model, read_config, read_stored_model
+from runes.inference import UnsupportedModelError, folded_layers
 from runes.labels import BLUETOOTH, EXTRA_LABELS
 from runes.prediction import BLUETOOTH_THRESHOLD, LONE_SHAPE, LONE_STROKE, LONE_WIDTH, Outputs
 from runes.preprocess import FAINT_INK, GLYPH_SIZE, INK_THRESHOLD, INPUT_SIZE, MAX_WORKING_SIDE, PREPROCESSING_VERSION
@@ -155,7 +155,11 @@ def export(model_dir: str | Path, out: str | Path | None = None) -> Path:
     """Write the browser export of the model folder `model_dir` into `out` (default model_dir/web); its path."""
     folder = Path(model_dir)
     config = read_config(folder)
-    content, weights = manifest(load_keras_model(folder), config["labels"], config)
+    try:  # the weights read without Keras (runes.kerasfile); Keras only for networks that reader does not know
+        model: Any = read_stored_model(folder)
+    except UnsupportedModelError:
+        model = load_keras_model(folder)
+    content, weights = manifest(model, config["labels"], config)
     target = Path(out) if out is not None else folder / WEB_DIRNAME
     target.mkdir(parents=True, exist_ok=True)
     (target / WEIGHTS_FILENAME).write_bytes(weights)

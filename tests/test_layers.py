@@ -36,6 +36,22 @@ def test_loading_a_model_and_predicting_imports_no_training_code():
     assert not loaded & set(TRAINING_MODULES), sorted(loaded & set(TRAINING_MODULES))
 
 
+def test_serving_a_model_imports_neither_tensorflow_nor_keras():
+    """Load the bundled model, warm it up, predict, read and explain a sketch: all in numpy, Keras never imported."""
+    loaded = _modules_after(
+        "import numpy as np\n"
+        "from runes import Recognizer\n"
+        "recognizer = Recognizer.load(None)\n"
+        "recognizer.warm_up()\n"
+        "sketch = np.zeros((64, 64), np.uint8); sketch[8:56, 30:34] = 255\n"
+        "assert recognizer.predict(sketch).rune == 'isa'\n"
+        "assert len(recognizer.explain(sketch).feature_maps) == 3\n"
+        "assert len(recognizer.predict_batch([sketch] * 40)) == 40"
+    )
+    assert "runes.model" in loaded and "h5py" in loaded
+    assert not {name.split(".")[0] for name in loaded} & {"tensorflow", "keras"}
+
+
 def test_the_import_graph_script_agrees():
     """benchmarks/import_graph.py measures the same from the source: no sketch generator under runes.model."""
     result = subprocess.run(

@@ -136,6 +136,7 @@ def test_cli_writes_a_model_folder_that_loads(tmp_path, capsys):
     card = (out / "README.md").read_text()
     assert "`circle`" in card and "taught symbol" in card
     loaded = Recognizer.load(out)
+    assert loaded._stored is not None and loaded._model is None  # a taught network is served without Keras too
     assert loaded.taught_labels == sorted(SHAPES) and loaded.rune_labels == list(SHAPE_IDS)
     assert loaded.predict(draw_shape("star", 150)).symbol == "star"
     assert loaded.predict(draw_sketch("tyr", seed=4)).rune == "tyr"
