@@ -22,7 +22,7 @@ from runes.writing import transliterate
 from ui import cards, guess, reading, rows, teaching
 from ui.contributing import Contributions
 from ui.feed import Feed
-from ui.inputs import api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
+from ui.inputs import INSCRIPTION, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.mcp import hide_tools_on_start
 from ui.offline import OfflineNote
 from ui.pad import LIVE, StrokePad
@@ -73,7 +73,7 @@ def read_strokes(drawing: dict, row: str = "younger"):
     Returns:
         HTML of the runic text (words joined by ᛫) and its transliteration (also in data-transliteration="...")
         the drawing as an image with a labelled box around every rune read"""
-    return reading.read(RECOGNIZER, drawing_image(drawing)[0], row)
+    return reading.read(RECOGNIZER, drawing_image(drawing, INSCRIPTION)[0], row)
 
 
 @never_raises(cards.empty_reading, cards.failed_reading)

@@ -386,7 +386,7 @@ BAD_DRAWINGS = {
         ("/contribute", "not strokes", "fe", "Strokes must be a list"),
         ("/contribute", "no canvas", "fe", 'Send a drawing as {"width": W, "height": H, "strokes"'),
         ("/contribute", "uneven", "fe", "needs as many xs, ys and ts"),
-        ("/contribute", "huge canvas", "fe", "The canvas must be 1 to 4096 whole pixels a side, got 100000x384"),
+        ("/contribute", "huge canvas", "fe", "The canvas must be 1 to 2048 whole pixels a side, got 100000x384"),
         ("/contribute", "an image", "fe", "Send a drawing as"),
         ("/correct", "empty", "fe", "The canvas is empty: draw ᚠ fé first."),
         ("/correct", "tyr", None, "Pick the rune you drew from the list first."),
@@ -439,3 +439,18 @@ def test_concurrent_contributions_through_the_api(app_url: str, contributed_dir)
         with Image.open(contributed_dir / record["file_name"]) as image:
             image.load()
             assert image.size == (384, 384)
+
+
+# --------------------------------------------------------------------------- bounded work per request (issue 17)
+
+
+@pytest.mark.parametrize("value", [1e300, 10**400, -1], ids=["1e300", "400 digits", "negative"])
+def test_absurd_timestamps_are_answered_in_plain_words(client: Client, value, app_process_alive):
+    rune, line = rune_drawing("tyr"), rune_drawing("tyr", 960, 300)
+    rune["strokes"][0][2][-1] = line["strokes"][0][2][-1] = value
+    label, card = client.predict(rune, api_name="/predict_strokes")
+    text, boxes = client.predict(line, api_name="/read_strokes")
+    assert label["label"] == ERROR_LABEL and boxes is None
+    for answer in (html.unescape(card), html.unescape(text)):
+        assert "stroke 1: ts must" in answer and "Something went wrong" not in answer and "Error" not in answer
+    assert app_process_alive()

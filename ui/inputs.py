@@ -13,27 +13,56 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 import numpy as np
 
 from runes.preprocess import EmptySketchError, size_problem
-from runes.strokes import check_strokes, render_strokes
+from runes.strokes import check_strokes, fit_strokes, render_strokes
 
 log = logging.getLogger("rune_reader")
 
 
-def drawing_image(value: Any) -> tuple[np.ndarray | None, list | None]:
-    """(rendered image, checked strokes) from a stroke pad value; (None, None) when nothing is drawn."""
+@dataclass(frozen=True)
+class Bounds:
+    """The most one drawing may ask of the server: canvas side, strokes and points it may send, and the longer side
+    it is rendered at (a larger canvas is scaled down to it), so every request's work is bounded."""
+
+    max_side: int
+    max_strokes: int
+    max_points: int
+    render_side: int
+
+
+# A rune is a few strokes and a few hundred points on a 384x384 pad; an inscription a few dozen runes on 960x300.
+# The render sides are the normal pads' (so their answers do not change) with room to spare: preprocess reads a
+# rune at 32x32, and an inscription's line at 1024 px wide is still dozens of pixels tall.
+RUNE = Bounds(max_side=2048, max_strokes=100, max_points=5_000, render_side=512)
+INSCRIPTION = Bounds(max_side=4096, max_strokes=200, max_points=20_000, render_side=1024)
+
+
+def drawing_image(value: Any, bounds: Bounds = RUNE) -> tuple[np.ndarray | None, list | None]:
+    """(rendered image, checked strokes in its pixels) from a stroke pad value; (None, None) when nothing is drawn.
+
+    A canvas larger than `bounds.render_side` is rendered scaled down (strokes, canvas and pen alike)."""
     if value is None:
         return None, None
     if not isinstance(value, dict) or not {"width", "height", "strokes"} <= value.keys():
         raise ValueError('Send a drawing as {"width": W, "height": H, "strokes": [[xs, ys, ts], ...]}.')
-    strokes = check_strokes(value["strokes"], value["width"], value["height"])
+    strokes = check_strokes(
+        value["strokes"],
+        value["width"],
+        value["height"],
+        max_side=bounds.max_side,
+        max_strokes=bounds.max_strokes,
+        max_points=bounds.max_points,
+    )
     if not strokes:
         return None, None
-    return render_strokes(strokes, value["width"], value["height"]), strokes
+    strokes, width, height, pen = fit_strokes(strokes, int(value["width"]), int(value["height"]), bounds.render_side)
+    return render_strokes(strokes, width, height, pen), strokes
 
 
 def sketch_image(value: Any) -> np.ndarray | None:
