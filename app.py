@@ -19,7 +19,7 @@ import gradio as gr
 import ui
 from runes import RUNES, Recognizer
 from runes.writing import transliterate
-from ui import cards, guess, reading, rows, teaching
+from ui import cards, guess, limits, reading, rows, teaching
 from ui.contributing import Contributions
 from ui.feed import Feed
 from ui.inputs import INSCRIPTION, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
@@ -251,5 +251,5 @@ if __name__ == "__main__":
         mcp_server=True,  # also an MCP server, see ui/mcp.py
         pwa=True,  # installable (a web app manifest); the pad guesses offline once loaded (ui/guess.py)
         head=guess.page_head(RECOGNIZER),  # the words and card frames the page answers with (ui/answers.py)
-        app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read")},
+        app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read"), "middleware": limits.middleware()},
     )  # image ones: API only
