@@ -28,6 +28,7 @@ from ui.offline import OfflineNote
 from ui.pad import LIVE, StrokePad
 
 CANVAS, INSCRIPTION_CANVAS = (384, 384), (960, 300)
+READING = {"concurrency_id": "inscription", "concurrency_limit": 2}  # the heavy reads: own queue, 2 at a time at most
 
 _started = time.perf_counter()
 RECOGNIZER, MODEL_NOTE = Recognizer.load_with_fallback(os.environ.get("RUNES_MODEL") or None)  # folder or hf://
@@ -203,11 +204,12 @@ with gr.Blocks(title="Rune Reader") as demo:
         outputs=[inscription_text, inscription_boxes],
         api_name="read_strokes",
         **LIVE,
+        **READING,
     )
     row.change(cards.reference_strip, inputs=row, outputs=reference, api_name=False, show_progress="hidden")
     image_pad.change(predict, inputs=[image_pad, row], outputs=[top5, card], api_name="predict")
     wide_image_pad.change(
-        read, inputs=[wide_image_pad, row], outputs=[inscription_text, inscription_boxes], api_name="read"
+        read, inputs=[wide_image_pad, row], outputs=[inscription_text, inscription_boxes], api_name="read", **READING
     )
     correct_button.click(
         CONTRIBUTIONS.correct,
