@@ -80,7 +80,7 @@ def read_strokes(drawing: dict, row: str = "younger"):
 @never_raises(cards.empty_reading, cards.failed_reading)
 def read(sketch: dict, row: str = "younger"):
     """A line of runes as an image (gr.Sketchpad value) and a row id -> (runic text HTML, the image with boxes)."""
-    return reading.read(RECOGNIZER, sketch_image(sketch), row)
+    return reading.read(RECOGNIZER, sketch_image(sketch, INSCRIPTION), row)
 
 
 @newest_only

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from rune_strokes import rune_drawing
 
+from runes.preprocess import to_ink
 from runes.strokes import check_strokes, render_strokes
-from ui.inputs import INSCRIPTION, RUNE, Bounds, NewestOnly, drawing_image
+from ui.inputs import INSCRIPTION, RUNE, Bounds, NewestOnly, drawing_image, sketch_image
 
 
 def test_an_older_drawing_arriving_late_is_skipped():
@@ -82,3 +83,15 @@ def test_the_normal_pads_are_rendered_exactly_as_before(width: int, height: int,
     image, strokes = drawing_image(drawing, bounds)
     before = render_strokes(check_strokes(drawing["strokes"], width, height), width, height)
     assert image is not None and np.array_equal(image, before) and image.shape == (height, width)
+
+
+def test_a_large_image_for_an_inscription_is_shrunk_to_what_reading_sees():
+    drawing = grid_drawing(4096, 30, 40)
+    big = render_strokes(check_strokes(drawing["strokes"], 4096, 4096), 4096, 4096, 32)
+    small = sketch_image({"composite": big}, INSCRIPTION)
+    assert small is not None and small.shape == (1024, 1024) and small.dtype == np.uint8
+    assert np.abs(to_ink(small) - to_ink(big)).max() < 0.01  # preprocess shrinks the same way: the same ink
+    rgba = np.dstack([big[:2000, :3000]] * 3 + [np.full((2000, 3000), 255, np.uint8)])
+    assert sketch_image(rgba, INSCRIPTION).shape == (666, 1000, 4)  # blocks of 3, the last partial row dropped
+    normal = big[:300, :960]
+    assert sketch_image({"composite": normal}, INSCRIPTION) is normal and sketch_image(big) is big  # as they are

@@ -65,8 +65,22 @@ def drawing_image(value: Any, bounds: Bounds = RUNE) -> tuple[np.ndarray | None,
     return render_strokes(strokes, width, height, pen), strokes
 
 
-def sketch_image(value: Any) -> np.ndarray | None:
-    """The drawing from a sketchpad value (dict with background/layers/composite) or an image; None if empty."""
+def shrunk(array: np.ndarray, side: int) -> np.ndarray:
+    """The image averaged over n x n blocks, the smallest whole n that brings its longer side to `side` or less (as
+    runes.preprocess shrinks a large image, so what is read is the same); an image that fits is returned as it is."""
+    factor = -(-max(array.shape[:2]) // side)
+    if factor <= 1:
+        return array
+    height, width = array.shape[0] // factor * factor, array.shape[1] // factor * factor
+    blocks = array[:height, :width].reshape(height // factor, factor, width // factor, factor, *array.shape[2:])
+    mean = blocks.mean(axis=(1, 3))
+    return np.rint(mean).astype(array.dtype) if np.issubdtype(array.dtype, np.integer) else mean.astype(array.dtype)
+
+
+def sketch_image(value: Any, bounds: Bounds | None = None) -> np.ndarray | None:
+    """The drawing from a sketchpad value (dict with background/layers/composite) or an image; None if empty.
+
+    With `bounds`, an image larger than `bounds.render_side` is shrunk to it (see `shrunk`)."""
     if value is None:
         return None
     if isinstance(value, dict):
@@ -87,7 +101,7 @@ def sketch_image(value: Any) -> np.ndarray | None:
         raise ValueError("That is not a drawing.")
     if problem := size_problem(array.shape[1], array.shape[0]):
         raise ValueError(problem)
-    return array
+    return shrunk(array, bounds.render_side) if bounds is not None and np.issubdtype(array.dtype, np.number) else array
 
 
 def first_line(error: Exception) -> str:
