@@ -19,15 +19,16 @@ import gradio as gr
 import ui
 from runes import RUNES, Recognizer
 from runes.writing import transliterate
-from ui import cards, guess, reading, rows, teaching
+from ui import cards, guess, limits, reading, rows, teaching
 from ui.contributing import Contributions
 from ui.feed import Feed
-from ui.inputs import api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
+from ui.inputs import INSCRIPTION, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.mcp import hide_tools_on_start
 from ui.offline import OfflineNote
 from ui.pad import LIVE, StrokePad
 
 CANVAS, INSCRIPTION_CANVAS = (384, 384), (960, 300)
+READING = {"concurrency_id": "inscription", "concurrency_limit": 2}  # the heavy reads: own queue, 2 at a time at most
 
 _started = time.perf_counter()
 RECOGNIZER, MODEL_NOTE = Recognizer.load_with_fallback(os.environ.get("RUNES_MODEL") or None)  # folder or hf://
@@ -73,13 +74,13 @@ def read_strokes(drawing: dict, row: str = "younger"):
     Returns:
         HTML of the runic text (words joined by ᛫) and its transliteration (also in data-transliteration="...")
         the drawing as an image with a labelled box around every rune read"""
-    return reading.read(RECOGNIZER, drawing_image(drawing)[0], row)
+    return reading.read(RECOGNIZER, drawing_image(drawing, INSCRIPTION)[0], row)
 
 
 @never_raises(cards.empty_reading, cards.failed_reading)
 def read(sketch: dict, row: str = "younger"):
     """A line of runes as an image (gr.Sketchpad value) and a row id -> (runic text HTML, the image with boxes)."""
-    return reading.read(RECOGNIZER, sketch_image(sketch), row)
+    return reading.read(RECOGNIZER, sketch_image(sketch, INSCRIPTION), row)
 
 
 @newest_only
@@ -205,11 +206,12 @@ with gr.Blocks(title="Rune Reader") as demo:
         outputs=[inscription_text, inscription_boxes],
         api_name="read_strokes",
         **LIVE,
+        **READING,
     )
     row.change(reading.reference(RECOGNIZER.default_row), row, reference, api_name=False, show_progress="hidden")
     image_pad.change(predict, inputs=[image_pad, row], outputs=[top5, card], api_name="predict")
     wide_image_pad.change(
-        read, inputs=[wide_image_pad, row], outputs=[inscription_text, inscription_boxes], api_name="read"
+        read, inputs=[wide_image_pad, row], outputs=[inscription_text, inscription_boxes], api_name="read", **READING
     )
     correct_button.click(
         CONTRIBUTIONS.correct,
@@ -254,5 +256,5 @@ if __name__ == "__main__":
         enable_monitoring=os.environ.get("RUNES_MONITORING") == "1",  # Gradio's traffic summary: off unless asked
         pwa=True,  # installable (a web app manifest); the pad guesses offline once loaded (ui/guess.py)
         head=guess.page_head(RECOGNIZER),  # the words and card frames the page answers with (ui/answers.py)
-        app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read")},
+        app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read"), "middleware": limits.middleware()},
     )  # image ones: API only

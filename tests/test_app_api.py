@@ -6,9 +6,11 @@ and `/correct` take a drawing as strokes, as the page's pads send it.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import itertools
 import json
+import socket
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -386,7 +388,7 @@ BAD_DRAWINGS = {
         ("/contribute", "not strokes", "fe", "Strokes must be a list"),
         ("/contribute", "no canvas", "fe", 'Send a drawing as {"width": W, "height": H, "strokes"'),
         ("/contribute", "uneven", "fe", "needs as many xs, ys and ts"),
-        ("/contribute", "huge canvas", "fe", "The canvas must be 1 to 4096 whole pixels a side, got 100000x384"),
+        ("/contribute", "huge canvas", "fe", "The canvas must be 1 to 2048 whole pixels a side, got 100000x384"),
         ("/contribute", "an image", "fe", "Send a drawing as"),
         ("/correct", "empty", "fe", "The canvas is empty: draw ᚠ fé first."),
         ("/correct", "tyr", None, "Pick the rune you drew from the list first."),
@@ -553,3 +555,60 @@ def test_the_row_choice_event_answers_a_row_that_is_not_offered():
     strip = reading.reference(DEFAULT_ROW)
     assert strip("elder") == cards.reference_strip("elder")
     assert strip("nope") == strip("") == strip(None) == cards.reference_strip(DEFAULT_ROW)  # not a KeyError
+
+
+# --------------------------------------------------------------------------- bounded work per request (issue 17)
+
+
+@pytest.mark.parametrize("value", [1e300, 10**400, -1], ids=["1e300", "400 digits", "negative"])
+def test_absurd_timestamps_are_answered_in_plain_words(client: Client, value, app_process_alive):
+    rune, line = rune_drawing("tyr"), rune_drawing("tyr", 960, 300)
+    rune["strokes"][0][2][-1] = line["strokes"][0][2][-1] = value
+    label, card = client.predict(rune, api_name="/predict_strokes")
+    text, boxes = client.predict(line, api_name="/read_strokes")
+    assert label["label"] == ERROR_LABEL and boxes is None
+    for answer in (html.unescape(card), html.unescape(text)):
+        assert "stroke 1: ts must" in answer and "Something went wrong" not in answer and "Error" not in answer
+    assert app_process_alive()
+
+
+def raw_post(url: str, path: str, head: dict[str, str], body: list[bytes]) -> tuple[int, bytes]:
+    """POST `body` as it is (its chunks already framed if chunked) and read the answer's status and body."""
+    host, port = url.split("//")[1].strip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        lines = [f"POST /{path} HTTP/1.1", f"Host: {host}:{port}", "Content-Type: application/json"]
+        sock.sendall(("\r\n".join([*lines, *(f"{k}: {v}" for k, v in head.items())]) + "\r\n\r\n").encode())
+        with contextlib.suppress(OSError):  # the server may answer (and close) before all of it is sent
+            for part in body:
+                sock.sendall(part)
+        answer = b""
+        while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < 20:
+            data = sock.recv(65536)
+            if not data:
+                break
+            answer += data
+    status_line, _, rest = answer.partition(b"\r\n")
+    return int(status_line.split()[1]), rest.split(b"\r\n\r\n", 1)[1]
+
+
+@pytest.mark.parametrize("path", ["gradio_api/call/predict_strokes", "gradio_api/queue/join"])
+def test_an_oversized_body_is_refused_before_it_is_read(app_url: str, path: str, app_process_alive):
+    """50 MB announced and 64 kB sent: 413 at once (on main the whole body was read and parsed: 4-5 s, +450 MB)."""
+    status, body = raw_post(app_url, path, {"Content-Length": "50000000"}, [b'{"data": [' + b" " * 65_536])
+    assert status == 413 and b"That request is too large: at most 1 MB can be sent" in body
+    assert app_process_alive()
+
+
+def test_an_oversized_chunked_body_without_a_length_is_refused_too(app_url: str, app_process_alive):
+    chunk = b" " * 65_536
+    framed = [b"1\r\n{\r\n", *[b"%x\r\n%s\r\n" % (len(chunk), chunk)] * 20, b"0\r\n\r\n"]  # 1.3 MB, no length
+    status, body = raw_post(app_url, "gradio_api/call/predict_strokes", {"Transfer-Encoding": "chunked"}, framed)
+    assert status == 413 and b"too large" in body
+    assert app_process_alive()
+
+
+def test_a_normal_chunked_request_is_still_answered(app_url: str):
+    payload = json.dumps({"data": [rune_drawing("tyr"), "younger"]}).encode()
+    framed = [b"%x\r\n%s\r\n" % (len(payload), payload), b"0\r\n\r\n"]
+    status, body = raw_post(app_url, "gradio_api/call/predict_strokes", {"Transfer-Encoding": "chunked"}, framed)
+    assert status == 200 and b"event_id" in body

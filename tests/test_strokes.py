@@ -10,8 +10,10 @@ from runes.strokes import (
     DEFAULT_STROKE_WIDTH,
     MAX_POINTS,
     MAX_STROKES,
+    MAX_TIME_MS,
     InvalidStrokesError,
     check_strokes,
+    fit_strokes,
     render_strokes,
 )
 
@@ -57,16 +59,21 @@ def test_check_returns_a_float_copy_with_times_filled_in():
 @pytest.mark.parametrize(
     "strokes, width, height, message",
     [
-        ("M 0 0 L 10 10", 100, 100, "Strokes must be a list of [xs, ys, ts] lists, got str"),
-        ({"xs": [1]}, 100, 100, "Strokes must be a list of [xs, ys, ts] lists, got dict"),
+        ("M 0 0 L 10 10", 100, 100, "Strokes must be a list of [xs, ys, ts] lists, got text"),
+        ({"xs": [1]}, 100, 100, "Strokes must be a list of [xs, ys, ts] lists, got an object"),
         ([[[1, 2]]], 100, 100, "Stroke 1 must be [xs, ys, ts]"),
         ([[[1], [2], [3], [4]]], 100, 100, "Stroke 1 must be [xs, ys, ts]"),
         ([[[1], [2], [0]], "x"], 100, 100, "Stroke 2 must be [xs, ys, ts]"),
-        ([[5, [2], [0]]], 100, 100, "stroke 1: xs must be a list of numbers, got int"),
+        ([[5, [2], [0]]], 100, 100, "stroke 1: xs must be a list of numbers, got a number"),
         ([[["a"], [2], [0]]], 100, 100, "stroke 1: xs must hold finite numbers, got 'a'"),
         ([[[1], [float("nan")], [0]]], 100, 100, "stroke 1: ys must hold finite numbers, got 'nan'"),
         ([[[1], [2], [float("inf")]]], 100, 100, "stroke 1: ts must hold finite numbers, got 'inf'"),
         ([[[True], [2], [0]]], 100, 100, "stroke 1: xs must hold finite numbers, got 'True'"),
+        ([[[1], [2], [10**400]]], 100, 100, "stroke 1: ts must hold finite numbers, got a 401-digit number"),
+        ([[[-(10**400)], [2], [0]]], 100, 100, "stroke 1: xs must hold finite numbers, got a 401-digit number"),
+        ([[[1], [2], [1e300]]], 100, 100, "stroke 1: ts must be milliseconds from the first point, 0 to 86400000"),
+        ([[[1, 2], [2, 2], [0, -5]]], 100, 100, "0 to 86400000 (a day), got -5"),
+        ([[[1], [2], [MAX_TIME_MS + 1]]], 100, 100, "(a day), got 86400001"),
         (
             [[[1, 2], [2], [0, 1]]],
             100,
@@ -91,7 +98,34 @@ def test_bad_strokes_are_refused_with_a_message_that_says_what_was_wrong(strokes
     assert isinstance(raised.value, ValueError) and len(str(raised.value)) < 200
 
 
+def test_callers_may_set_lower_caps_on_canvas_strokes_and_points():
+    one = [[[1.0, 2.0], [2.0, 3.0], [0.0, 10.0]]]
+    assert check_strokes(one * 3, 600, 600, max_side=600, max_strokes=3, max_points=6) == one * 3
+    for caps, message in (
+        ({"max_side": 599}, "1 to 599 whole pixels a side, got 600x600"),
+        ({"max_strokes": 2}, "has 3 strokes; at most 2 are read"),
+        ({"max_points": 5}, "over 5 points"),
+    ):
+        with pytest.raises(InvalidStrokesError, match=message):
+            check_strokes(one * 3, 600, 600, **caps)
+
+
 # --------------------------------------------------------------------------- rendering
+
+
+def test_a_canvas_larger_than_the_render_side_is_drawn_scaled_down_like_the_full_picture():
+    strokes = check_strokes(template_strokes("tyr", 2048), 2048, 2048)
+    fitted, width, height, pen = fit_strokes(strokes, 2048, 2048, 512)
+    assert (width, height, pen) == (512, 512, DEFAULT_STROKE_WIDTH / 4)
+    small = render_strokes(fitted, width, height, pen)
+    full = render_strokes(strokes, 2048, 2048, DEFAULT_STROKE_WIDTH)  # the same picture, 16 times the pixels
+    shrunk = full.reshape(512, 4, 512, 4).mean(axis=(1, 3))
+    assert small.shape == (512, 512) and np.abs((small < 128).mean() - (shrunk < 128).mean()) < 0.002
+    assert np.abs(preprocess(small) - preprocess(full)).mean() < 0.02  # the model's 32x32 input: nearly the same
+    assert fitted[0][2] == strokes[0][2]  # times kept
+    assert fit_strokes(strokes, 384, 384, 512) == (strokes, 384, 384, DEFAULT_STROKE_WIDTH)  # a pad that fits: as is
+    wide = fit_strokes(strokes, 4096, 300, 1024)
+    assert wide[1:3] == (1024, 75)
 
 
 def test_a_horizontal_stroke_inks_its_row_with_the_pen_width():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runes import Prediction
+from runes.inscription import Inscription, RuneReading
 from runes.rows import ROWS
 from ui import cards, rows
 
@@ -75,3 +76,11 @@ def test_row_check_is_friendly():
     assert rows.check("elder", ["younger", "elder"], "younger") == "elder"
     with pytest.raises(ValueError, match="There is no rune row 'runic' here: choose one of younger, elder"):
         rows.check("runic", ["younger", "elder"], "younger")
+
+
+def test_a_long_inscription_keeps_every_rune_in_its_text_and_boxes_the_first_forty():
+    runes = tuple(RuneReading("tyr", "ᛏ", 0.9, (0, 10 * i, 20, 10 * i + 8)) for i in range(50))
+    inscription = Inscription(runes, (runes,), "ᛏ" * 50, "t" * 50)
+    text, (image, boxes) = cards.reading(inscription, "the image")
+    assert "ᛏ" * 50 in text and image == "the image"
+    assert len(boxes) == cards.MAX_BOXES == 40 and boxes[-1] == ((390, 0, 398, 20), "ᛏ t")

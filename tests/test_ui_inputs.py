@@ -1,4 +1,5 @@
-"""ui.inputs.NewestOnly: a pad's drawings are answered in the order they were drawn."""
+"""ui.inputs: a pad's drawings are answered in the order they were drawn (NewestOnly), and each drawing's work is
+bounded (Bounds: caps per endpoint, a bounded render size)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,13 @@ import inspect
 from types import SimpleNamespace
 
 import gradio as gr
+import numpy as np
+import pytest
+from rune_strokes import rune_drawing
 
-from ui.inputs import NewestOnly
+from runes.preprocess import to_ink
+from runes.strokes import check_strokes, render_strokes
+from ui.inputs import INSCRIPTION, RUNE, Bounds, NewestOnly, drawing_image, sketch_image
 
 
 def test_an_older_drawing_arriving_late_is_skipped():
@@ -57,3 +63,55 @@ def test_gradio_hands_the_request_to_a_decorated_handler():
     inputs, *_ = special_args(read, [{"seq": 1}, "elder"], request)
     assert isinstance(read(*inputs), type(gr.skip()))  # older than the one answered: skipped
     assert seen == ["elder"]
+
+
+def grid_drawing(side: int, strokes: int, points: int) -> dict:
+    """`strokes` separate vertical strokes of `points` points each, in a grid over a side x side canvas: the most
+    work a drawing can ask (every stroke a component of its own)."""
+    per_row = int(np.ceil(np.sqrt(strokes)))
+    step = side / per_row
+    drawn = []
+    for index in range(strokes):
+        x, top = (index % per_row + 0.5) * step, (index // per_row + 0.1) * step
+        drawn.append([[x] * points, np.linspace(top, top + 0.8 * step, points).tolist(), list(range(points))])
+    return {"width": side, "height": side, "strokes": drawn}
+
+
+@pytest.mark.parametrize("bounds", [RUNE, INSCRIPTION], ids=["rune", "inscription"])
+def test_the_largest_drawing_an_endpoint_accepts_is_rendered_at_a_bounded_size(bounds: Bounds):
+    drawing = grid_drawing(bounds.max_side, bounds.max_strokes, bounds.max_points // bounds.max_strokes)
+    image, strokes = drawing_image(drawing, bounds)
+    assert image is not None and strokes is not None
+    assert max(image.shape) == bounds.render_side < bounds.max_side  # 4-16x fewer pixels than the canvas
+    assert max(max(xs) for xs, _, _ in strokes) <= bounds.render_side  # the strokes are in the image's pixels
+    assert (image < 128).any(axis=0).sum() >= np.ceil(np.sqrt(bounds.max_strokes))  # every column of strokes inked
+
+
+def test_yesterdays_worst_valid_request_is_refused_in_plain_words():
+    """A 4096x4096 drawing of 500 strokes x 40 points: 31-34 s and +4.3 GB on /read_strokes before it was bounded."""
+    drawing = grid_drawing(4096, 500, 40)
+    for bounds, message in ((RUNE, "1 to 2048 whole pixels a side"), (INSCRIPTION, "500 strokes; at most 200")):
+        with pytest.raises(ValueError, match=message):
+            drawing_image(drawing, bounds)
+    drawing["strokes"] = drawing["strokes"][: INSCRIPTION.max_strokes]  # within the caps: read, scaled down
+    assert drawing_image(drawing, INSCRIPTION)[0].shape == (1024, 1024)
+
+
+@pytest.mark.parametrize(("width", "height", "bounds"), [(384, 384, RUNE), (960, 300, INSCRIPTION)])
+def test_the_normal_pads_are_rendered_exactly_as_before(width: int, height: int, bounds: Bounds):
+    drawing = rune_drawing("hagall", width, height)
+    image, strokes = drawing_image(drawing, bounds)
+    before = render_strokes(check_strokes(drawing["strokes"], width, height), width, height)
+    assert image is not None and np.array_equal(image, before) and image.shape == (height, width)
+
+
+def test_a_large_image_for_an_inscription_is_shrunk_to_what_reading_sees():
+    drawing = grid_drawing(4096, 30, 40)
+    big = render_strokes(check_strokes(drawing["strokes"], 4096, 4096), 4096, 4096, 32)
+    small = sketch_image({"composite": big}, INSCRIPTION)
+    assert small is not None and small.shape == (1024, 1024) and small.dtype == np.uint8
+    assert np.abs(to_ink(small) - to_ink(big)).max() < 0.01  # preprocess shrinks the same way: the same ink
+    rgba = np.dstack([big[:2000, :3000]] * 3 + [np.full((2000, 3000), 255, np.uint8)])
+    assert sketch_image(rgba, INSCRIPTION).shape == (666, 1000, 4)  # blocks of 3, the last partial row dropped
+    normal = big[:300, :960]
+    assert sketch_image({"composite": normal}, INSCRIPTION) is normal and sketch_image(big) is big  # as they are

@@ -282,11 +282,16 @@ def name_failed(message: str) -> str:
     return f'<div class="name-runes empty">⚠️ {_esc(message)}</div>'
 
 
+MAX_BOXES = 40  # gr.AnnotatedImage draws and saves a full-size mask per box: the first 40 runes get one
+
+
 def reading(inscription: Inscription, image) -> tuple[str, tuple]:
-    """An inscription as (its HTML, the image with a labelled box per rune for gr.AnnotatedImage)."""
+    """An inscription as (its HTML, the image with a labelled box per rune for gr.AnnotatedImage).
+
+    The text has every rune read; the boxes are the first MAX_BOXES (a line of runes rarely has more)."""
     boxes = [
         ((left, top, right, bottom), f"{rune.glyph} {rune.transliteration}")
-        for rune in inscription.runes
+        for rune in inscription.runes[:MAX_BOXES]
         for top, left, bottom, right in [rune.box]
     ]
     return inscription_html(inscription), (image, boxes)

@@ -13,6 +13,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -21,25 +22,67 @@ from gradio.components.image_editor import EditorData
 from pydantic import PrivateAttr, ValidationError, model_validator
 
 from runes.preprocess import EmptySketchError, size_problem
-from runes.strokes import check_strokes, render_strokes
+from runes.strokes import check_strokes, fit_strokes, render_strokes
 
 log = logging.getLogger("rune_reader")
 
 
-def drawing_image(value: Any) -> tuple[np.ndarray | None, list | None]:
-    """(rendered image, checked strokes) from a stroke pad value; (None, None) when nothing is drawn."""
+@dataclass(frozen=True)
+class Bounds:
+    """The most one drawing may ask of the server: canvas side, strokes and points it may send, and the longer side
+    it is rendered at (a larger canvas is scaled down to it), so every request's work is bounded."""
+
+    max_side: int
+    max_strokes: int
+    max_points: int
+    render_side: int
+
+
+# A rune is a few strokes and a few hundred points on a 384x384 pad; an inscription a few dozen runes on 960x300.
+# The render sides are the normal pads' (so their answers do not change) with room to spare: preprocess reads a
+# rune at 32x32, and an inscription's line at 1024 px wide is still dozens of pixels tall.
+RUNE = Bounds(max_side=2048, max_strokes=100, max_points=5_000, render_side=512)
+INSCRIPTION = Bounds(max_side=4096, max_strokes=200, max_points=20_000, render_side=1024)
+
+
+def drawing_image(value: Any, bounds: Bounds = RUNE) -> tuple[np.ndarray | None, list | None]:
+    """(rendered image, checked strokes in its pixels) from a stroke pad value; (None, None) when nothing is drawn.
+
+    A canvas larger than `bounds.render_side` is rendered scaled down (strokes, canvas and pen alike)."""
     if value is None:
         return None, None
     if not isinstance(value, dict) or not {"width", "height", "strokes"} <= value.keys():
         raise ValueError('Send a drawing as {"width": W, "height": H, "strokes": [[xs, ys, ts], ...]}.')
-    strokes = check_strokes(value["strokes"], value["width"], value["height"])
+    strokes = check_strokes(
+        value["strokes"],
+        value["width"],
+        value["height"],
+        max_side=bounds.max_side,
+        max_strokes=bounds.max_strokes,
+        max_points=bounds.max_points,
+    )
     if not strokes:
         return None, None
-    return render_strokes(strokes, value["width"], value["height"]), strokes
+    strokes, width, height, pen = fit_strokes(strokes, int(value["width"]), int(value["height"]), bounds.render_side)
+    return render_strokes(strokes, width, height, pen), strokes
 
 
-def sketch_image(value: Any) -> np.ndarray | None:
-    """The drawing from a sketchpad value (dict with background/layers/composite) or an image; None if empty."""
+def shrunk(array: np.ndarray, side: int) -> np.ndarray:
+    """The image averaged over n x n blocks, the smallest whole n that brings its longer side to `side` or less (as
+    runes.preprocess shrinks a large image, so what is read is the same); an image that fits is returned as it is."""
+    factor = -(-max(array.shape[:2]) // side)
+    if factor <= 1:
+        return array
+    height, width = array.shape[0] // factor * factor, array.shape[1] // factor * factor
+    blocks = array[:height, :width].reshape(height // factor, factor, width // factor, factor, *array.shape[2:])
+    mean = blocks.mean(axis=(1, 3))
+    return np.rint(mean).astype(array.dtype) if np.issubdtype(array.dtype, np.integer) else mean.astype(array.dtype)
+
+
+def sketch_image(value: Any, bounds: Bounds | None = None) -> np.ndarray | None:
+    """The drawing from a sketchpad value (dict with background/layers/composite) or an image; None if empty.
+
+    With `bounds`, an image larger than `bounds.render_side` is shrunk to it (see `shrunk`)."""
     if value is None:
         return None
     if isinstance(value, dict):
@@ -60,7 +103,7 @@ def sketch_image(value: Any) -> np.ndarray | None:
         raise ValueError("That is not a drawing.")
     if problem := size_problem(array.shape[1], array.shape[0]):
         raise ValueError(problem)
-    return array
+    return shrunk(array, bounds.render_side) if bounds is not None and np.issubdtype(array.dtype, np.number) else array
 
 
 def first_line(error: Exception) -> str:

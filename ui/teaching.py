@@ -94,8 +94,8 @@ def status(examples: dict[str, list[Drawing]], message: str = "", taught: bool =
 def add_example(drawing: dict, name: str, examples: dict) -> tuple[str, Any, Any]:
     """Event: keep the pad's drawing as an example of the symbol `name` -> (status, examples, a cleared pad)."""
     try:
-        strokes = drawing_image(drawing)[1]  # checked (and drawn once, to know it is not empty)
-        kept = None if strokes is None else {"width": drawing["width"], "height": drawing["height"], "strokes": strokes}
+        image, strokes = drawing_image(drawing)  # checked, scaled to the bounded render size, not empty
+        kept = None if image is None else {"width": image.shape[1], "height": image.shape[0], "strokes": strokes}
         examples = add(examples, name, kept)
         return status(examples), examples, None
     except ValueError as error:

@@ -1,0 +1,194 @@
+"""The worst requests a client may send, and what they cost everybody else (issue 17: bounded work per request).
+
+Starts the real app (`python app.py`, from this checkout or `--repo` another one, e.g. the main branch before the
+bounds) and measures, in one run:
+
+- per endpoint, the worst request the app accepts (the most strokes and points on the largest canvas it reads, the
+  largest drawing as an image, yesterday's worst: 4096x4096, 500 strokes x 40 points) and a 50 MB JSON body: the
+  answer (or refusal), the time it took and the app process's peak RSS above its RSS before;
+- a normal visitor's p95 on /predict_strokes (one rune, 384x384) with nothing else running, and the same while
+  heavy /read_strokes requests run back to back: the ratio of the two.
+
+    python benchmarks/bench_abuse.py [--repo /work/main] [--visits 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import re
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))
+
+from bench_browser import _free_port, start
+from gradio_client import Client, handle_file
+from rune_strokes import rune_drawing
+
+from runes.strokes import check_strokes, render_strokes
+from ui.inputs import INSCRIPTION, RUNE
+
+
+def grid(side: int, strokes: int, points: int) -> dict:
+    """`strokes` separate vertical strokes of `points` points each in a grid over a side x side canvas."""
+    per_row = int(np.ceil(np.sqrt(strokes)))
+    step = side / per_row
+    drawn = []
+    for index in range(strokes):
+        x, top = (index % per_row + 0.5) * step, (index // per_row + 0.1) * step
+        ys = np.linspace(top, top + 0.8 * step, points).round(1).tolist()
+        drawn.append([[round(x, 1)] * points, ys, list(range(0, 10 * points, 10))])
+    return {"width": side, "height": side, "strokes": drawn}
+
+
+class Memory:
+    """The app process's RSS sampled every 10 ms while a request runs: peak above the RSS before it."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self.running = pid, 0, False
+
+    def rss(self) -> int:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        return 0
+
+    def __enter__(self) -> Memory:
+        self.before = self.peak = self.rss()
+        self.running = True
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+        return self
+
+    def _watch(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, self.rss())
+            time.sleep(0.01)
+
+    def __exit__(self, *_) -> None:
+        self.running = False
+        self.thread.join()
+
+    @property
+    def added_mb(self) -> float:
+        return (self.peak - self.before) / 1e6
+
+
+def answer_text(result) -> str:
+    """The visitor-facing words of an answer, short: the label, or the first line of the answer's HTML."""
+    first = result[0]
+    if isinstance(first, dict):
+        return str(first.get("label"))
+    words = " ".join(re.sub(r"<[^>]+>", " ", str(first)).split())
+    return words[:90]
+
+
+def post_body(url: str, size: int) -> tuple[int, str]:
+    """POST a `size`-byte JSON body with its length to /gradio_api/call/predict_strokes: (status, answer)."""
+    host, port = url.split("//")[1].strip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=120) as sock:
+        head = f"POST /gradio_api/call/predict_strokes HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        sock.sendall(f"{head}Content-Length: {size + 12}\r\n\r\n".encode())
+        with contextlib.suppress(OSError):  # refused before it is all sent: the server may close
+            sock.sendall(b'{"data": [' + b" " * size + b"]}")
+        answer = b""
+        with contextlib.suppress(OSError):
+            while data := sock.recv(65536):
+                answer += data
+                if b"\r\n\r\n" in answer and len(answer.split(b"\r\n\r\n", 1)[1]) > 20:
+                    break
+    status, _, rest = answer.partition(b"\r\n")
+    return int(status.split()[1]) if status else 0, rest.split(b"\r\n\r\n", 1)[-1][:90].decode(errors="replace")
+
+
+def p95(client: Client, visits: int) -> float:
+    drawing = rune_drawing("tyr")
+    times = []
+    for _ in range(visits):
+        started = time.perf_counter()
+        client.predict(drawing, "younger", api_name="/predict_strokes")
+        times.append(time.perf_counter() - started)
+    return float(np.percentile(times, 95))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repo", type=Path, default=REPO, help="the checkout whose app.py is measured")
+    parser.add_argument("--visits", type=int, default=40, help="normal /predict_strokes requests per p95")
+    args = parser.parse_args()
+
+    port = _free_port()
+    process = start([sys.executable, str(args.repo / "app.py")], port, {"PYTHONPATH": str(args.repo)})
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        client = Client(url, verbose=False)
+        client.predict(rune_drawing("tyr"), "younger", api_name="/predict_strokes")  # warm
+        with tempfile.TemporaryDirectory() as folder:
+            big_image = Path(folder) / "big.png"
+            wide = grid(4096, INSCRIPTION.max_strokes, INSCRIPTION.max_points // INSCRIPTION.max_strokes)
+            Image.fromarray(render_strokes(check_strokes(wide["strokes"], 4096, 4096), 4096, 4096)).save(big_image)
+            sketch = {"background": None, "layers": [], "composite": handle_file(str(big_image))}
+            cases = [
+                ("/predict_strokes", "caps: rune", [grid(RUNE.max_side, RUNE.max_strokes, 50), "younger"]),
+                ("/read_strokes", "caps: inscription", [wide, "younger"]),
+                ("/read_strokes", "yesterday's worst 4096², 500x40", [grid(4096, 500, 40), "younger"]),
+                ("/predict", "4096² PNG", [sketch, "younger"]),
+                ("/read", "4096² PNG", [sketch, "younger"]),
+            ]
+            print(f"app: {args.repo}   (this checkout's caps: rune {RUNE}, inscription {INSCRIPTION})")
+            print(f"{'endpoint':17} {'request':34} {'seconds':>8} {'+peak RSS MB':>13}  answer")
+            for endpoint, name, inputs in cases:
+                with Memory(process.pid) as memory:
+                    started = time.perf_counter()
+                    try:
+                        text = answer_text(client.predict(*inputs, api_name=endpoint))
+                    except Exception as error:  # noqa: BLE001  (a refused upload, say)
+                        text = f"refused: {str(error)[:90]}"
+                    seconds = time.perf_counter() - started
+                print(f"{endpoint:17} {name:34} {seconds:8.2f} {memory.added_mb:13.0f}  {text[:100]}")
+            with Memory(process.pid) as memory:
+                started = time.perf_counter()
+                status, body = post_body(url, 50_000_000)
+                seconds = time.perf_counter() - started
+            print(
+                f"{'/gradio_api/call':17} {'50 MB JSON body':34} {seconds:8.2f} {memory.added_mb:13.0f}  {status} {body}"
+            )
+
+        quiet = p95(client, args.visits)
+        heavy = json.loads(json.dumps(wide))
+        stop = threading.Event()
+
+        def hammer() -> None:
+            other = Client(url, verbose=False)
+            while not stop.is_set():
+                other.predict(heavy, "younger", api_name="/read_strokes")
+
+        thread = threading.Thread(target=hammer, daemon=True)
+        thread.start()
+        time.sleep(1.0)  # the first heavy request is running
+        busy = p95(client, args.visits)
+        stop.set()
+        thread.join(timeout=120)
+        print(
+            f"/predict_strokes p95 over {args.visits} visits: alone {quiet * 1000:.0f} ms, while heavy /read_strokes "
+            f"run {busy * 1000:.0f} ms: ratio {busy / quiet:.2f}"
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
