@@ -210,7 +210,7 @@ def test_repair_restores_an_orphan_with_its_strokes_and_flag(tmp_path):
 @pytest.mark.parametrize(
     "strokes, message",
     [
-        ("M 0 0 L 10 10", "Those strokes cannot be stored: Strokes must be a list of [xs, ys, ts] lists, got str."),
+        ("M 0 0 L 10 10", "Those strokes cannot be stored: Strokes must be a list of [xs, ys, ts] lists, got text."),
         (
             [[[1, 2], [3, float("nan")], [0, 1]]],
             "Those strokes cannot be stored: stroke 1: ys must hold finite numbers",
