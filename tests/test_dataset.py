@@ -411,9 +411,11 @@ def dense(strokes: list, points: int, t: float) -> list:
 
 def test_a_hostile_drawing_takes_a_few_kilobytes_on_disk(tmp_path):
     image, strokes = drawn("tyr")
-    hostile = dense(strokes, 9_000, 1e300)  # 18,000 points, 1e300 ms: 13 MB on disk before the store's bounds
-    assert len(json.dumps(hostile)) > 400_000
     store = DrawingStore(tmp_path)
+    with pytest.raises(InvalidDrawingError, match="ts must be milliseconds from the first point"):  # 13 MB before
+        store.save(image, "tyr", "prompted", strokes=dense(strokes, 9_000, 1e300))
+    hostile = dense(strokes, 9_000, 86_400_000)  # 18,000 points, the longest time runes.strokes takes: a day
+    assert len(json.dumps(hostile)) > 300_000
     path = store.save(render_strokes(hostile, PAD, PAD), "tyr", "prompted", strokes=hostile)
     assert disk_bytes(tmp_path) < 12_000, disk_bytes(tmp_path)  # PNG + its line + metadata.jsonl
     (record,) = store.records()
