@@ -9,7 +9,6 @@ Layout and events only: recognition is `runes.Recognizer`, contributed drawings 
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import time
@@ -166,16 +165,7 @@ with gr.Blocks(title="Rune Reader") as demo:
                 buttons=["download"],
                 elem_id="name-png",
             )
-    with gr.Tab("Teach it a symbol", elem_id="tab-teach"), gr.Row(equal_height=False):
-        with gr.Column(scale=1, min_width=300):
-            symbol_name = gr.Textbox(label="Name of your symbol", placeholder="heart", elem_id="teach-name")
-            teach_pad = StrokePad(*CANVAS, label="Draw your symbol", hint="Draw your symbol here", elem_id="teach-pad")
-            with gr.Row():
-                add_button = gr.Button("Add this drawing", elem_id="teach-add")
-                teach_button = gr.Button("Teach", variant="primary", elem_id="teach-go")
-        teach_status = gr.HTML(teaching.status({}), elem_id="teach-status")
-        examples = gr.State({}, time_to_live=teaching.KEEP_SECONDS)  # a session's drawings and taught model
-        taught = gr.State(time_to_live=teaching.KEEP_SECONDS, delete_callback=teaching.forget)
+    taught = teaching.tab(RECOGNIZER, CANVAS)  # the Teach tab; its value: the session's taught model
     reference = gr.HTML(cards.reference_strip(RECOGNIZER.default_row), elem_id="reference")
     gr.HTML(cards.footer(RECOGNIZER.source, LOAD_SECONDS, MODEL_NOTE), elem_id="model-source")
     OfflineNote(elem_id="offline-note")  # what still works, and what waits, while the visitor is offline
@@ -235,16 +225,6 @@ with gr.Blocks(title="Rune Reader") as demo:
         api_name="transliterate",
         trigger_mode="always_last",
         show_progress="hidden",
-    )
-    add_button.click(
-        teaching.add_example, [teach_pad, symbol_name, examples], [teach_status, examples, teach_pad], api_name=False
-    )
-    teach_button.click(
-        functools.partial(teaching.teach_symbols, RECOGNIZER),
-        examples,
-        [teach_status, taught],
-        api_name=False,
-        concurrency_limit=1,
     )
     demo.load(CONTRIBUTIONS.start, outputs=[prompt, prompt_rune, counts], api_name=False)
 

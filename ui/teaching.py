@@ -1,4 +1,4 @@
-"""The Teach tab's bookkeeping: the drawings a visitor collects per symbol name, and the status HTML.
+"""The Teach tab: its layout and events (`tab`), the drawings a visitor collects per symbol name, and the status HTML.
 
 The drawings live in the visitor's session (a gr.State dict name -> list of drawings as checked strokes, a few kB
 each: not images) until Teach is pressed; they are drawn then, and `runes.teach.teach` makes a session copy of the
@@ -8,6 +8,7 @@ and its taught copy is let go when the session ends (`forget`, app.py's gr.State
 
 from __future__ import annotations
 
+import functools
 import gc
 import html
 from typing import Any
@@ -20,6 +21,7 @@ from runes.folder import symbol_name_problem
 from runes.strokes import render_strokes
 from runes.teach import MAX_SYMBOLS, MIN_DRAWINGS, teach
 from ui.inputs import drawing_image, first_line
+from ui.pad import StrokePad
 
 GOOD_DRAWINGS = 5  # we ask for this many of each symbol; runes.teach accepts MIN_DRAWINGS
 MAX_DRAWINGS = 20  # of one symbol in a session: more teaches no better ("5 to 20 is best")
@@ -108,3 +110,27 @@ def teach_symbols(recognizer: Recognizer, examples: dict) -> tuple[str, Any]:
         return status(examples, taught=True), teach(recognizer, images(examples))
     except ValueError as error:
         return status(examples, first_line(error)), gr.skip()
+
+
+def tab(recognizer: Recognizer, canvas: tuple[int, int]) -> gr.State:
+    """The Teach tab, laid out and wired inside the app's gr.Blocks; returns the State of the session's taught
+    model (None until Teach), for the Recognize events."""
+    with gr.Tab("Teach it a symbol", elem_id="tab-teach"), gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=300):
+            name = gr.Textbox(label="Name of your symbol", placeholder="heart", elem_id="teach-name")
+            pad = StrokePad(*canvas, label="Draw your symbol", hint="Draw your symbol here", elem_id="teach-pad")
+            with gr.Row():
+                add_button = gr.Button("Add this drawing", elem_id="teach-add")
+                teach_button = gr.Button("Teach", variant="primary", elem_id="teach-go")
+        teach_status = gr.HTML(status({}), elem_id="teach-status")
+        examples = gr.State({}, time_to_live=KEEP_SECONDS)  # a session's drawings and taught model
+        taught = gr.State(time_to_live=KEEP_SECONDS, delete_callback=forget)
+    add_button.click(add_example, [pad, name, examples], [teach_status, examples, pad], api_name=False)
+    teach_button.click(
+        functools.partial(teach_symbols, recognizer),
+        examples,
+        [teach_status, taught],
+        api_name=False,
+        concurrency_limit=1,
+    )
+    return taught
