@@ -34,6 +34,7 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
 from bench_browser import _free_port, start
+from bench_browser import stop as stop_server
 from gradio_client import Client, handle_file
 from rune_strokes import rune_drawing
 
@@ -186,8 +187,7 @@ def main() -> None:
             f"run {busy * 1000:.0f} ms: ratio {busy / quiet:.2f}"
         )
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_server(process)
 
 
 if __name__ == "__main__":

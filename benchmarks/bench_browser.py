@@ -86,10 +86,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen:
+def start(
+    command: list[str], port: int, env: dict[str, str], cwd: Path = REPO, poll_s: float = 0.5
+) -> subprocess.Popen:
+    """Start a server on `port` and return once it answers HTTP (SystemExit if it exits or takes over 240 s)."""
     process = subprocess.Popen(
         command,
-        cwd=REPO,
+        cwd=cwd,
         env={
             **os.environ,
             **env,
@@ -109,9 +112,19 @@ def start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Pope
         except OSError:
             if process.poll() is not None:
                 raise SystemExit(f"{command} exited with {process.returncode}") from None
-            time.sleep(0.5)
+            time.sleep(poll_s)
     process.kill()
     raise SystemExit(f"{command} did not answer within 240 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started by `start` (killed if it does not stop within 20 s)."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 LAST_LABEL_IS = "(text) => window.labels.length && window.labels[window.labels.length - 1][1] === text"
@@ -233,8 +246,7 @@ def main(argv: list[str] | None = None) -> int:
                 browser.close()
         finally:
             for server in servers:
-                server.terminate()
-                server.wait(timeout=20)
+                stop(server)
     print(
         f"drawings: {len(app_cases)} ({len(runes) // args.rounds} runes x {args.rounds}), mouse, 1280x1100, "
         f"emulated round trip {args.rtt:g} ms"

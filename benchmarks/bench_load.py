@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_browser import _free_port, start
+from bench_browser import _free_port, start, stop
 from rune_strokes import mouse_strokes, rune_drawing, strokes_in_box
 
 DRAWN = ("hagall", "tyr", "ur", "fe", "kaun", "isa", "reith", "bjork")
@@ -166,8 +166,7 @@ def main() -> int:
                     f"   p95 {row['p95_ms']:7.1f} ms   server CPU {row['server_cpu_ms_per_answer']:5.1f} ms/answer"
                 )
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            stop(server)
     return 0
 
 

@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from bench_browser import _free_port, start, stop
+from bench_load import cpu_seconds
 from rune_strokes import rune_drawing
 
 
@@ -43,23 +44,11 @@ def serve_baseline() -> None:
 BASELINE = "bare Gradio app (baseline)"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time the process has used (/proc/PID/stat): less shaken than wall time on a busy machine."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cold_start(command: list[str], cwd: Path, api_name: str, argument) -> tuple[float, float, float]:
@@ -68,41 +57,18 @@ def cold_start(command: list[str], cwd: Path, api_name: str, argument) -> tuple[
     from gradio_client import Client
 
     port = _free_port()
-    env = {
-        **os.environ,
-        "GRADIO_SERVER_PORT": str(port),
-        "GRADIO_SERVER_NAME": "127.0.0.1",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-    }
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = start(command, port, {}, cwd=cwd, poll_s=0.05)
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    raise SystemExit(f"{command} exited with {process.returncode}") from None
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"{command} did not answer within 240 s") from None
-                time.sleep(0.05)
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         answer = client.predict(argument, api_name=api_name)
         ready = time.perf_counter() - started
-        rss, cpu = _rss_mib(process.pid), _cpu_seconds(process.pid)
+        rss, cpu = _rss_mib(process.pid), cpu_seconds(process.pid)
         if not answer:
             raise SystemExit(f"{command}: {api_name} gave no answer")
         return ready, rss, cpu
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def main(argv: list[str] | None = None) -> int:

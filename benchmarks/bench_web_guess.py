@@ -48,7 +48,7 @@ def page_load(loads: int = 3) -> dict:
     import tempfile
 
     import chromium
-    from bench_browser import _free_port, start
+    from bench_browser import _free_port, start, stop
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
@@ -86,8 +86,7 @@ def page_load(loads: int = 3) -> dict:
                     report[key] = {"ready_ms_p50": float(np.median(ready)), "bytes_p50": int(np.median(sizes))}
                 browser.close()
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            stop(server)
     return report
 
 

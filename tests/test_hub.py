@@ -684,25 +684,14 @@ def test_pull_copies_the_export(local_hub, small_model, tmp_path):
     env = _clean_env(tmp_path, HF_ENDPOINT=local_hub.url, HF_HUB_CACHE=str(tmp_path / "cache"))
     out = tmp_path / "pulled"
 
-    def pull(source: str) -> None:
-        done = subprocess.run(
-            [sys.executable, "-m", "runes.hub", "pull", source, "--to", str(out)],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stderr
-
-    pull("alice/exported")
+    _pull("alice/exported", out, env)
     assert {name: _sha256((out / name).read_bytes()) for name in WEB_FILES} == _export_hashes(
         small_model, tmp_path / "fresh"
     )
     assert not any((out / name).is_symlink() for name in WEB_FILES)
     recognizer = Recognizer.load(out)
     assert recognizer.folder == out and (recognizer.folder / "web" / "model.json").is_file()
-    pull("alice/old")  # a model without an export: the other model's export must not stay beside it
+    _pull("alice/old", out, env)  # a model without an export: the other model's export must not stay beside it
     assert not any((out / name).exists() for name in WEB_FILES)
     assert (out / "model.keras").read_bytes() == (small_model / "model.keras").read_bytes()
 
@@ -788,11 +777,10 @@ def test_bundled_card_is_generated_from_its_config_and_metrics():
         )
 
 
-def test_pull_cli_writes_a_loadable_folder(hub_cache, tmp_path):
-    env = _clean_env(tmp_path, HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(hub_cache))
-    out = tmp_path / "pulled"
+def _pull(source: str, out: Path, env: dict) -> subprocess.CompletedProcess:
+    """`python -m runes.hub pull SOURCE --to OUT` in a subprocess with `env`; it must succeed."""
     done = subprocess.run(
-        [sys.executable, "-m", "runes.hub", "pull", "alice/pinned@v1", "--to", str(out)],
+        [sys.executable, "-m", "runes.hub", "pull", source, "--to", str(out)],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -800,6 +788,13 @@ def test_pull_cli_writes_a_loadable_folder(hub_cache, tmp_path):
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_pull_cli_writes_a_loadable_folder(hub_cache, tmp_path):
+    env = _clean_env(tmp_path, HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(hub_cache))
+    out = tmp_path / "pulled"
+    done = _pull("alice/pinned@v1", out, env)
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES) and not (out / "model.keras").is_symlink()
     assert "hf://alice/pinned@v1" in done.stdout
     done = subprocess.run(
