@@ -27,7 +27,7 @@ from ui.offline import OfflineNote
 from ui.pad import LIVE, StrokePad
 
 CANVAS, INSCRIPTION_CANVAS = (384, 384), (960, 300)
-READING = {"concurrency_id": "inscription", "concurrency_limit": 2}  # the heavy reads: own queue, 2 at a time at most
+READING = {"concurrency_id": "inscription", "concurrency_limit": 1}  # own queue; one at a time keeps answers in order
 
 _started = time.perf_counter()
 RECOGNIZER, MODEL_NOTE = Recognizer.load_with_fallback(os.environ.get("RUNES_MODEL") or None)  # folder or hf://
