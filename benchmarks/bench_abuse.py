@@ -124,7 +124,7 @@ def p95(client: Client, visits: int) -> float:
     return float(np.percentile(times, 95))
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", type=Path, default=REPO, help="the checkout whose app.py is measured")
     parser.add_argument("--visits", type=int, default=40, help="normal /predict_strokes requests per p95")
@@ -188,7 +188,8 @@ def main() -> None:
         )
     finally:
         stop_server(process)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

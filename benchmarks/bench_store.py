@@ -112,7 +112,7 @@ def old_page_load(store: DrawingStore, rng: random.Random) -> None:
         Counter(record["label"] for record in store.records())
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drawings", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=200)
@@ -184,7 +184,8 @@ def main() -> None:
         print(f"  old way (whole file read twice):   {old * 1e6:9.1f} us  {old / base:7.2f}x")
         within = max(steady / base, after / base_after) <= 2.0
         print(f"\nsteady and after-append page loads within 2x of the empty store: {'yes' if within else 'NO'}")
+    return 0 if within else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
