@@ -1,0 +1,146 @@
+"""Accessibility of the real app in a real browser: axe-core on every tab, the guess announced, the keyboard path.
+
+axe-core (tests/vendor/axe-core/, for the tests only: the page never loads it) is injected into the shared app's
+page and run on the whole document with each tab open; it checks only what is shown, so each tab is measured on
+its own. The violations found are written by impact to tests/artifacts/axe_counts.json; serious and critical ones
+fail the test. The keyboard path is walked with Tab, Enter, Space and arrow presses only, checking the focus and
+what the page shows after each.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import chromium
+import numpy as np
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from rune_strokes import mouse_strokes, strokes_in_box
+
+from runes import get_rune
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+TIMEOUT_MS = 20_000
+DESKTOP = {"width": 1280, "height": 1100}
+TABS = {  # the tab as a visitor sees it -> an element shown only while it is open
+    "Recognize": "#pad canvas",
+    "Inscription": "#inscription-pad canvas",
+    "Contribute": "#contribute-pad canvas",
+    "Your name in runes": "#name-text",
+    "Teach it a symbol": "#teach-pad canvas",
+}
+BLOCKING = ("serious", "critical")  # must be none; "moderate" and "minor" are reported
+# Violations inside Gradio's own markup, which no component parameter, stylesheet or template of ours reaches:
+# (rule, the element's HTML as axe reports it) -> why it is left out of the counts. Nothing else is left out.
+GRADIO_OWN = {
+    ("aria-prohibited-attr", '<div aria-label="Empty value" class="empty '): (
+        "Gradio's empty image placeholder (gr.Image, gr.AnnotatedImage before their first picture) is a bare "
+        '<div aria-label="Empty value"> with no role; ARIA allows no name on a generic div (gradio 6 Empty.svelte).'
+    ),
+}
+COUNTS: dict[str, dict[str, int]] = {}  # tab -> impact -> violations, written to tests/artifacts/axe_counts.json
+FOUND: dict[str, list[dict]] = {}  # tab -> what axe found, written to tests/artifacts/axe_violations.json
+
+# What axe reports, cut to what a reader of the failure needs: the rule, its impact and where.
+RUN_AXE = """async () => {
+    const results = await axe.run(document, {resultTypes: ['violations']});
+    return results.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map((n) => ({target: n.target.join(' '), html: n.html, summary: n.failureSummary}))}));
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, app_url: str):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(app_url)
+    page.locator("#pad canvas").wait_for(state="visible")
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def axe_report(artifacts_dir):
+    yield
+    if COUNTS:
+        (artifacts_dir / "axe_counts.json").write_text(json.dumps(COUNTS, indent=2, sort_keys=True) + "\n")
+        (artifacts_dir / "axe_violations.json").write_text(json.dumps(FOUND, indent=2, ensure_ascii=False) + "\n")
+
+
+def gradio_own(rule: str, node: dict) -> bool:
+    return any(rule == own_rule and node["html"].startswith(start) for own_rule, start in GRADIO_OWN)
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """axe-core's violations on the page as it is now (injected once per page), less those in GRADIO_OWN."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    violations = []
+    for violation in page.evaluate(RUN_AXE):
+        nodes = [node for node in violation["nodes"] if not gradio_own(violation["id"], node)]
+        if nodes:
+            violations.append({**violation, "nodes": nodes})
+    return violations
+
+
+def record(tab: str, violations: list[dict]) -> None:
+    counts = dict.fromkeys(("critical", "serious", "moderate", "minor"), 0)
+    for violation in violations:
+        counts[violation["impact"]] += len(violation["nodes"])
+    COUNTS[tab] = counts
+    FOUND[tab] = violations
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['impact']} {v['id']} ({v['help']}): {node['target']}\n    {node['summary']}"
+        for v in violations
+        for node in v["nodes"]
+    )
+
+
+def draw(page: Page, rune_id: str, pad: str = "#pad") -> None:
+    canvas = page.locator(f"{pad} canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box is not None
+    size = 0.6 * min(box["width"], box["height"])
+    mouse_strokes(page, strokes_in_box(rune_id, box["x"] + 0.2 * box["width"], box["y"] + 0.2 * box["height"], size))
+
+
+def draw_not_a_rune(page: Page) -> None:
+    """A circle with a cross: the card then shows the nearest runes, greyed."""
+    box = page.locator("#pad canvas").bounding_box()
+    assert box is not None
+    cx, cy, r = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, 0.3 * box["width"]
+    circle = [(cx + r * math.cos(t), cy + r * math.sin(t)) for t in np.linspace(0, 2 * math.pi, 40)]
+    mouse_strokes(page, [circle, [(cx, cy - r), (cx, cy + r)], [(cx - r, cy), (cx + r, cy)]])
+
+
+@pytest.mark.parametrize("tab", list(TABS))
+def test_no_serious_or_critical_axe_violations(page: Page, tab: str):
+    page.get_by_role("tab", name=tab).click()
+    page.locator(TABS[tab]).first.wait_for(state="visible")
+    violations = axe_violations(page)
+    if tab == "Recognize":  # and with answers shown: a rune's card, then the nearest runes of a non-rune
+        draw(page, "tyr")
+        expect(page.locator("#top5 h2.output-class")).to_have_text(get_rune("tyr").label)
+        violations += axe_violations(page)
+        page.locator("#pad .pad-clear").click()
+        draw_not_a_rune(page)
+        expect(page.locator("#card .nearest")).to_have_count(3)
+        violations += axe_violations(page)
+    record(tab, violations)
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, f"{tab}: axe-core finds\n{describe(blocking)}"
