@@ -144,3 +144,89 @@ def test_no_serious_or_critical_axe_violations(page: Page, tab: str):
     record(tab, violations)
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     assert not blocking, f"{tab}: axe-core finds\n{describe(blocking)}"
+
+
+def focused(page: Page, selector: str) -> bool:
+    return page.evaluate("(s) => document.activeElement === document.querySelector(s)", selector)
+
+
+def tab_to(page: Page, selector: str, key: str = "Tab", limit: int = 30) -> None:
+    """Press Tab (or Shift+Tab) until `selector` has the focus, as a keyboard user walks the page."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if focused(page, selector):
+            return
+    raise AssertionError(f"{limit} presses of {key} never reached {selector}")
+
+
+def test_the_keyboard_path(page: Page):
+    """Row choice, tabs, buttons, the pad's Undo and Clear and the correction list, with keys only (the drawing
+    itself is made with the pointer: a pad has no keyboard drawing)."""
+    reference = page.locator("#reference .rune-reference")
+    tab_to(page, "#row input[value='elder']")  # the row choice comes first
+    page.keyboard.press("Space")
+    expect(page.locator("#row input[value='elder']")).to_be_checked()
+    expect(reference).to_have_attribute("data-row", "elder")
+    tab_to(page, "#tab-name-button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#tab-name-button")).to_have_attribute("aria-selected", "true")
+    tab_to(page, "#name-text textarea, #name-text input")
+    page.keyboard.type("Harald")
+    expect(page.locator("#name-runes .name-runes")).to_have_attribute("data-runes", "ᚺᚨᚱᚨᛚᛞ")
+    tab_to(page, "#tab-contribute-button", key="Shift+Tab")
+    page.keyboard.press("Space")
+    expect(page.locator("#contribute-pad canvas")).to_be_visible()
+    tab_to(page, "#contribute-save")  # the disabled Undo and Clear of an empty pad are passed over
+    page.keyboard.press("Enter")
+    expect(page.locator("#contribute-status [role='status']")).to_contain_text("The canvas is empty: draw")
+    tab_to(page, "#tab-recognize-button", key="Shift+Tab")
+    page.keyboard.press("Enter")
+    canvas = page.locator("#pad canvas")
+    expect(canvas).to_have_attribute("aria-label", "Draw one rune here: empty")
+    draw(page, "tyr")  # two strokes, with the pen
+    expect(canvas).to_have_attribute("aria-label", "Draw one rune here: 2 strokes drawn")
+    expect(page.locator("#top5 h2.output-class")).to_have_text("ᛏ tīwaz")  # read in the row chosen by keyboard
+    page.locator("#tab-recognize-button").focus()  # back where the keyboard user was
+    tab_to(page, "#pad .pad-undo")
+    page.keyboard.press("Enter")
+    expect(canvas).to_have_attribute("aria-label", "Draw one rune here: 1 stroke drawn")
+    tab_to(page, "#pad .pad-clear")
+    page.keyboard.press("Space")
+    expect(canvas).to_have_attribute("aria-label", "Draw one rune here: empty")
+    expect(page.locator("#top5 h2.output-class")).to_have_text("Draw a rune")
+    tab_to(page, "#seeing-panel button, #seeing-panel [role='button']")
+    page.keyboard.press("Enter")
+    expect(page.locator("#seeing")).to_contain_text("Draw a rune and see what the network sees")
+    tab_to(page, "#correct-label input")
+    page.keyboard.type("týr")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("#correct-label input")).to_have_value(get_rune("tyr").label)
+    tab_to(page, "#correct")
+    page.keyboard.press("Enter")
+    expect(page.locator("#correct-status [role='status']")).to_contain_text("draw")
+
+
+def test_the_answer_is_announced_once_the_pen_lifts(page: Page):
+    """The card is a polite live region that stays in the page (a new one would not be read), busy while a stroke
+    is drawn, and holds the answer once the pen is up."""
+    region = page.locator("#card .announced")
+    expect(region).to_have_attribute("aria-live", "polite")
+    region.evaluate("(node) => { window.announcedRegion = node; }")
+    canvas = page.locator("#pad canvas")
+    box = canvas.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 0.2 * box["height"])
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 0.5 * box["height"], steps=8)
+    expect(page.locator("#card")).to_have_attribute("aria-busy", "true")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 0.8 * box["height"], steps=8)
+    page.mouse.up()
+    expect(page.locator("#card")).to_have_attribute("aria-busy", "false")
+    expect(page.locator("#top5 h2.output-class")).to_have_text(get_rune("isa").label)
+    expect(region).to_contain_text(get_rune("isa").meaning)
+    assert region.evaluate("(node) => node === window.announcedRegion"), "the live region was replaced"
+    page.get_by_role("tab", name="Inscription").click()  # its reading is announced the same way
+    reading = page.locator("#inscription-text .announced")
+    expect(reading).to_have_attribute("aria-live", "polite")
+    expect(reading).to_contain_text("Write a few runes")
