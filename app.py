@@ -165,6 +165,7 @@ with gr.Blocks(title="Rune Reader") as demo:
                 format="png",
                 interactive=False,
                 buttons=["download"],
+                alt_text="The same runes as a picture (PNG), to download",
                 elem_id="name-png",
             )
     taught = teaching.tab(RECOGNIZER, CANVAS)  # the Teach tab; its value: the session's taught model

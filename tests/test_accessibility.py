@@ -50,6 +50,10 @@ RUN_AXE = """async () => {
         nodes: v.nodes.map((n) => ({target: n.target.join(' '), html: n.html, summary: n.failureSummary}))}));
 }"""
 
+# The page is still: no finite CSS transition or animation running (an output fades in after an event).
+SETTLED = """() => document.getAnimations().every((animation) =>
+    animation.playState !== 'running' || animation.effect.getTiming().iterations === Infinity)"""
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -86,6 +90,7 @@ def axe_violations(page: Page) -> list[dict]:
     """axe-core's violations on the page as it is now (injected once per page), less those in GRADIO_OWN."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE))
+    page.wait_for_function(SETTLED)  # colours measured as they end, not halfway through Gradio's fade-in
     violations = []
     for violation in page.evaluate(RUN_AXE):
         nodes = [node for node in violation["nodes"] if not gradio_own(violation["id"], node)]
@@ -140,6 +145,24 @@ def test_no_serious_or_critical_axe_violations(page: Page, tab: str):
         page.locator("#pad .pad-clear").click()
         draw_not_a_rune(page)
         expect(page.locator("#card .nearest")).to_have_count(3)
+        violations += axe_violations(page)
+    if tab == "Inscription":  # and with a reading: the runic text and the picture with its boxes
+        canvas = page.locator("#inscription-pad canvas").bounding_box()
+        assert canvas is not None
+        size = 0.7 * canvas["height"]
+        for index, rune_id in enumerate(("tyr", "ur", "reith")):
+            left = canvas["x"] + canvas["width"] / 2 - 1.2 * size + index * 0.8 * size
+            mouse_strokes(page, strokes_in_box(rune_id, left, canvas["y"] + 0.15 * canvas["height"], size))
+        expect(page.locator("#inscription-text .inscription")).to_have_attribute("data-transliteration", "tur")
+        expect(page.locator("#inscription-boxes img").first).to_be_visible()
+        violations += axe_violations(page)
+    if tab == "Your name in runes":  # and with a name written: its runes and their picture
+        page.locator("#name-text textarea, #name-text input").first.fill("Harald")
+        expect(page.locator("#name-png img")).to_be_visible()
+        violations += axe_violations(page)
+    if tab == "Teach it a symbol":  # and with a message after Add
+        page.locator("#teach-add").click()
+        expect(page.locator("#teach-status")).to_contain_text("Give your symbol a name first")
         violations += axe_violations(page)
     record(tab, violations)
     blocking = [v for v in violations if v["impact"] in BLOCKING]
