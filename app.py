@@ -18,7 +18,7 @@ import gradio as gr
 import ui
 from runes import RUNES, Recognizer
 from runes.writing import transliterate
-from ui import cards, guess, limits, reading, rows, teaching
+from ui import cards, guess, limits, live, reading, rows, teaching
 from ui.contributing import Contributions
 from ui.feed import Feed
 from ui.inputs import INSCRIPTION, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
@@ -112,7 +112,7 @@ with gr.Blocks(title="Rune Reader") as demo:
             seeing_feed, server_feed = Feed("pad", panel="seeing"), Feed("pad")  # only while open / page can't answer
         with gr.Column(scale=1, min_width=300):
             top5 = gr.Label(value=cards.DRAW_PROMPT, num_top_classes=cards.TOP_K, label="Best guesses", elem_id="top5")
-            card = gr.HTML(cards.empty_card(), elem_id="card")
+            card = gr.HTML(cards.empty_card(), elem_id="card", html_template=live.ANSWER)
             with gr.Row(equal_height=True):
                 correct_label = gr.Dropdown(
                     [(rune.label, rune.id) for rune in RUNES],
@@ -122,7 +122,7 @@ with gr.Blocks(title="Rune Reader") as demo:
                     scale=3,
                 )
                 correct_button = gr.Button("Save the right rune", elem_id="correct", scale=1)
-            correct_status = gr.HTML("", elem_id="correct-status")
+            correct_status = gr.HTML("", elem_id="correct-status", html_template=live.STATUS)
     with gr.Tab("Inscription", elem_id="tab-inscription"):
         inscription_pad = StrokePad(
             *INSCRIPTION_CANVAS,
@@ -132,7 +132,9 @@ with gr.Blocks(title="Rune Reader") as demo:
         )
         with gr.Row(equal_height=False):
             inscription_text = gr.HTML(
-                cards.inscription_html(None, cards.INSCRIPTION_PROMPT), elem_id="inscription-text"
+                cards.inscription_html(None, cards.INSCRIPTION_PROMPT),
+                elem_id="inscription-text",
+                html_template=live.ANSWER,
             )
             inscription_boxes = gr.AnnotatedImage(
                 label="What was read where", show_legend=False, elem_id="inscription-boxes"
@@ -146,7 +148,7 @@ with gr.Blocks(title="Rune Reader") as demo:
         with gr.Column(scale=1, min_width=300):
             prompt = gr.HTML("", elem_id="contribute-prompt")
             prompt_rune = gr.Textbox("", label="rune id", visible=False, elem_id="contribute-rune")
-            contribute_status = gr.HTML("", elem_id="contribute-status")
+            contribute_status = gr.HTML("", elem_id="contribute-status", html_template=live.STATUS)
             gr.Markdown(
                 "Your drawing (the image and its strokes) is stored as training data for the next model "
                 "(no personal data). Collected per rune:"
@@ -163,6 +165,7 @@ with gr.Blocks(title="Rune Reader") as demo:
                 format="png",
                 interactive=False,
                 buttons=["download"],
+                alt_text="The same runes as a picture (PNG), to download",
                 elem_id="name-png",
             )
     taught = teaching.tab(RECOGNIZER, CANVAS)  # the Teach tab; its value: the session's taught model

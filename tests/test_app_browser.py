@@ -509,10 +509,10 @@ def draw_gebo(page: Page, pad: str = "#pad") -> None:
 def test_the_elder_row_reads_an_elder_rune(fresh_page: Page, artifacts_dir):
     page = fresh_page
     reference = page.locator("#reference .rune-reference")
-    expect(reference.locator("h3")).to_have_text("The 16 runes of the Younger Futhark")
+    expect(reference.locator("h2")).to_have_text("The 16 runes of the Younger Futhark")
     expect(page.locator("#row input:checked")).to_have_value("younger")
     choose_row(page, "Elder Futhark")
-    expect(reference.locator("h3")).to_have_text("The 24 runes of the Elder Futhark")
+    expect(reference.locator("h2")).to_have_text("The 24 runes of the Elder Futhark")
     expect(reference.locator(".cell")).to_have_count(24)
     expect(reference.locator('.cell[data-rune="gebo"] .glyph')).to_have_text("ᚷ")
     draw_gebo(page)
@@ -544,7 +544,7 @@ def test_an_elder_rune_in_the_younger_row_is_named_and_read_when_the_row_changes
     choose_row(page, "Younger, short-twig")
     expect(top_label(page)).to_have_text("Not a short-twig rune")
     expect(card).to_contain_text("Not a rune of the short-twig Younger Futhark: that is ᚷ gebō")
-    expect(page.locator("#reference .rune-reference h3")).to_have_text("The 16 runes of the short-twig Younger Futhark")
+    expect(page.locator("#reference .rune-reference h2")).to_have_text("The 16 runes of the short-twig Younger Futhark")
 
 
 def test_your_name_in_runes(fresh_page: Page, artifacts_dir):

@@ -229,7 +229,7 @@ def reference_strip(row_id: str = DEFAULT_ROW) -> str:
     heading = f"The {len(row.runes)} runes of the {rows.in_words(row.id)}"
     note = REFERENCE_NOTES.get(row.id, f"{row.name}, {row.period}.")
     return (
-        f'<div class="rune-reference" data-row="{_esc(row.id)}"><h3>{_esc(heading)}</h3>'
+        f'<div class="rune-reference" data-row="{_esc(row.id)}"><h2>{_esc(heading)}</h2>'
         f'<div class="rune-strip">{cells}</div><p class="rune-footnote">{_esc(note)}</p></div>'
     )
 

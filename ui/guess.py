@@ -33,7 +33,9 @@ SCRIPTS = (  # loaded in this order
 )
 WASM_FOLDER = VENDOR / "tfjs-backend-wasm"
 WASM_FILES = (WASM_FOLDER / "tfjs-backend-wasm-simd.wasm", WASM_FOLDER / "tfjs-backend-wasm.wasm")  # SIMD or not
-TEMPLATE = """<div class="guess-line" aria-live="polite"><span class="guess-text"></span></div>"""
+# Not a live region itself: it changes every 100 ms while drawing; the card beside it announces the answer
+# (ui/live.py), whether the page or the server made it, and guess.js keeps it quiet while a stroke is drawn.
+TEMPLATE = """<div class="guess-line"><span class="guess-text"></span></div>"""
 
 
 def web_export(recognizer: Recognizer) -> Path | None:

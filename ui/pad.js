@@ -47,6 +47,13 @@ function redraw() {
   strokes.forEach(drawStroke);
   pad.classList.toggle('has-ink', strokes.length > 0);
   undoButton.disabled = clearButton.disabled = strokes.length === 0;
+  describe();
+}
+
+function describe() {  // the canvas's name for a screen reader: its label and what is on it
+  const count = strokes.length;
+  canvas.setAttribute('aria-label', canvas.dataset.label
+    + (count ? ': ' + count + (count === 1 ? ' stroke' : ' strokes') + ' drawn' : ': empty'));
 }
 
 function send() {
@@ -106,6 +113,7 @@ function penUp(event) {
   if (event.type === 'pointerup') addPoint(event);
   pointerId = null;
   current = null;
+  describe();
   send();
 }
 canvas.addEventListener('pointerup', penUp);

@@ -1,7 +1,8 @@
 """`StrokePad`: a drawing pad on Gradio's own gr.HTML that sends strokes as vectors, not images.
 
 Ink starts on the first pointer-down (mouse, pen or touch; no tool to pick, no page scroll while drawing),
-with Undo (also Ctrl+Z) and Clear. Its value is the drawing in the QuickDraw style,
+with Undo (also Ctrl+Z) and Clear. For a screen reader the canvas is an image named by `label` and by how many
+strokes are on it; the hint is only for the eye (the label says it), and the buttons are named Undo and Clear. Its value is the drawing in the QuickDraw style,
 `{"width": W, "height": H, "strokes": [[xs, ys, ts], ...]}`, a few hundred bytes per rune, sent at every
 pen-up and every 100 ms while a stroke is drawn; the server renders it with `runes.strokes`.
 The behaviour is in pad.js, the looks in style.css (`.stroke-pad`).
@@ -23,11 +24,12 @@ PAD_JS = (HERE / "pad.js").read_text(encoding="utf-8")
 TEMPLATE = """
 <div class="stroke-pad" data-width="{width}" data-height="{height}" data-pen="{pen}"
      style="aspect-ratio: {width} / {height}">
-  <canvas role="img" aria-label="{label}"></canvas>
-  <p class="pad-hint">{hint}</p>
+  <canvas role="img" aria-label="{label}" data-label="{label}"></canvas>
+  <p class="pad-hint" aria-hidden="true">{hint}</p>
 </div>
 <div class="pad-tools">
-  <button type="button" class="pad-undo" title="Undo the last stroke (Ctrl+Z)" disabled>↶ Undo</button>
+  <button type="button" class="pad-undo" title="Undo the last stroke (Ctrl+Z)" disabled>
+    <span aria-hidden="true">↶</span> Undo</button>
   <button type="button" class="pad-clear" title="Start over" disabled>Clear</button>
 </div>
 """

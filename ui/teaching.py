@@ -20,6 +20,7 @@ from runes import Recognizer
 from runes.folder import symbol_name_problem
 from runes.strokes import render_strokes
 from runes.teach import MAX_SYMBOLS, MIN_DRAWINGS, teach
+from ui import live
 from ui.inputs import drawing_image, first_line
 from ui.pad import StrokePad
 
@@ -122,7 +123,7 @@ def tab(recognizer: Recognizer, canvas: tuple[int, int]) -> gr.State:
             with gr.Row():
                 add_button = gr.Button("Add this drawing", elem_id="teach-add")
                 teach_button = gr.Button("Teach", variant="primary", elem_id="teach-go")
-        teach_status = gr.HTML(status({}), elem_id="teach-status")
+        teach_status = gr.HTML(status({}), elem_id="teach-status", html_template=live.STATUS)
         examples = gr.State({}, time_to_live=KEEP_SECONDS)  # a session's drawings and taught model
         taught = gr.State(time_to_live=KEEP_SECONDS, delete_callback=forget)
     add_button.click(add_example, [pad, name, examples], [teach_status, examples, pad], api_name=False)
