@@ -17,6 +17,7 @@ The work is linear in the text, which is capped at MAX_CHARACTERS.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -110,6 +111,7 @@ def _home(glyph: str, row_id: str) -> str | None:
     return next((other for other in ROW_IDS if glyph in GLYPHS[other]), None)
 
 
+@functools.cache
 def _sounds(row_id: str, rune_id: str) -> tuple[str, ...]:
     """The sounds a rune stands for, its usual transliteration first: ("u", "o", "v", "w", "y") for ᚢ úr."""
     sound = get_row(row_id).rune(rune_id).transliteration
@@ -122,9 +124,10 @@ def _words(text: str) -> list[str]:
     return spaced.split()
 
 
-def read_text(text: str, row: str | None = None) -> RunicText:
+def read_text(text: str, row: str | None = None, prefer: str | None = None) -> RunicText:
     """Runic text -> Latin letters, word by word, in `row` (None: told by the runes; else "younger", "long-branch",
-    "short-twig" or "elder"). A ValueError in plain words for text over MAX_CHARACTERS."""
+    "short-twig" or "elder"). `prefer`: a row to read in when it has every rune of the text (the row a visitor
+    chose: ᚦᚢᚱ is in all of them), else told by the runes. A ValueError in plain words over MAX_CHARACTERS."""
     if not isinstance(text, str):
         raise TypeError(f"Expected runic text (a string of runes such as ᚦᚢᚱ), got {type(text).__name__}.")
     if len(text) > MAX_CHARACTERS:
@@ -134,7 +137,10 @@ def read_text(text: str, row: str | None = None) -> RunicText:
         )
     asked = get_row(row).id if row else None
     text = unicodedata.normalize("NFC", text)
-    detected, mixed = _detect(Counter(char for char in text if char in GLYPHS_ROW))
+    runes = Counter(char for char in text if char in GLYPHS_ROW)
+    detected, mixed = _detect(runes)
+    if prefer and not asked and runes and runes.keys() <= GLYPHS[get_row(prefer).id].keys():
+        detected = get_row(prefer).id
     main = asked or detected
     words: list[RunicWord] = []
     rows_used: Counter[str] = Counter()

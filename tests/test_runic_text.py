@@ -175,3 +175,10 @@ def test_huge_text_is_refused_in_plain_words_and_the_cap_is_cheap():
         read_text("ᚠ" * (MAX_CHARACTERS + 1))
     reading = read_text(("ᚴᚢᚱᛘᛦ ᛬ " * 1000)[:MAX_CHARACTERS])  # the largest text read
     assert len(reading.words) == MAX_CHARACTERS // len("ᚴᚢᚱᛘᛦ ᛬ ") and reading.transliteration.startswith("kurmʀ kurmʀ")
+
+
+def test_a_preferred_row_is_used_when_it_has_every_rune():
+    assert read_text("ᚦᚢᚱ", prefer="elder").row == "elder"  # the row a visitor chose: ᚢ is u alone there
+    assert read_text("ᚦᚢᚱ", prefer="elder").several_sounds == ()
+    assert read_text("ᚴᚢᚱᛘᛦ", prefer="elder").row == "long-branch"  # ᚴ ᛘ ᛦ are no Elder runes: told by the runes
+    assert read_text("ᚴᚢᚱᛘᛦ", prefer="younger").row == "younger"
