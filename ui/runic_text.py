@@ -12,8 +12,9 @@ import html
 
 import gradio as gr
 
+from runes import runic_text as library
 from runes.rows import WORD_SEPARATOR, get_row
-from runes.runic_text import GLYPHS, MAX_CHARACTERS, RunicText, read_text
+from runes.runic_text import GLYPHS, MAX_CHARACTERS, RunicText
 from ui import rows
 from ui.cards import READ_TEXT_INPUT, READ_TEXT_TAB, copy_button
 from ui.inputs import never_raises
@@ -72,11 +73,11 @@ def reading_html(reading: RunicText | None, message: str = PROMPT) -> str:
 
 
 @never_raises(None, lambda message: reading_html(None, "⚠️ " + message))
-def read_runic_text(text: str, row: str = ""):
+def read_text(text: str, row: str = ""):
     """Read runic text (Unicode runes, e.g. "ᚴᚢᚱᛘᛦ ᛬ ᚴᚢᚾᚢᚴᛦ") in Latin letters, word by word.
     Args:
         text: runes of the Younger or Elder Futhark, words separated by spaces, ᛫ ᛬ : or ·; at most 3,000 characters.
-        row: the row to prefer when every rune is in it: "younger", "long-branch", "short-twig", "elder", or "" (told by the runes).
+        row: the row to read in when every rune is in it: "younger" (default), "long-branch", "short-twig" or "elder"; otherwise the row is told by the runes.
     Returns:
         HTML of the transliteration (also in data-transliteration="..." and data-row="..."), word by word, with notes on the row, runes with several sounds and what was left out"""
     text = (text or "").encode("utf-8", "ignore").decode("utf-8")  # a lone surrogate is no rune
@@ -87,7 +88,7 @@ def read_runic_text(text: str, row: str = ""):
         )
     if row not in ("", None):
         rows.check(row, tuple(GLYPHS), "younger")
-    return reading_html(read_text(text, prefer=row or None))
+    return reading_html(library.read_text(text, prefer=row or None))
 
 
 def tab(default_row: str, row: gr.Radio) -> gr.Textbox:
@@ -103,7 +104,7 @@ def tab(default_row: str, row: gr.Radio) -> gr.Textbox:
             reading = gr.HTML(reading_html(None), elem_id="runic-reading")
     gr.on(
         [text.change, row.change],
-        read_runic_text,
+        read_text,
         inputs=[text, row],
         outputs=reading,
         api_name="read_text",
