@@ -25,7 +25,16 @@ from dataclasses import dataclass
 from runes.rows import ROW_IDS, ROWS, Row, get_row
 from runes.writing import letters_of
 
-__all__ = ["RunicText", "RunicWord", "ReadRune", "read_text", "SEPARATORS", "EDITORIAL_MARKS", "MAX_CHARACTERS"]
+__all__ = [
+    "RunicText",
+    "RunicWord",
+    "ReadRune",
+    "read_text",
+    "shown",
+    "SEPARATORS",
+    "EDITORIAL_MARKS",
+    "MAX_CHARACTERS",
+]
 
 MAX_CHARACTERS = 3000  # the longest rune stone, Rök, has about 760 runes; a paste over this is refused
 SEPARATORS = "᛫᛬᛭:·•⁚⁝⁖⸽|÷×*+"  # word dividers of the inscriptions and of their editions; spaces too
@@ -146,7 +155,7 @@ def read_text(text: str, row: str | None = None, prefer: str | None = None) -> R
     rows_used: Counter[str] = Counter()
     several: dict[str, str] = {}
     other_runes: list[str] = []
-    left_out: list[str] = []
+    left_out: dict[str, None] = {}  # in the order met
     for chunk in _words(text):
         written, latin, read = [], [], []
         for char in chunk:
@@ -167,8 +176,8 @@ def read_text(text: str, row: str | None = None, prefer: str | None = None) -> R
                 latin.append("?")
                 if char not in other_runes:
                     other_runes.append(char)
-            elif char not in left_out:
-                left_out.append(char)
+            else:
+                left_out.setdefault(char)
         if written:
             words.append(RunicWord("".join(written), "".join(latin), tuple(read)))
     rows = tuple(sorted(rows_used, key=lambda row_id: (row_id != main, -rows_used[row_id])))
@@ -184,6 +193,13 @@ def read_text(text: str, row: str | None = None, prefer: str | None = None) -> R
         left_out=tuple(left_out),
     )
     return _with_notes(result, asked)
+
+
+def shown(characters: tuple[str, ...], most: int = 20) -> str:
+    """Characters for a sentence: the first `most`, spaced, a code point for an invisible one ("U+200B")."""
+    named = [char if char.isprintable() else f"U+{ord(char):04X}" for char in characters[:most]]
+    more = f" and {len(characters) - most} more" if len(characters) > most else ""
+    return " ".join(named) + more
 
 
 def _row_words(row_id: str) -> str:
@@ -218,5 +234,5 @@ def _with_notes(reading: RunicText, asked: str | None) -> RunicText:
         named = ", ".join(f"{glyph} ({unicodedata.name(glyph, 'a rune').lower()})" for glyph in reading.other_runes)
         notes.append(f"Runes of rows this app does not read, shown as ?: {named}.")
     if reading.left_out:
-        notes.append("Not runes, left out: " + " ".join(reading.left_out))
+        notes.append("Not runes, left out: " + shown(reading.left_out))
     return RunicText(**{**reading.__dict__, "notes": tuple(notes)})

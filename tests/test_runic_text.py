@@ -166,6 +166,10 @@ def test_empty_and_non_runic_text():
     other = read_text("ᚩᚦ")  # ᚩ os: an Anglo-Saxon rune no row here has
     assert other.transliteration == "?þ" and other.other_runes == ("ᚩ",)
     assert any("ᚩ (runic letter os o)" in note for note in other.notes)
+    invisible = read_text("ᚦ\u200b\x00ᚢ")
+    assert invisible.transliteration == "þu" and invisible.notes[-1] == "Not runes, left out: U+200B U+0000"
+    many = read_text("".join(chr(0x4E00 + index) for index in range(MAX_CHARACTERS)))  # 3,000 different characters
+    assert len(many.left_out) == MAX_CHARACTERS and many.notes[-1].endswith(f" and {MAX_CHARACTERS - 20} more")
     with pytest.raises(TypeError, match="got int"):
         read_text(42)  # type: ignore[arg-type]
 

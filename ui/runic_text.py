@@ -51,7 +51,7 @@ def reading_html(reading: RunicText | None, message: str = PROMPT) -> str:
     """A reading: the Latin (with a copy button), the runes word by word, and its notes; or `message`."""
     if reading is None or not reading.words:
         left = (
-            f" These are no runes: {' '.join(reading.left_out)}. To write Latin letters in runes, use “Your name "
+            f" These are no runes: {library.shown(reading.left_out)}. To write Latin letters in runes, use “Your name "
             "in runes”."
             if reading is not None and reading.left_out
             else ""
