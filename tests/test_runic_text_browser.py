@@ -96,6 +96,7 @@ def test_the_rune_keyboard_with_the_keyboard_only(page: Page):
     page.get_by_role("button", name="Copy the runic text").focus()
     page.keyboard.press("Enter")
     expect(keyboard.locator(".copy-status")).to_have_text("Copied")
+    expect(page.get_by_role("status").filter(has_text="Copied")).to_have_count(1)  # said to screen readers too
     expect_clipboard(page, "ᚠᚢ᛫ᚦ")
     # The row choice above the tabs gives the keyboard of that row, from the same Python data.
     choose_row(page, "Elder Futhark")

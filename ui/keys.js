@@ -4,6 +4,10 @@
   // rune key (ui/runic_text.py keyboard_html) writes its data-key into the textbox named by its keyboard's
   // data-target, or deletes (backspace) or copies that box; data-read-text (the Inscription's reading) opens the tab
   // named in data-tab with that text in its box. No rune, word or row is written here: the buttons carry them.
+  const announcer = Object.assign(document.createElement('div'), {className: 'copy-announcer'});  // screen readers
+  announcer.setAttribute('role', 'status');
+  announcer.setAttribute('aria-live', 'polite');
+  document.body.appendChild(announcer);
   const box = (id) => document.querySelector('#' + id + ' textarea, #' + id + ' input');
 
   function write(area, value, caret) {  // as if typed: Gradio's textbox listens for input events
@@ -15,14 +19,18 @@
   async function copy(text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
     const area = Object.assign(document.createElement('textarea'), {value: text});  // plain http: the old way
+    const focused = document.activeElement;
     document.body.appendChild(area);
     area.select();
-    document.execCommand('copy');
+    const done = document.execCommand('copy');
     area.remove();
+    if (focused) focused.focus();  // a keyboard user stays on the button they pressed
+    if (!done) throw new Error('copy refused');
   }
 
   function copied(button, status, ok) {
     const said = ok ? 'Copied' : 'Could not copy: select the text and copy it';
+    announcer.textContent = said;
     if (status) status.textContent = said;
     else button.textContent = ok ? 'Copied ✓' : said;
     button.dataset.copied = ok ? 'true' : 'false';

@@ -13,7 +13,7 @@ import html
 import gradio as gr
 
 from runes import runic_text as library
-from runes.rows import WORD_SEPARATOR, get_row
+from runes.rows import DEFAULT_ROW, ROW_IDS, WORD_SEPARATOR, get_row
 from runes.runic_text import GLYPHS, MAX_CHARACTERS, RunicText
 from ui import rows
 from ui.cards import READ_TEXT_INPUT, READ_TEXT_TAB, copy_button
@@ -43,7 +43,7 @@ def keyboard_html(row_id: str) -> str:
         'aria-label="Delete the last character">⌫ Delete</button>'
         '<button type="button" class="rune-key wide" data-key-action="copy" '
         'aria-label="Copy the runic text">Copy text</button>'
-        '<span class="copy-status" role="status" aria-live="polite"></span></div>'
+        '<span class="copy-status"></span></div>'
     )
 
 
@@ -81,19 +81,14 @@ def read_text(text: str, row: str = ""):
     Returns:
         HTML of the transliteration (also in data-transliteration="..." and data-row="..."), word by word, with notes on the row, runes with several sounds and what was left out"""
     text = (text or "").encode("utf-8", "ignore").decode("utf-8")  # a lone surrogate is no rune
-    if len(text) > MAX_CHARACTERS:
-        raise ValueError(
-            f"That text is {len(text):,} characters long; this reads up to {MAX_CHARACTERS:,} at once. "
-            "Paste a shorter part."
-        )
-    if row not in ("", None):
-        rows.check(row, tuple(GLYPHS), "younger")
+    if row not in ("", None):  # "" (API clients): told by the runes alone
+        rows.check(row, ROW_IDS, DEFAULT_ROW)
     return reading_html(library.read_text(text, prefer=row or None))
 
 
 def tab(default_row: str, row: gr.Radio) -> gr.Textbox:
-    """The Runic text tab, laid out and wired inside the app's gr.Blocks; returns its textbox (the Inscription tab
-    can send its reading there)."""
+    """The Runic text tab, laid out and wired inside the app's gr.Blocks, with the `/read_text` endpoint; returns its
+    textbox. (The Inscription tab's reading reaches it through its own button, ui/keys.js.)"""
     with gr.Tab(TAB_LABEL, elem_id="tab-runic-text"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             text = gr.Textbox(
