@@ -40,6 +40,7 @@ KNOWN = [
     (
         # Rök, Ög 136, the first line as carved, without word dividers (runes: Swedish Wikisource, "Rökstenen");
         # Samnordisk runtextdatabas normalises it "Ept Vámóð standa rúnar þær". Long-branch ᛏ ᛘ among short-twig.
+        # No edition's transliteration is quoted for the Rök lines: the expected Latin is letter for letter.
         "Rök (Ög 136), line 1",
         "ᛆᚠᛏᚢᛆᛘᚢᚦᛌᛏᚭᚿᛏᛆᚱᚢᚿᛆᛧᚦᛆᛧ",
         "aftuamuþstąntarunaRþaR",
@@ -54,7 +55,8 @@ KNOWN = [
     ),
     (
         # The Gallehus horn, DR 12 (Samnordisk runtextdatabas: "ek hlewagastiz ÷ holtijaz ÷ horna ÷ tawido ÷"), in
-        # the Elder Futhark; the horn is lost, its runes are known from drawings of the 1730s.
+        # the Elder Futhark; the horn is lost, its runes are known from drawings of the 1730s. Here, as for Einang and
+        # Noleby, the runes are written from the edition letter for letter (the Jelling runes are as published).
         "Gallehus horn (DR 12)",
         "ᛖᚲ ÷ ᚺᛚᛖᚹᚨᚷᚨᛊᛏᛁᛉ ÷ ᚺᛟᛚᛏᛁᛃᚨᛉ ÷ ᚺᛟᚱᚾᚨ ÷ ᛏᚨᚹᛁᛞᛟ ÷",
         "ek hlewagastiz ÷ holtijaz ÷ horna ÷ tawido ÷",
