@@ -18,7 +18,7 @@ import gradio as gr
 import ui
 from runes import RUNES, Recognizer
 from runes.writing import transliterate
-from ui import cards, guess, limits, live, reading, rows, teaching
+from ui import cards, guess, limits, live, reading, rows, runic_text, teaching
 from ui.contributing import Contributions
 from ui.feed import Feed
 from ui.inputs import INSCRIPTION, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
@@ -139,6 +139,7 @@ with gr.Blocks(title="Rune Reader") as demo:
             inscription_boxes = gr.AnnotatedImage(
                 label="What was read where", show_legend=False, elem_id="inscription-boxes"
             )
+    runic_text.tab(RECOGNIZER.default_row, row)  # runes typed or pasted, a rune keyboard: /read_text
     with gr.Tab("Contribute", elem_id="tab-contribute"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             contribute_pad = StrokePad(
@@ -235,6 +236,7 @@ if __name__ == "__main__":
     demo.launch(
         theme=ui.theme(),
         css=ui.page_css(),
+        js=ui.page_js(),  # copy buttons and the rune keyboard (ui/keys.js)
         mcp_server=True,  # also an MCP server, see ui/mcp.py
         enable_monitoring=os.environ.get("RUNES_MONITORING") == "1",  # Gradio's traffic summary: off unless asked
         pwa=True,  # installable (a web app manifest); the pad guesses offline once loaded (ui/guess.py)

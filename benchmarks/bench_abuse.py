@@ -4,7 +4,8 @@ Starts the real app (`python app.py`, from this checkout or `--repo` another one
 bounds) and measures, in one run:
 
 - per endpoint, the worst request the app accepts (the most strokes and points on the largest canvas it reads, the
-  largest drawing as an image, yesterday's worst: 4096x4096, 500 strokes x 40 points) and a 50 MB JSON body: the
+  largest drawing as an image, yesterday's worst: 4096x4096, 500 strokes x 40 points; the longest runic text read and
+  one far over it) and a 50 MB JSON body: the
   answer (or refusal), the time it took and the app process's peak RSS above its RSS before;
 - a normal visitor's p95 on /predict_strokes (one rune, 384x384) with nothing else running, and the same while
   heavy /read_strokes requests run back to back: the ratio of the two.
@@ -38,6 +39,7 @@ from bench_browser import stop as stop_server
 from gradio_client import Client, handle_file
 from rune_strokes import rune_drawing
 
+from runes.runic_text import MAX_CHARACTERS
 from runes.strokes import check_strokes, render_strokes
 from ui.inputs import INSCRIPTION, RUNE
 
@@ -89,7 +91,7 @@ class Memory:
 
 def answer_text(result) -> str:
     """The visitor-facing words of an answer, short: the label, or the first line of the answer's HTML."""
-    first = result[0]
+    first = result if isinstance(result, str) else result[0]  # one output (/read_text) comes alone
     if isinstance(first, dict):
         return str(first.get("label"))
     words = " ".join(re.sub(r"<[^>]+>", " ", str(first)).split())
@@ -147,6 +149,8 @@ def main() -> int:
                 ("/read_strokes", "yesterday's worst 4096², 500x40", [grid(4096, 500, 40), "younger"]),
                 ("/predict", "4096² PNG", [sketch, "younger"]),
                 ("/read", "4096² PNG", [sketch, "younger"]),
+                ("/read_text", "caps: 3,000 characters of runes", [("ᚴᚢᚱᛘᛦ ᛬ " * 500)[:MAX_CHARACTERS], "younger"]),
+                ("/read_text", "100,000 characters", ["ᚠ" * 100_000, "younger"]),
             ]
             print(f"app: {args.repo}   (this checkout's caps: rune {RUNE}, inscription {INSCRIPTION})")
             print(f"{'endpoint':17} {'request':34} {'seconds':>8} {'+peak RSS MB':>13}  answer")

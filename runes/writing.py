@@ -22,7 +22,15 @@ from PIL import Image, ImageDraw, ImageFont
 
 from runes.rows import DEFAULT_ROW, WORD_SEPARATOR, get_row
 
-__all__ = ["Transliteration", "transliterate", "render_runes", "FONT_PATH", "WORD_SEPARATOR", "MAX_LETTERS"]
+__all__ = [
+    "Transliteration",
+    "transliterate",
+    "letters_of",
+    "render_runes",
+    "FONT_PATH",
+    "WORD_SEPARATOR",
+    "MAX_LETTERS",
+]
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "NotoSansRunic-Regular.ttf"
 MAX_LETTERS = 200  # a name or a short phrase; longer text is cut
@@ -164,12 +172,19 @@ def transliterate(text: str, row: str = DEFAULT_ROW) -> Transliteration:
             words.append("".join(the_row.glyph(rune_id) for rune_id, _ in runes))
     merged = []
     for rune_id in used:
-        sharing = sorted(letter for letter, ids in table.items() if ids == (rune_id,) and letter in _BASIC)
+        sharing = letters_of(rune_id, the_row.id)
         if len(sharing) > 1:
             merged.append(f"{the_row.glyph(rune_id)} = {', '.join(sharing)}")
     return Transliteration(
         WORD_SEPARATOR.join(words), the_row.id, tuple(merged), tuple(dict.fromkeys(once)), tuple(left_out)
     )
+
+
+def letters_of(rune_id: str, row: str = DEFAULT_ROW) -> tuple[str, ...]:
+    """The Latin letters a-z the row writes with this rune alone, in alphabetical order: ("o", "u", "v", "w", "y")
+    for ᚢ úr in the Younger rows, ("u",) for ᚢ ūruz in the Elder. Reading runes, these are the sounds it may stand for."""
+    table = _TABLES[get_row(row).id]
+    return tuple(sorted(letter for letter, ids in table.items() if ids == (rune_id,) and letter in _BASIC))
 
 
 def render_runes(text: str, font_size: int = 96, margin: int = 24) -> np.ndarray:

@@ -30,6 +30,7 @@ TABS = {  # the tab as a visitor sees it -> an element shown only while it is op
     "Contribute": "#contribute-pad canvas",
     "Your name in runes": "#name-text",
     "Teach it a symbol": "#teach-pad canvas",
+    "Runic text": "#rune-keyboard button",
 }
 BLOCKING = ("serious", "critical")  # must be none; "moderate" and "minor" are reported
 # Violations inside Gradio's own markup, which no component parameter, stylesheet or template of ours reaches:
@@ -159,6 +160,10 @@ def test_no_serious_or_critical_axe_violations(page: Page, tab: str):
     if tab == "Your name in runes":  # and with a name written: its runes and their picture
         page.locator("#name-text textarea, #name-text input").first.fill("Harald")
         expect(page.locator("#name-png img")).to_be_visible()
+        violations += axe_violations(page)
+    if tab == "Runic text":  # and with a reading: the Jelling stone's kurmʀ kunukʀ, word by word with its notes
+        page.locator("#runic-input textarea").fill("ᚴᚢᚱᛘᛦ ᛬ ᚴᚢᚾᚢᚴᛦ")
+        expect(page.locator("#runic-reading .runic-reading")).to_have_attribute("data-transliteration", "kurmʀ kunukʀ")
         violations += axe_violations(page)
     if tab == "Teach it a symbol":  # and with a message after Add
         page.locator("#teach-add").click()

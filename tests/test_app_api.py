@@ -196,6 +196,13 @@ def test_transliterate(client: Client):
     assert "Type a name" in html_text and png is None
 
 
+def test_read_text(client: Client):
+    reading = client.predict("ᚺᛟᚱᚾᚨ ÷ ᛏᚨᚹᛁᛞᛟ", "", api_name="/read_text")  # the Gallehus horn (DR 12)
+    assert 'data-transliteration="horna tawido"' in reading and 'data-row="elder"' in reading
+    assert "Type or paste runes" in client.predict("", "younger", api_name="/read_text")
+    assert "These are no runes: 2 0 4 !" in client.predict("2024!", "younger", api_name="/read_text")
+
+
 # --------------------------------------------------------------------------- rune rows (issue 11)
 
 

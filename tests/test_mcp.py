@@ -122,3 +122,23 @@ def test_read_strokes_through_mcp(app_url: str):
     assert 'data-transliteration="tur"' in text and "ᛏᚢᚱ" in text
     assert [box["label"] for box in boxes["annotations"]] == ["ᛏ t", "ᚢ u", "ᚱ r"]
     assert boxes["image"]["url"].startswith(f"{app_url}gradio_api/file=")  # the drawing with its boxes, by URL
+
+
+def test_read_text_is_a_tool_for_runic_text(app_url: str, schema):
+    tool = schema["read_text"]
+    assert tool["description"].startswith("Read runic text (Unicode runes")
+    assert set(tool["inputSchema"]["properties"]) == {"text", "row"}
+    assert all(parameter["description"] for parameter in tool["inputSchema"]["properties"].values())
+
+    async def work(session: ClientSession):
+        jelling = await session.call_tool("read_text", {"text": "ᚴᚢᚱᛘᛦ ᛬ ᚴᚢᚾᚢᚴᛦ"})  # the Younger row by default
+        elder = await session.call_tool("read_text", {"text": "ᚦᚢᚱ", "row": "elder"})
+        return jelling, elder
+
+    jelling, elder = mcp_session(app_url, "http", work)
+    assert not jelling.isError and not elder.isError, (jelling.content, elder.content)
+    reading = jelling.content[0].text  # one output: the text itself
+    assert 'data-transliteration="kurmʀ kunukʀ"' in reading and 'data-row="younger"' in reading
+    assert "ᚢ = u/o/v/w/y" in reading
+    reading = elder.content[0].text
+    assert 'data-transliteration="þur"' in reading and 'data-row="elder"' in reading

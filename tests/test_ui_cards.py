@@ -7,6 +7,7 @@ import pytest
 from runes import Prediction
 from runes.inscription import Inscription, RuneReading
 from runes.rows import ROWS
+from runes.writing import transliterate
 from ui import cards, rows
 
 
@@ -84,3 +85,20 @@ def test_a_long_inscription_keeps_every_rune_in_its_text_and_boxes_the_first_for
     text, (image, boxes) = cards.reading(inscription, "the image")
     assert "ᛏ" * 50 in text and image == "the image"
     assert len(boxes) == cards.MAX_BOXES == 40 and boxes[-1] == ((390, 0, 398, 20), "ᛏ t")
+
+
+def test_a_rune_card_shows_its_code_point_and_copies_the_form_drawn():
+    _, card = cards.answer(prediction("younger", {"fe": 0.97, "ur": 0.03}, shape="fe"))
+    assert '<span class="codepoint">U+16A0</span>' in card
+    assert 'data-copy="ᚠ" aria-label="Copy the rune ᚠ">Copy ᚠ</button>' in card
+    _, card = cards.answer(prediction("short-twig", {"tyr": 0.97, "isa": 0.03}, shape="tyr-short"))
+    assert "U+16D0" in card and 'data-copy="ᛐ"' in card and 'data-copy="ᛏ"' not in card
+    assert cards.code_points("ᚼᚽ") == "U+16BC U+16BD"
+
+
+def test_names_and_inscriptions_can_be_copied_and_read_as_text():
+    assert 'data-copy="ᚼᛅᚱᛅᛚᛏ" aria-label="Copy your name in runes"' in cards.name_html(transliterate("Harald"))
+    reading = RuneReading("tyr", "ᛏ", 0.9, (0, 0, 10, 10))
+    html_text = cards.inscription_html(Inscription((reading,), ((reading,),), "ᛏ", "t"))
+    assert 'data-copy="ᛏ" aria-label="Copy the runes"' in html_text
+    assert 'data-read-text="ᛏ" data-tab="Runic text" data-target="runic-input"' in html_text

@@ -28,6 +28,11 @@ def page_css() -> str:
     return font_face + (HERE / "style.css").read_text(encoding="utf-8")
 
 
+def page_js() -> str:
+    """For demo.launch(js=...): copy buttons and the rune keyboard (ui/keys.js), run once when the page loads."""
+    return (HERE / "keys.js").read_text(encoding="utf-8")
+
+
 def theme() -> gr.themes.Base:
     """Gradio's default theme with the runic font first in every font stack (see page_css), and colours that
     reach WCAG AA contrast (4.5:1 for text, checked by axe-core in tests/test_accessibility.py): the default

@@ -36,6 +36,20 @@ REFERENCE_NOTES = {
 }
 
 _esc = html.escape
+READ_TEXT_TAB, READ_TEXT_INPUT = "Runic text", "runic-input"  # the tab the Inscription's reading can be read in
+
+
+def copy_button(text: str, what: str, label: str = "Copy") -> str:
+    """A button that copies `text` when pressed (ui/keys.js); `what` names it for screen readers: "the rune ᚠ"."""
+    return (
+        f'<button type="button" class="copy-button" data-copy="{_esc(text)}" aria-label="Copy {_esc(what)}">'
+        f"{_esc(label)}</button>"
+    )
+
+
+def code_points(text: str) -> str:
+    """Unicode code points as people write them: "U+16A0", "U+16BC U+16BD"."""
+    return " ".join(f"U+{ord(char):04X}" for char in text)
 
 
 def empty_card() -> str:
@@ -100,6 +114,8 @@ def rune_card_frame(row_id: str, rune_id: str, glyph: str) -> str:
         f'<div class="info"><p class="name">{_esc(rune.name)}</p>'
         f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · Meaning: {_esc(rune.meaning)}</p>"
         f'<p class="forms">{_esc(forms)}</p>'
+        f'<p class="copy-line"><span class="codepoint">{code_points(glyph)}</span> '
+        f"{copy_button(glyph, f'the rune {glyph}', f'Copy {glyph}')}</p>"
         f'<p class="confidence">{CONFIDENCE_SLOT}</p></div></div>'
     )
 
@@ -251,7 +267,10 @@ def inscription_html(inscription: Inscription | None, message: str = "") -> str:
         f'<p class="runic-text">{_esc(inscription.text)}</p>'
         f'<p class="latin">{_esc(inscription.transliteration)}</p>'
         f'<p class="rune-footnote">{len(inscription.runes)} runes in {len(inscription.words)} '
-        f"word(s): {_esc(words)}</p></div>"
+        f"word(s): {_esc(words)}</p>"
+        f'<p class="copy-line">{copy_button(inscription.text, "the runes", "Copy the runes")} '
+        f'<button type="button" class="read-text-button" data-read-text="{_esc(inscription.text)}" '
+        f'data-tab="{READ_TEXT_TAB}" data-target="{READ_TEXT_INPUT}">Read it in “{READ_TEXT_TAB}”</button></p></div>'
     )
 
 
@@ -273,6 +292,7 @@ def name_html(written: Transliteration) -> str:
         notes.append(f"Left out (no rune): {' '.join(written.left_out)}")
     return (
         f'<div class="name-runes" data-runes="{_esc(written.text)}"><p class="runic-text">{_esc(written.text)}</p>'
+        f"<p>{copy_button(written.text, 'your name in runes', 'Copy the runes')}</p>"
         + "".join(f'<p class="rune-footnote">{_esc(note)}</p>' for note in notes)
         + "</div>"
     )
