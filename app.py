@@ -21,7 +21,7 @@ from runes.writing import transliterate
 from ui import cards, guess, limits, reading, rows, teaching
 from ui.contributing import Contributions
 from ui.feed import Feed
-from ui.inputs import INSCRIPTION, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
+from ui.inputs import INSCRIPTION, RUNE, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.mcp import hide_tools_on_start
 from ui.offline import OfflineNote
 from ui.pad import LIVE, StrokePad
@@ -60,7 +60,7 @@ def predict_strokes(drawing: dict, taught: Recognizer | None = None, row: str = 
 @never_raises(cards.empty_answer, cards.failed_answer)
 def predict(sketch: dict, row: str = "younger"):
     """An image (gr.Sketchpad value) and a row id -> (top-5 runes as {label: probability}, rune card HTML)."""
-    return reading.recognise(RECOGNIZER, sketch_image(sketch), row)
+    return reading.recognise(RECOGNIZER, sketch_image(sketch, RUNE), row)
 
 
 @newest_only

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from rune_strokes import rune_drawing
 
+from runes import Recognizer
 from runes.preprocess import to_ink
 from runes.strokes import check_strokes, render_strokes
 from ui.inputs import INSCRIPTION, RUNE, Bounds, NewestOnly, drawing_image, sketch_image
@@ -115,3 +116,14 @@ def test_a_large_image_for_an_inscription_is_shrunk_to_what_reading_sees():
     assert sketch_image(rgba, INSCRIPTION).shape == (666, 1000, 4)  # blocks of 3, the last partial row dropped
     normal = big[:300, :960]
     assert sketch_image({"composite": normal}, INSCRIPTION) is normal and sketch_image(big) is big  # as they are
+
+
+def test_a_large_image_of_one_rune_is_shrunk_and_read_as_the_same_rune():
+    recognizer = Recognizer.load()
+    drawing = rune_drawing("tyr", 4096, 4096)
+    big = render_strokes(check_strokes(drawing["strokes"], 4096, 4096), 4096, 4096, 48)
+    small = sketch_image({"composite": big}, RUNE)
+    assert small is not None and small.shape == (512, 512) and small.dtype == np.uint8
+    whole, shrunk = recognizer.predict(big), recognizer.predict(small)
+    assert whole.rune == shrunk.rune == "tyr", (whole, shrunk)
+    assert abs(whole.confidence - shrunk.confidence) < 0.02
