@@ -18,11 +18,10 @@ import gradio as gr
 import ui
 from runes import RUNES, Recognizer
 from runes.writing import transliterate
-from ui import cards, guess, limits, reading, rows, teaching
+from ui import cards, guess, limits, mcp, reading, rows, teaching
 from ui.contributing import Contributions
 from ui.feed import Feed
 from ui.inputs import INSCRIPTION, RUNE, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
-from ui.mcp import hide_tools_on_start
 from ui.offline import OfflineNote
 from ui.pad import LIVE, StrokePad
 
@@ -227,6 +226,14 @@ with gr.Blocks(title="Rune Reader") as demo:
         show_progress="hidden",
     )
     demo.load(CONTRIBUTIONS.start, outputs=[prompt, prompt_rune, counts], api_name=False)
+    tools = mcp.Tools()  # the MCP tools: the same handlers, answered as plain JSON (ui/mcp.py)
+    tools.add("predict_strokes", mcp.predict_tool(predict_strokes), [pad, row])
+    tools.add("read_strokes", mcp.read_tool(read_strokes), [inscription_pad, row], **READING)
+    tools.add(
+        "contribute", mcp.contribute_tool(CONTRIBUTIONS.contribute), [contribute_pad, prompt_rune], concurrency_limit=4
+    )
+    tools.add("correct", mcp.correct_tool(CONTRIBUTIONS.correct), [pad, correct_label], concurrency_limit=4)
+    tools.add("write_name", mcp.name_tool(write_name), [name, row])
 
 if __name__ == "__main__":
     demo.launch(
@@ -236,5 +243,5 @@ if __name__ == "__main__":
         enable_monitoring=os.environ.get("RUNES_MONITORING") == "1",  # Gradio's traffic summary: off unless asked
         pwa=True,  # installable (a web app manifest); the pad guesses offline once loaded (ui/guess.py)
         head=guess.page_head(RECOGNIZER),  # the words and card frames the page answers with (ui/answers.py)
-        app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read"), "middleware": limits.middleware()},
-    )  # image ones: API only
+        app_kwargs={"lifespan": tools.lifespan(demo), "middleware": limits.middleware()},
+    )
