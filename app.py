@@ -194,6 +194,7 @@ with gr.Blocks(title="Rune Reader") as demo:
         inputs=[inscription_pad, row],
         outputs=[inscription_text, inscription_boxes],
         api_name="read_strokes",
+        validator=read_strokes.validator,  # a newer drawing queued: the older ones waiting are skipped at once
         **LIVE,
         **READING,
     )

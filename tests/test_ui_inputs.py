@@ -36,6 +36,32 @@ def test_an_older_drawing_arriving_late_is_skipped():
     assert "request" in inspect.signature(predict).parameters  # so Gradio passes the request
 
 
+def test_a_drawing_superseded_while_queued_or_read_costs_nothing_and_shows_nothing():
+    """A newer drawing joining the queue (the validator) makes the older ones waiting stale before they start; one
+    that arrives while a drawing is read makes that answer stale when it is done."""
+    newest, answered = NewestOnly(), []
+    alice = SimpleNamespace(session_hash="alice")
+
+    @newest
+    def read(drawing: dict, row: str = "younger"):
+        answered.append(drawing["seq"])
+        if drawing["seq"] == 5:  # the visitor draws on while this one is read
+            read.validator({"seq": 6}, row, request=alice)
+        return "answer"
+
+    for seq in (1, 2, 3):
+        assert read.validator({"seq": seq}, "younger", request=alice) == [None, None]  # queued: all accepted
+    assert isinstance(read({"seq": 1}, request=alice), type(gr.skip()))  # 3 is queued: 1 and 2 cost nothing
+    assert isinstance(read({"seq": 2}, request=alice), type(gr.skip()))
+    assert read({"seq": 3}, request=alice) == "answer"
+    read.validator({"seq": 5}, "younger", request=alice)
+    assert isinstance(read({"seq": 5}, request=alice), type(gr.skip()))  # read, but 6 came meanwhile: not shown
+    assert read({"seq": 6}, request=alice) == "answer"
+    assert answered == [3, 5, 6]
+    assert read.validator({"strokes": []}, "younger", request=alice) == [None, None]  # no seq: nothing noted
+    assert "request" in inspect.signature(read.validator).parameters  # so Gradio passes the request
+
+
 def test_each_event_keeps_its_own_order_and_memory_is_bounded():
     newest = NewestOnly(sessions=2)
     request = SimpleNamespace(session_hash="alice")
