@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from runes import Prediction
 from runes.inscription import Inscription, RuneReading
 from runes.rows import ROWS
-from ui import cards, rows
+from ui import cards, reading, rows
 
 
 def prediction(row: str, probabilities: dict[str, float], **kwargs) -> Prediction:
@@ -84,3 +85,15 @@ def test_a_long_inscription_keeps_every_rune_in_its_text_and_boxes_the_first_for
     text, (image, boxes) = cards.reading(inscription, "the image")
     assert "ᛏ" * 50 in text and image == "the image"
     assert len(boxes) == cards.MAX_BOXES == 40 and boxes[-1] == ((390, 0, 398, 20), "ᛏ t")
+
+
+def test_a_large_drawing_is_shown_scaled_down_with_its_boxes():
+    """gr.AnnotatedImage makes a full-size mask per box: what is shown stays within SHOWN_PIXELS; the pad's own
+    960x300 drawing is shown as it is."""
+    pad = np.zeros((300, 960), np.uint8)
+    boxes = [((10, 20, 110, 220), "ᛏ t")]
+    assert reading.shown(pad, boxes) == (pad, boxes)
+    big = np.full((1024, 1024), 255, np.uint8)
+    small, scaled = reading.shown(big, [((100, 200, 301, 501), "ᛏ t")])
+    assert small.shape == (512, 512) and small.dtype == np.uint8 and (small == 255).all()
+    assert small.size <= reading.SHOWN_PIXELS and scaled == [((50, 100, 150, 250), "ᛏ t")]

@@ -70,7 +70,11 @@ def drawing_image(value: Any, bounds: Bounds = RUNE) -> tuple[np.ndarray | None,
 def shrunk(array: np.ndarray, side: int) -> np.ndarray:
     """The image averaged over n x n blocks, the smallest whole n that brings its longer side to `side` or less (as
     runes.preprocess shrinks a large image, so what is read is the same); an image that fits is returned as it is."""
-    factor = -(-max(array.shape[:2]) // side)
+    return shrunk_by(array, -(-max(array.shape[:2]) // side))
+
+
+def shrunk_by(array: np.ndarray, factor: int) -> np.ndarray:
+    """The image averaged over factor x factor blocks (a partial last row or column of blocks dropped)."""
     if factor <= 1:
         return array
     height, width = array.shape[0] // factor * factor, array.shape[1] // factor * factor

@@ -79,7 +79,9 @@ def read_tool(read_strokes: Callable) -> Callable[..., str]:
         Returns:
             JSON: {"reading": the runic text (words joined by ᛫) and its transliteration, or why nothing was read, "runes": [{"label": "ᛏ t", "box": [left, top, right, bottom]}] (canvas pixels, left to right)}"""
         text, boxes = read_strokes(drawing, row)
-        runes = [{"label": label, "box": [int(v) for v in box]} for box, label in (boxes or (None, []))[1]]
+        image, found = boxes if isinstance(boxes, tuple) else (None, [])
+        scale = drawing["width"] / image.shape[1] if image is not None else 1.0  # shown scaled down: canvas pixels
+        runes = [{"label": label, "box": [round(v * scale) for v in box]} for box, label in found]
         return as_json({"reading": to_text(text), "runes": runes})
 
     return tool
