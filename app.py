@@ -24,7 +24,6 @@ from ui.feed import Feed
 from ui.inputs import INSCRIPTION, RUNE, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.offline import OfflineNote
 from ui.pad import LIVE, StrokePad
-from ui.worker import ReadingWorker
 
 CANVAS, INSCRIPTION_CANVAS = (384, 384), (960, 300)
 READING = {"concurrency_id": "inscription", "concurrency_limit": 1}  # own queue; one at a time keeps answers in order
@@ -36,7 +35,6 @@ LOAD_SECONDS = time.perf_counter() - _started
 logging.getLogger("rune_reader").warning("%s", MODEL_NOTE)
 MODEL_VERSION = RECOGNIZER.source + (f"@{RECOGNIZER.hub_commit[:12]}" if RECOGNIZER.hub_commit else "")
 
-READER = ReadingWorker(RECOGNIZER)  # inscription reads in a worker process of lower priority
 WEB_EXPORT = guess.web_export(RECOGNIZER)  # MODEL_DIR/web (bundled, local or Hub) or None
 gr.set_static_paths(guess.static_paths(WEB_EXPORT))  # the page fetches the model and TensorFlow.js from here
 
@@ -74,13 +72,13 @@ def read_strokes(drawing: dict, row: str = "younger"):
     Returns:
         HTML of the runic text (words joined by ᛫) and its transliteration (also in data-transliteration="...")
         the drawing as an image with a labelled box around every rune read"""
-    return reading.read(RECOGNIZER, drawing_image(drawing, INSCRIPTION)[0], row, READER.read)
+    return reading.read(RECOGNIZER, drawing_image(drawing, INSCRIPTION)[0], row)
 
 
 @never_raises(cards.empty_reading, cards.failed_reading)
 def read(sketch: dict, row: str = "younger"):
     """A line of runes as an image (gr.Sketchpad value) and a row id -> (runic text HTML, the image with boxes)."""
-    return reading.read(RECOGNIZER, sketch_image(sketch, INSCRIPTION), row, READER.read)
+    return reading.read(RECOGNIZER, sketch_image(sketch, INSCRIPTION), row)
 
 
 @newest_only

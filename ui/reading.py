@@ -8,7 +8,6 @@ in plain words for the visitor (see `ui.inputs.never_raises`). `name_writer` mak
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 
@@ -33,13 +32,12 @@ def recognise(
     return cards.answer((taught or recognizer).predict(image, row))
 
 
-def read(recognizer: Recognizer, image: np.ndarray | None, row: str | None, reader: Callable | None = None):
-    """(inscription HTML, the image with a labelled box per rune for gr.AnnotatedImage); `reader(image, row)` reads
-    in place of `recognizer.read` (ui.worker: in a worker process)."""
+def read(recognizer: Recognizer, image: np.ndarray | None, row: str | None):
+    """(inscription HTML, the image with a labelled box per rune for gr.AnnotatedImage)."""
     if image is None:
         recognizer.check_row(row)
         return cards.empty_reading()
-    text, (_, boxes) = cards.reading((reader or recognizer.read)(image, row), image)
+    text, (_, boxes) = cards.reading(recognizer.read(image, row), image)
     return text, shown(image, boxes)
 
 
