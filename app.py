@@ -18,11 +18,10 @@ import gradio as gr
 import ui
 from runes import RUNES, Recognizer
 from runes.writing import transliterate
-from ui import cards, guess, limits, live, reading, rows, runic_text, teaching
+from ui import cards, guess, limits, live, mcp, reading, rows, runic_text, teaching
 from ui.contributing import Contributions
 from ui.feed import Feed
-from ui.inputs import INSCRIPTION, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
-from ui.mcp import hide_tools_on_start
+from ui.inputs import INSCRIPTION, RUNE, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
 from ui.offline import OfflineNote
 from ui.pad import LIVE, StrokePad
 
@@ -60,7 +59,7 @@ def predict_strokes(drawing: dict, taught: Recognizer | None = None, row: str = 
 @never_raises(cards.empty_answer, cards.failed_answer)
 def predict(sketch: dict, row: str = "younger"):
     """An image (gr.Sketchpad value) and a row id -> (top-5 runes as {label: probability}, rune card HTML)."""
-    return reading.recognise(RECOGNIZER, sketch_image(sketch), row)
+    return reading.recognise(RECOGNIZER, sketch_image(sketch, RUNE), row)
 
 
 @newest_only
@@ -139,7 +138,7 @@ with gr.Blocks(title="Rune Reader") as demo:
             inscription_boxes = gr.AnnotatedImage(
                 label="What was read where", show_legend=False, elem_id="inscription-boxes"
             )
-    runic_text.tab(RECOGNIZER.default_row, row)  # runes typed or pasted, a rune keyboard: /read_text
+    runic_input = runic_text.tab(RECOGNIZER.default_row, row)  # runes typed or pasted, a rune keyboard: /read_text
     with gr.Tab("Contribute", elem_id="tab-contribute"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             contribute_pad = StrokePad(
@@ -187,8 +186,17 @@ with gr.Blocks(title="Rune Reader") as demo:
         api_name=False,
         **LIVE,
     )
-    server_feed.change(predict_strokes, [pad, taught, row], [top5, card], api_name="predict_strokes", **LIVE)
-    seeing_feed.change(explain_strokes, [pad, looking, row], seeing_html, api_name=False, **LIVE)
+    server_feed.change(
+        predict_strokes,
+        [pad, taught, row],
+        [top5, card],
+        api_name="predict_strokes",
+        validator=predict_strokes.validator,  # as for read_strokes below: the older drawings waiting are skipped
+        **LIVE,
+    )
+    seeing_feed.change(
+        explain_strokes, [pad, looking, row], seeing_html, api_name=False, validator=explain_strokes.validator, **LIVE
+    )
     panel.expand(lambda: True, outputs=looking, api_name=False).then(
         explain_strokes, inputs=[pad, looking, row], outputs=seeing_html, api_name=False
     )
@@ -199,6 +207,7 @@ with gr.Blocks(title="Rune Reader") as demo:
         inputs=[inscription_pad, row],
         outputs=[inscription_text, inscription_boxes],
         api_name="read_strokes",
+        validator=read_strokes.validator,  # a newer drawing queued: the older ones waiting are skipped at once
         **LIVE,
         **READING,
     )
@@ -231,6 +240,15 @@ with gr.Blocks(title="Rune Reader") as demo:
         show_progress="hidden",
     )
     demo.load(CONTRIBUTIONS.start, outputs=[prompt, prompt_rune, counts], api_name=False)
+    tools = mcp.Tools()  # the MCP tools: the same handlers, answered as plain JSON (ui/mcp.py)
+    tools.add("predict_strokes", mcp.predict_tool(predict_strokes), [pad, row])
+    tools.add("read_strokes", mcp.read_tool(read_strokes), [inscription_pad, row], **READING)
+    tools.add(
+        "contribute", mcp.contribute_tool(CONTRIBUTIONS.contribute), [contribute_pad, prompt_rune], concurrency_limit=4
+    )
+    tools.add("correct", mcp.correct_tool(CONTRIBUTIONS.correct), [pad, correct_label], concurrency_limit=4)
+    tools.add("write_name", mcp.name_tool(write_name), [name, row])
+    tools.add("read_text", mcp.text_tool(runic_text.read_text), [runic_input, row])
 
 if __name__ == "__main__":
     demo.launch(
@@ -241,5 +259,5 @@ if __name__ == "__main__":
         enable_monitoring=os.environ.get("RUNES_MONITORING") == "1",  # Gradio's traffic summary: off unless asked
         pwa=True,  # installable (a web app manifest); the pad guesses offline once loaded (ui/guess.py)
         head=guess.page_head(RECOGNIZER),  # the words and card frames the page answers with (ui/answers.py)
-        app_kwargs={"lifespan": hide_tools_on_start(demo, "predict", "read"), "middleware": limits.middleware()},
-    )  # image ones: API only
+        app_kwargs={"lifespan": tools.lifespan(demo), "middleware": limits.middleware()},
+    )

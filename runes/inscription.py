@@ -77,6 +77,7 @@ NOISE_SPECKS = 20
 STROKE_LENGTH = 2.5  # a rune is at least this many pen widths tall (see _is_strokes); a dot or blob about 1.3
 SHARE = 0.1  # ink this close (in line heights) beyond a cut still joins a piece when it reaches the piece's stem first
 Box = tuple[int, int, int, int]
+_Piece = tuple[Box, np.ndarray]  # a candidate rune: its box in the image, and its ink mask inside that box
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,33 @@ class Inscription:
 
 
 @dataclass
-class _Unit:  # a group of connected components read as one or more runes
-    mask: np.ndarray  # bool, full image size
+class _Unit:
+    """A group of connected components read as one or more runes, in the box (top, left, bottom, right).
+
+    Its mask covers only that box's rows and the columns from mask_left on (a small stroke joined to a rune may
+    reach past the rune's columns), so the work on a unit scales with its ink, not with the image."""
+
+    mask: np.ndarray  # bool, rows top..bottom, columns mask_left..mask_left + mask.shape[1]
+    mask_left: int
     top: int
     left: int
     bottom: int
     right: int
+
+    def columns(self, start: int, end: int) -> np.ndarray:
+        """The mask's image columns start..end (a view)."""
+        return self.mask[:, start - self.mask_left : end - self.mask_left]
+
+
+def _unit(pixels: list[tuple[np.ndarray, np.ndarray]], boxes: np.ndarray) -> _Unit:
+    """The unit of the components with these pixels ((rows, cols) index arrays) and boxes (components, 4): its box
+    is the first component's columns and all their rows (a small stroke joins a rune in the rune's columns)."""
+    top, bottom = int(boxes[:, 0].min()), int(boxes[:, 2].max())
+    mask_left, mask_right = int(boxes[:, 1].min()), int(boxes[:, 3].max())
+    mask = np.zeros((bottom - top, mask_right - mask_left), bool)
+    for rows, cols in pixels:
+        mask[rows - top, cols - mask_left] = True
+    return _Unit(mask, mask_left, top, int(boxes[0, 1]), bottom, int(boxes[0, 3]))
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -183,7 +205,7 @@ def _is_strokes(unit: _Unit) -> bool:
     each pixel. Measured on ink maps: 2400 generated sketches (fattest pens included) are at least 4.3 pen
     widths tall, the 138 real drawings in ../shared/real-runes/dev at least 5.3; a dot or a filled blob
     1.2-1.7."""
-    ink = unit.mask[unit.top : unit.bottom, unit.left : unit.right]
+    ink = unit.columns(unit.left, unit.right)
     across = np.minimum(_run_lengths(ink), _run_lengths(ink.T).T)[ink]
     return unit.bottom - unit.top >= STROKE_LENGTH * float(np.median(across))
 
@@ -200,7 +222,7 @@ def _dilate(mask: np.ndarray) -> np.ndarray:
 
 def _stems(unit: _Unit, line: float) -> list[tuple[int, int]]:
     """Column bands (image columns, end exclusive) holding a long near-vertical stroke: a rune's stem."""
-    mask = unit.mask[unit.top : unit.bottom, unit.left : unit.right]
+    mask = unit.columns(unit.left, unit.right)
     wide = mask.copy()
     wide[:, 1:] |= mask[:, :-1]
     wide[:, :-1] |= mask[:, 1:]
@@ -216,7 +238,7 @@ def _stems(unit: _Unit, line: float) -> list[tuple[int, int]]:
 def _cuts(unit: _Unit, line: float, stems: list[tuple[int, int]]) -> list[int]:
     """Columns inside a unit where two touching runes may meet: low-ink columns, and the columns
     between two stems."""
-    profile = unit.mask[:, unit.left : unit.right].sum(axis=0).astype(float)
+    profile = unit.columns(unit.left, unit.right).sum(axis=0).astype(float)
     margin = max(1, round(0.08 * line))
     spacing = max(1, round(0.1 * line))
     inner = range(margin, len(profile) - margin + 1)
@@ -301,9 +323,9 @@ _STEMS = np.array([2 if shape in _TWO_STEMS else 1 for shape in SHAPE_IDS])  # m
 
 def _nearest_stem(unit: _Unit, line: float, stems: list[tuple[int, int]]) -> np.ndarray:
     """For each ink pixel of the unit, 1 + the index of the stem it reaches first along the ink (8-connected
-    steps from the stem band's ink); 0 for ink no stem reaches and for background. Full image size.
+    steps from the stem band's ink); 0 for ink no stem reaches and for background. The unit's box (top, left) on.
     Bands wider than WIDE_STEM line heights (two overlapping stems) seed nothing."""
-    ink = unit.mask[unit.top : unit.bottom, unit.left : unit.right]
+    ink = unit.columns(unit.left, unit.right)
     label: np.ndarray = np.zeros(ink.shape, np.int16)
     for k, (first, last) in enumerate(stems):
         if last - first <= WIDE_STEM * line:
@@ -321,9 +343,7 @@ def _nearest_stem(unit: _Unit, line: float, stems: list[tuple[int, int]]) -> np.
         if (grown == label).all():
             break
         label = grown
-    full = np.zeros(unit.mask.shape, np.int16)
-    full[unit.top : unit.bottom, unit.left : unit.right] = label
-    return full
+    return label
 
 
 def _piece(
@@ -335,45 +355,55 @@ def _piece(
     end: int,
     first: bool,
     last: bool,
-) -> np.ndarray:
+) -> _Piece | None:
     """The ink of the piece between columns start and end, plus the ink up to SHARE line heights beyond a
     cut (not the unit's edges) that reaches one of the piece's own stems first along the ink: the arm of
-    an overlapping rune that reaches past the cut into its neighbour's columns. The neighbour keeps it too."""
-    mask = np.zeros_like(unit.mask)
-    mask[:, start:end] = unit.mask[:, start:end]
+    an overlapping rune that reaches past the cut into its neighbour's columns. The neighbour keeps it too.
+    None when there is no ink."""
     share = round(SHARE * line)
     own = [k + 1 for k, (a, b) in enumerate(stems) if start <= (a + b) / 2 < end]
-    if share <= 0 or not own:
-        return mask
-    window = np.zeros(unit.mask.shape[1], bool)
-    if not first:
-        window[max(unit.left, start - share) : start] = True
-    if not last:
-        window[end : min(unit.right, end + share)] = True
-    mask |= unit.mask & window[None, :] & np.isin(nearest, own)
-    return mask
+    low, high = start, end  # the columns the piece may take ink from
+    if share > 0 and own:
+        low = start if first else max(unit.left, start - share)
+        high = end if last else min(unit.right, end + share)
+    region = unit.columns(low, high)
+    mask = np.zeros_like(region)
+    mask[:, start - low : end - low] = region[:, start - low : end - low]
+    if (low, high) != (start, end):
+        mask |= region & np.isin(nearest[:, low - unit.left : high - unit.left], own)
+    return _crop(mask, unit.top, low)
 
 
-def _read_unit(unit: _Unit, line: float) -> tuple[list[tuple[int, int]], list[np.ndarray], list[int]]:
-    """Candidate pieces of one unit: ([(start bound, end bound)], [masks], [stems in each]). A unit no
+def _crop(mask: np.ndarray, top: int, left: int) -> _Piece | None:
+    """A mask whose pixel (0, 0) is the image's (top, left), cut to its ink: (box in the image, mask in the box)."""
+    box = mask_box(mask)
+    if box is None:
+        return None
+    t, left_edge, b, r = box
+    return (top + t, left + left_edge, top + b, left + r), mask[t:b, left_edge:r]
+
+
+def _read_unit(unit: _Unit, line: float) -> tuple[list[tuple[int, int]], list[_Piece], list[int]]:
+    """Candidate pieces of one unit: ([(start bound, end bound)], [(box, mask)], [stems in each]). A unit no
     wider than SPLIT_WIDTH line heights with at most one stem is one rune; any other may be cut (or stay whole)."""
     stems = _stems(unit, line)
+    whole = _crop(unit.mask, unit.top, unit.mask_left)
+    assert whole is not None, "a unit always holds ink"
     if unit.right - unit.left <= SPLIT_WIDTH * line and len(stems) < 2:
-        return [(0, 1)], [unit.mask], [len(stems)]
+        return [(0, 1)], [whole], [len(stems)]
     bounds = [unit.left, *_cuts(unit, line, stems), unit.right]
     nearest = _nearest_stem(unit, line, stems)
-    spans, masks, counts = [], [], []
+    spans, pieces, counts = [], [], []
     for i in range(len(bounds) - 1):
         for j in range(i + 1, len(bounds)):
             if bounds[j] - bounds[i] > MAX_WIDTH * line and (i, j) != (0, len(bounds) - 1):
                 continue
-            mask = _piece(unit, line, stems, nearest, bounds[i], bounds[j], i == 0, j == len(bounds) - 1)
-            rows = np.flatnonzero(mask.any(axis=1))
-            if rows.size and rows[-1] + 1 - rows[0] >= MIN_PIECE_HEIGHT * line:
+            piece = _piece(unit, line, stems, nearest, bounds[i], bounds[j], i == 0, j == len(bounds) - 1)
+            if piece is not None and piece[0][2] - piece[0][0] >= MIN_PIECE_HEIGHT * line:
                 spans.append((i, j))
-                masks.append(mask)
+                pieces.append(piece)
                 counts.append(sum(bounds[i] <= (a + b) / 2 < bounds[j] for a, b in stems))
-    return (spans, masks, counts) if spans else ([(0, 1)], [unit.mask], [len(stems)])
+    return (spans, pieces, counts) if spans else ([(0, 1)], [whole], [len(stems)])
 
 
 def _best_path(spans: list[tuple[int, int]], scores: np.ndarray) -> list[int]:
@@ -419,25 +449,21 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
     specks = int((np.maximum(heights, spans[:, 3] - spans[:, 1]) <= DOT_SIZE * line).sum())
     if line < MIN_LINE_HEIGHT or specks > NOISE_SPECKS * is_tall.sum():  # specks or noise: nothing to read
         return _inscription([])
-    parts = []
-    for (rows, cols), (top, left, bottom, right) in zip(components, spans.tolist(), strict=True):
-        part = _Unit(np.zeros_like(mask), top, left, bottom, right)
-        part.mask[rows, cols] = True
-        parts.append(part)
-    tall = [part for part, flag in zip(parts, is_tall, strict=True) if flag]
-    line_middle = (np.median([p.top for p in tall]) + np.median([p.bottom for p in tall])) / 2
-    units, dots = list(tall), []
-    for part in (part for part, flag in zip(parts, is_tall, strict=True) if not flag):
-        overlaps = [min(part.right, u.right) - max(part.left, u.left) for u in tall]
+    tall = np.flatnonzero(is_tall)
+    line_middle = (np.median(spans[tall, 0]) + np.median(spans[tall, 2])) / 2
+    members = {int(index): [int(index)] for index in tall}  # unit -> its components, the unit's own first
+    dots = []  # (left, right) of each separator dot
+    for index in np.flatnonzero(~is_tall).tolist():
+        top, left, bottom, right = spans[index].tolist()
+        overlaps = np.minimum(right, spans[tall, 3]) - np.maximum(left, spans[tall, 1])
         host = int(np.argmax(overlaps))
-        if overlaps[host] >= 0.5 * (part.right - part.left):  # inside a rune's columns: part of it
-            unit = tall[host]
-            unit.mask |= part.mask
-            unit.top, unit.bottom = min(unit.top, part.top), max(unit.bottom, part.bottom)
-        elif max(part.bottom - part.top, part.right - part.left) <= DOT_SIZE * line:
-            dots.append(part)
+        if overlaps[host] >= 0.5 * (right - left):  # inside a rune's columns: part of it
+            members[int(tall[host])].append(index)
+        elif max(bottom - top, right - left) <= DOT_SIZE * line:
+            dots.append((left, right))
         else:
-            units.append(part)
+            members[index] = [index]
+    units = [_unit([components[i] for i in group], spans[group]) for group in members.values()]
     units = [unit for unit in units if _is_strokes(unit)]  # a lone dot or a blob is not a rune
     if not units:
         return _inscription([])
@@ -445,7 +471,7 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
     words: list[list[_Unit]] = []
     reach = -math.inf  # right edge of the ink read so far
     for unit in units:
-        separated = any(reach <= (d.left + d.right) / 2 <= unit.left for d in dots)
+        separated = any(reach <= (left + right) / 2 <= unit.left for left, right in dots)
         if not words or separated or unit.left - reach > WORD_GAP * line:
             words.append([])
         words[-1].append(unit)
@@ -457,12 +483,10 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
     columns = [recognizer.labels.index(shape) for shape, _ in shapes]
     table = [SHAPE_IDS.index(shape) for shape, _ in shapes]
     pieces = [_read_unit(unit, line) for word in words for unit in word]
-    masks = [mask for _, unit_masks, _ in pieces for mask in unit_masks]
+    candidates = [piece for _, unit_pieces, _ in pieces for piece in unit_pieces]
     stems = np.array([count for _, _, counts in pieces for count in counts])[:, None]
-    boxes = [_box(mask) for mask in masks]
-    crops = [
-        np.pad(np.where(_dilate(m), ink, 0.0)[t:b, left:r], 2) for m, (t, left, b, r) in zip(masks, boxes, strict=True)
-    ]
+    boxes = [box for box, _ in candidates]
+    crops = [np.pad(np.where(_dilate(m), ink[t:b, left:r], 0.0), 2) for (t, left, b, r), m in candidates]
     probabilities = recognizer.predict_tensors(np.stack([preprocess(c) for c in crops])).astype(np.float64)
     probabilities = probabilities[:, columns]
     aspect = np.array([(r - left) / max(b - t, MIN_PIECE_HEIGHT * line) for t, left, b, r in boxes])[:, None]
@@ -509,9 +533,3 @@ def _inscription(readings: list[list[RuneReading]]) -> Inscription:
         text=WORD_SEPARATOR.join("".join(r.glyph for r in word) for word in words),
         transliteration=" ".join("".join(r.transliteration for r in word) for word in words),
     )
-
-
-def _box(mask: np.ndarray) -> Box:
-    box = mask_box(mask)
-    assert box is not None, "a piece always holds ink"
-    return box

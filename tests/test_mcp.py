@@ -7,7 +7,6 @@ Everything stays on 127.0.0.1.
 
 from __future__ import annotations
 
-import ast
 import json
 import urllib.request
 
@@ -20,6 +19,7 @@ from mcp.client.streamable_http import streamable_http_client
 from rune_strokes import as_quickdraw, rune_drawing, strokes_in_box
 
 STROKE_TOOLS = ("predict_strokes", "read_strokes", "contribute", "correct")
+TOOLS = (*STROKE_TOOLS, "write_name", "read_text")
 
 
 @pytest.fixture(scope="module")
@@ -44,18 +44,24 @@ def mcp_session(app_url: str, transport: str, work):
     return anyio.run(run)
 
 
-def answer(result) -> list:
-    """The outputs of a Gradio tool call: one text content holding the Python repr of the output list."""
+def answer(result) -> dict:
+    """A tool's answer: one text content holding a JSON object of plain words and numbers, with no Gradio
+    internals (gr.skip() is {'__type__': 'update'}), no HTML and no server paths or file URLs."""
     assert not result.isError, result.content
     assert len(result.content) == 1 and result.content[0].type == "text", result.content
-    return ast.literal_eval(result.content[0].text)
+    text = result.content[0].text
+    for internal in ("__type__", "/tmp", "gradio_api/file", "<div", "<p"):
+        assert internal not in text, text
+    answer = json.loads(text)
+    assert isinstance(answer, dict), text
+    return answer
 
 
 def test_schema_describes_the_stroke_tools(schema):
-    assert set(STROKE_TOOLS) <= set(schema), sorted(schema)
+    assert set(schema) == set(TOOLS), sorted(schema)  # the page's own events are no tools
     for name in STROKE_TOOLS:
         tool = schema[name]
-        assert tool["meta"]["mcp_type"] == "tool" and tool["meta"]["endpoint_name"] == name
+        assert tool["meta"]["mcp_type"] == "tool" and tool["meta"]["endpoint_name"] == f"mcp_{name}"
         assert " Returns: " in tool["description"], tool["description"]
         drawing = tool["inputSchema"]["properties"]["drawing"]
         assert drawing["type"] == "object" and drawing["required"] == ["width", "height", "strokes"]
@@ -66,7 +72,7 @@ def test_schema_describes_the_stroke_tools(schema):
 
     predict = schema["predict_strokes"]
     assert predict["description"].startswith("Recognise one hand-drawn rune of the Younger Futhark")
-    assert '"label": "ᛏ týr"' in predict["description"] and "Not a rune" in predict["description"]
+    assert '"answer": "ᛏ týr"' in predict["description"] and "Not a rune" in predict["description"]
     assert set(predict["inputSchema"]["properties"]) == {"drawing", "row"}
     assert "row" not in predict["inputSchema"].get("required", [])  # the row is optional: Younger by default
     assert predict["inputSchema"]["properties"]["row"].get("default") == "younger"
@@ -98,14 +104,14 @@ def test_predict_strokes_through_mcp(app_url: str, schema, transport: str):
     assert tools["predict_strokes"].description == schema["predict_strokes"]["description"]
     assert tools["predict_strokes"].inputSchema == schema["predict_strokes"]["inputSchema"]
 
-    label, card = answer(drawn)
-    assert label["label"] == "ᛏ týr" and label["confidences"][0]["label"] == "ᛏ týr", label
-    assert label["confidences"][0]["confidence"] > 0.9 and len(label["confidences"]) == 5
-    assert 'data-rune="tyr"' in card
-    label, card = answer(empty)
-    assert label["label"] == "Draw a rune" and "Draw a rune" in card
-    label, card = answer(elder)  # the same shape is tīwaz in the Elder Futhark
-    assert label["label"] == "ᛏ tīwaz" and 'data-rune="tiwaz"' in card and 'data-row="elder"' in card
+    drawn = answer(drawn)
+    assert drawn["answer"] == "ᛏ týr" and drawn["top"][0]["label"] == "ᛏ týr", drawn
+    assert drawn["top"][0]["probability"] > 0.9 and len(drawn["top"]) == 5
+    assert "týr" in drawn["card"] and "Sound: t" in drawn["card"], drawn["card"]
+    empty = answer(empty)
+    assert empty["answer"] == "Draw a rune" and "top" not in empty
+    elder = answer(elder)  # the same shape is tīwaz in the Elder Futhark
+    assert elder["answer"] == "ᛏ tīwaz" and "tīwaz" in elder["card"]
 
 
 def test_read_strokes_through_mcp(app_url: str):
@@ -118,10 +124,32 @@ def test_read_strokes_through_mcp(app_url: str):
     async def work(session: ClientSession):
         return await session.call_tool("read_strokes", {"drawing": {"width": 960, "height": 300, "strokes": strokes}})
 
-    text, boxes = answer(mcp_session(app_url, "http", work))
-    assert 'data-transliteration="tur"' in text and "ᛏᚢᚱ" in text
-    assert [box["label"] for box in boxes["annotations"]] == ["ᛏ t", "ᚢ u", "ᚱ r"]
-    assert boxes["image"]["url"].startswith(f"{app_url}gradio_api/file=")  # the drawing with its boxes, by URL
+    read = answer(mcp_session(app_url, "http", work))
+    assert "ᛏᚢᚱ" in read["reading"] and "tur" in read["reading"], read
+    assert [rune["label"] for rune in read["runes"]] == ["ᛏ t", "ᚢ u", "ᚱ r"]
+    lefts = [rune["box"][0] for rune in read["runes"]]
+    assert lefts == sorted(lefts) and 240 <= lefts[0] < 440 and all(len(rune["box"]) == 4 for rune in read["runes"])
+
+
+def test_saving_and_writing_through_mcp(app_url: str):
+    """contribute, correct and write_name answer in words, a failed save too (its other outputs are gr.skip())."""
+
+    async def work(session: ClientSession):
+        empty = {"width": 384, "height": 384, "strokes": []}
+        return [
+            await session.call_tool("contribute", {"drawing": rune_drawing("tyr"), "rune_id": "tyr"}),
+            await session.call_tool("contribute", {"drawing": empty, "rune_id": "tyr"}),
+            await session.call_tool("correct", {"drawing": rune_drawing("ur"), "rune_id": "ur"}),
+            await session.call_tool("write_name", {"text": "Harald", "row": "younger"}),
+            await session.call_tool("write_name", {"text": "123", "row": "younger"}),
+        ]
+
+    saved, refused, corrected, name, no_runes = map(answer, mcp_session(app_url, "http", work))
+    assert saved["status"].startswith("✓ Saved your ᛏ týr, thank you!") and saved["next_rune"], saved
+    assert "The canvas is empty" in refused["status"] and "next_rune" not in refused, refused
+    assert corrected["status"].startswith("✓ Thanks! Saved as ᚢ úr"), corrected
+    assert name["runes"] == "ᚼᛅᚱᛅᛚᛏ" and "ᛏ = d, t" in name["notes"], name
+    assert no_runes["runes"] == "", no_runes
 
 
 def test_read_text_is_a_tool_for_runic_text(app_url: str, schema):
@@ -135,10 +163,7 @@ def test_read_text_is_a_tool_for_runic_text(app_url: str, schema):
         elder = await session.call_tool("read_text", {"text": "ᚦᚢᚱ", "row": "elder"})
         return jelling, elder
 
-    jelling, elder = mcp_session(app_url, "http", work)
-    assert not jelling.isError and not elder.isError, (jelling.content, elder.content)
-    reading = jelling.content[0].text  # one output: the text itself
-    assert 'data-transliteration="kurmʀ kunukʀ"' in reading and 'data-row="younger"' in reading
-    assert "ᚢ = u/o/v/w/y" in reading
-    reading = elder.content[0].text
-    assert 'data-transliteration="þur"' in reading and 'data-row="elder"' in reading
+    jelling, elder = map(answer, mcp_session(app_url, "http", work))
+    assert jelling["transliteration"] == "kurmʀ kunukʀ" and jelling["row"] == "younger", jelling
+    assert "ᚢ = u/o/v/w/y" in jelling["reading"], jelling
+    assert elder["transliteration"] == "þur" and elder["row"] == "elder", elder

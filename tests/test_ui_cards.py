@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from runes import Prediction
 from runes.inscription import Inscription, RuneReading
 from runes.rows import ROWS
 from runes.writing import transliterate
-from ui import cards, rows
+from ui import cards, reading, rows
 
 
 def prediction(row: str, probabilities: dict[str, float], **kwargs) -> Prediction:
@@ -102,3 +103,15 @@ def test_names_and_inscriptions_can_be_copied_and_read_as_text():
     html_text = cards.inscription_html(Inscription((reading,), ((reading,),), "ᛏ", "t"))
     assert 'data-copy="ᛏ" aria-label="Copy the runes"' in html_text
     assert 'data-read-text="ᛏ" data-tab="Runic text" data-target="runic-input"' in html_text
+
+
+def test_a_large_drawing_is_shown_scaled_down_with_its_boxes():
+    """gr.AnnotatedImage makes a full-size mask per box: what is shown stays within SHOWN_PIXELS; the pad's own
+    960x300 drawing is shown as it is."""
+    pad = np.zeros((300, 960), np.uint8)
+    boxes = [((10, 20, 110, 220), "ᛏ t")]
+    assert reading.shown(pad, boxes) == (pad, boxes)
+    big = np.full((1024, 1024), 255, np.uint8)
+    small, scaled = reading.shown(big, [((100, 200, 301, 501), "ᛏ t")])
+    assert small.shape == (512, 512) and small.dtype == np.uint8 and (small == 255).all()
+    assert small.size <= reading.SHOWN_PIXELS and scaled == [((50, 100, 150, 250), "ᛏ t")]

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from rune_strokes import rune_drawing
 
+from runes import Recognizer
 from runes.preprocess import to_ink
 from runes.strokes import check_strokes, render_strokes
 from ui.inputs import INSCRIPTION, RUNE, Bounds, NewestOnly, drawing_image, sketch_image
@@ -33,6 +34,32 @@ def test_an_older_drawing_arriving_late_is_skipped():
     assert predict({"seq": 3}, request=alice) == "answer"
     assert answered == [2, 1, None, 3]
     assert "request" in inspect.signature(predict).parameters  # so Gradio passes the request
+
+
+def test_a_drawing_superseded_while_queued_or_read_costs_nothing_and_shows_nothing():
+    """A newer drawing joining the queue (the validator) makes the older ones waiting stale before they start; one
+    that arrives while a drawing is read makes that answer stale when it is done."""
+    newest, answered = NewestOnly(), []
+    alice = SimpleNamespace(session_hash="alice")
+
+    @newest
+    def read(drawing: dict, row: str = "younger"):
+        answered.append(drawing["seq"])
+        if drawing["seq"] == 5:  # the visitor draws on while this one is read
+            read.validator({"seq": 6}, row, request=alice)
+        return "answer"
+
+    for seq in (1, 2, 3):
+        assert read.validator({"seq": seq}, "younger", request=alice) == [None, None]  # queued: all accepted
+    assert isinstance(read({"seq": 1}, request=alice), type(gr.skip()))  # 3 is queued: 1 and 2 cost nothing
+    assert isinstance(read({"seq": 2}, request=alice), type(gr.skip()))
+    assert read({"seq": 3}, request=alice) == "answer"
+    read.validator({"seq": 5}, "younger", request=alice)
+    assert isinstance(read({"seq": 5}, request=alice), type(gr.skip()))  # read, but 6 came meanwhile: not shown
+    assert read({"seq": 6}, request=alice) == "answer"
+    assert answered == [3, 5, 6]
+    assert read.validator({"strokes": []}, "younger", request=alice) == [None, None]  # no seq: nothing noted
+    assert "request" in inspect.signature(read.validator).parameters  # so Gradio passes the request
 
 
 def test_each_event_keeps_its_own_order_and_memory_is_bounded():
@@ -115,3 +142,14 @@ def test_a_large_image_for_an_inscription_is_shrunk_to_what_reading_sees():
     assert sketch_image(rgba, INSCRIPTION).shape == (666, 1000, 4)  # blocks of 3, the last partial row dropped
     normal = big[:300, :960]
     assert sketch_image({"composite": normal}, INSCRIPTION) is normal and sketch_image(big) is big  # as they are
+
+
+def test_a_large_image_of_one_rune_is_shrunk_and_read_as_the_same_rune():
+    recognizer = Recognizer.load()
+    drawing = rune_drawing("tyr", 4096, 4096)
+    big = render_strokes(check_strokes(drawing["strokes"], 4096, 4096), 4096, 4096, 48)
+    small = sketch_image({"composite": big}, RUNE)
+    assert small is not None and small.shape == (512, 512) and small.dtype == np.uint8
+    whole, shrunk = recognizer.predict(big), recognizer.predict(small)
+    assert whole.rune == shrunk.rune == "tyr", (whole, shrunk)
+    assert abs(whole.confidence - shrunk.confidence) < 0.02

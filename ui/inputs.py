@@ -70,7 +70,11 @@ def drawing_image(value: Any, bounds: Bounds = RUNE) -> tuple[np.ndarray | None,
 def shrunk(array: np.ndarray, side: int) -> np.ndarray:
     """The image averaged over n x n blocks, the smallest whole n that brings its longer side to `side` or less (as
     runes.preprocess shrinks a large image, so what is read is the same); an image that fits is returned as it is."""
-    factor = -(-max(array.shape[:2]) // side)
+    return shrunk_by(array, -(-max(array.shape[:2]) // side))
+
+
+def shrunk_by(array: np.ndarray, factor: int) -> np.ndarray:
+    """The image averaged over factor x factor blocks (a partial last row or column of blocks dropped)."""
     if factor <= 1:
         return array
     height, width = array.shape[0] // factor * factor, array.shape[1] // factor * factor
@@ -137,29 +141,41 @@ def never_raises(empty: Callable[[], Any] | None, failed: Callable[[str], Any]):
 
 
 class NewestOnly:
-    """Answer a visitor's drawings in the order they were drawn: a pad sends each drawing at once (ui.pad.LIVE), and
-    two sent close together may reach the server's queue in either order. Each drawing carries the page's `seq`;
-    per session and event, one older than a drawing already answered is skipped (gr.skip()), so a stale answer
-    never replaces a newer one. Drawings without `seq` (API clients) are always answered."""
+    """Answer a visitor's drawings in the order they were drawn, and only the newest: a pad sends each drawing at once
+    (ui.pad.LIVE), and two sent close together may reach the server's queue in either order. Each drawing carries the
+    page's `seq`; per session and event, the newest seq seen (queued, with `validator`, or started) is kept, and a
+    drawing older than it is skipped (gr.skip()) when it would start, at no cost, and when it has been read (a newer
+    one came meanwhile), so a stale answer never replaces a newer one. Drawings without `seq` (API clients) are
+    always answered."""
 
     def __init__(self, sessions: int = 10_000) -> None:
         self._newest: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._sessions = sessions
         self._lock = threading.Lock()
 
-    def is_stale(self, event: str, drawing: Any, request: gr.Request | None) -> bool:
+    @staticmethod
+    def _key(event: str, drawing: Any, request: gr.Request | None) -> tuple[tuple[str, str], int] | None:
         seq = drawing.get("seq") if isinstance(drawing, dict) else None
         session = getattr(request, "session_hash", None)
         if not isinstance(seq, int) or not session:
+            return None
+        return (session, event), seq
+
+    def is_stale(self, event: str, drawing: Any, request: gr.Request | None, note: bool = True) -> bool:
+        """Whether a newer drawing of this session and event has been seen; if not (and `note`), this one is the
+        newest seen."""
+        keyed = self._key(event, drawing, request)
+        if keyed is None:
             return False
+        key, seq = keyed
         with self._lock:
-            key = (session, event)
             if seq < self._newest.get(key, -1):
                 return True
-            self._newest[key] = seq
-            self._newest.move_to_end(key)
-            while len(self._newest) > self._sessions:
-                self._newest.popitem(last=False)
+            if note:
+                self._newest[key] = seq
+                self._newest.move_to_end(key)
+                while len(self._newest) > self._sessions:
+                    self._newest.popitem(last=False)
             return False
 
     def __call__(self, fn):
@@ -172,17 +188,31 @@ class NewestOnly:
         def handler(*args: Any, request: gr.Request | None = None):
             if len(args) > count:  # through Gradio: every input, then the request
                 args, request = args[:count], args[count]
-            return gr.skip() if self.is_stale(fn.__name__, args[0] if args else None, request) else fn(*args)
+            drawing = args[0] if args else None
+            if self.is_stale(fn.__name__, drawing, request):
+                return gr.skip()
+            answer = fn(*args)
+            return gr.skip() if self.is_stale(fn.__name__, drawing, request, note=False) else answer
 
-        handler.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=[
-                *signature.parameters.values(),
-                inspect.Parameter(
-                    "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request
-                ),
-            ]
-        )
-        handler.__annotations__ = {**fn.__annotations__, "request": gr.Request}  # what Gradio reads
+        def validator(*args: Any, request: gr.Request | None = None):
+            """For the event's `validator=`: Gradio runs it when a drawing joins the queue (before it waits), so a
+            queued newer drawing makes the older ones waiting before it stale at once. Accepts every drawing."""
+            if len(args) > count:
+                args, request = args[:count], args[count]
+            self.is_stale(fn.__name__, args[0] if args else None, request)
+            return [None] * len(args)
+
+        for function in (handler, validator):
+            function.__signature__ = signature.replace(  # type: ignore[attr-defined]
+                parameters=[
+                    *signature.parameters.values(),
+                    inspect.Parameter(
+                        "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request
+                    ),
+                ]
+            )
+            function.__annotations__ = {**fn.__annotations__, "request": gr.Request}  # what Gradio reads
+        handler.validator = validator  # type: ignore[attr-defined]
         return handler
 
 

@@ -7,13 +7,19 @@ in plain words for the visitor (see `ui.inputs.never_raises`). `name_writer` mak
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from runes import Recognizer
 from runes.rows import ROW_IDS
 from runes.writing import render_runes, transliterate
 from ui import cards, rows, seeing
-from ui.inputs import never_raises
+from ui.inputs import never_raises, shrunk_by
+
+# A drawing larger than twice the Inscription pad (960x300) is shown scaled down: gr.AnnotatedImage makes and saves
+# full-size masks for every box (4096x4096 drawn, 1024x1024 read, 40 boxes: seconds; benchmarks/bench_abuse.py).
+SHOWN_PIXELS = 2 * 960 * 300
 
 
 def recognise(
@@ -31,7 +37,17 @@ def read(recognizer: Recognizer, image: np.ndarray | None, row: str | None):
     if image is None:
         recognizer.check_row(row)
         return cards.empty_reading()
-    return cards.reading(recognizer.read(image, row), image)
+    text, (_, boxes) = cards.reading(recognizer.read(image, row), image)
+    return text, shown(image, boxes)
+
+
+def shown(image: np.ndarray, boxes: list) -> tuple[np.ndarray, list]:
+    """The image and boxes for gr.AnnotatedImage, scaled down by a whole factor to at most SHOWN_PIXELS pixels."""
+    factor = math.ceil(math.sqrt(image.shape[0] * image.shape[1] / SHOWN_PIXELS))
+    if factor <= 1:
+        return image, boxes
+    scaled = [(tuple(value // factor for value in box), label) for box, label in boxes]
+    return shrunk_by(image, factor), scaled
 
 
 def explain(recognizer: Recognizer, image: np.ndarray | None, row: str | None) -> str:
