@@ -186,13 +186,13 @@ def tab(recognizer: Recognizer, canvas: tuple[int, int]) -> gr.State:
         examples = gr.State({}, time_to_live=KEEP_SECONDS)  # a session's drawings and taught model
         taught = gr.State(time_to_live=KEEP_SECONDS, delete_callback=forget)
 
-    def started(*_: Any) -> None:
+    def opened() -> None:
         prepare(recognizer)
 
     def closed(request: gr.Request) -> None:
         closing(blocks, request.session_hash)
 
-    teach_tab.select(started, None, None, api_name=False, queue=False, show_progress="hidden")
+    teach_tab.select(opened, None, None, api_name=False, queue=False, show_progress="hidden")
     add_button.click(add_example, [pad, name, examples], [teach_status, examples, pad], api_name=False)
     blocks.unload(closed)
     teach_button.click(
@@ -200,6 +200,7 @@ def tab(recognizer: Recognizer, canvas: tuple[int, int]) -> gr.State:
         examples,
         [teach_status, taught],
         api_name=False,
-        concurrency_limit=1,
+        concurrency_limit=1,  # one teach at a time; a visitor waiting sees "queue: 1/1" over the status:
+        show_progress="full",  # Gradio's progress tracker, so it must not be hidden there
     )
     return taught
