@@ -10,7 +10,13 @@ bounds) and measures, in one run:
 - a normal visitor's p95 on /predict_strokes (one rune, 384x384) with nothing else running, and the same while
   heavy /read_strokes requests run back to back: the ratio of the two.
 
+With `--teach N` it measures Teach sessions instead: N visitors one after another (headless Chromium pages) open
+the Teach tab, add three drawings at a person's pace (`--pace` seconds each), press Teach and close the page; the
+app's RSS before, and after 1, 5, 10, 20... of these teach-and-close cycles (`--settle` seconds after the last
+close), and each press-to-taught time (the first one includes whatever of Keras is not loaded yet).
+
     python benchmarks/bench_abuse.py [--repo /work/main] [--visits 40]
+    python benchmarks/bench_abuse.py --teach 20 [--repo /work/main] [--pace 2] [--settle 25]
 """
 
 from __future__ import annotations
@@ -34,10 +40,12 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
+import chromium
 from bench_browser import _free_port, start
 from bench_browser import stop as stop_server
 from gradio_client import Client, handle_file
-from rune_strokes import rune_drawing
+from playwright.sync_api import expect, sync_playwright
+from rune_strokes import mouse_strokes, rune_drawing, strokes_in_box
 
 from runes.runic_text import MAX_CHARACTERS
 from runes.strokes import check_strokes, render_strokes
@@ -126,15 +134,82 @@ def p95(client: Client, visits: int) -> float:
     return float(np.percentile(times, 95))
 
 
+def teach_and_close(browser, url: str, pace: float) -> float:
+    """One visitor: open the page, the Teach tab, add three drawings `pace` seconds apart, press Teach, wait for
+    the answer, close the page. Returns press-to-taught in seconds."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(300_000)
+    page.goto(url)
+    page.get_by_role("tab", name="Teach it a symbol").click()
+    page.locator("#teach-name textarea, #teach-name input").first.fill("stick")
+    for count in range(1, 4):
+        page.wait_for_timeout(pace * 1000)  # a person drawing
+        box = page.locator("#teach-pad canvas").bounding_box()
+        size = 0.5 * box["width"]
+        mouse_strokes(page, strokes_in_box("isa", box["x"] + size / 2 + 8 * count, box["y"] + size / 2, size))
+        page.locator("#teach-add").click()
+        expect(page.locator('#teach-status li[data-symbol="stick"]')).to_have_attribute("data-count", str(count))
+    started = time.perf_counter()
+    page.locator("#teach-go").click()
+    expect(page.locator("#teach-status .teach-status.taught")).to_be_visible(timeout=600_000)
+    seconds = time.perf_counter() - started
+    context.close()
+    return seconds
+
+
+def teach_cycles(url: str, pid: int, cycles: int, pace: float, settle: float) -> None:
+    """RSS before and after 1, 5, 10, 20... teach-and-close cycles, and press-to-taught times."""
+    memory = Memory(pid)
+    expect.set_options(timeout=120_000)  # a busy machine: each step waits for the page, for up to 2 minutes
+    checkpoints = sorted({n for n in (1, 5, 10, 20, cycles) if n <= cycles})
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        page = browser.new_page()
+        page.goto(url)  # a first visit: the page and the server warmed up, as before any teaching
+        page.locator("#pad canvas").wait_for(state="visible")
+        page.close()
+        time.sleep(settle)
+        before = memory.rss()
+        print(f"RSS before any teaching: {before / 2**20:.0f} MiB")
+        print(f"{'cycles':>6} {'RSS MiB':>8} {'vs before':>10} {'vs cycle 1':>11}  press-to-taught s")
+        times: list[float] = []
+        shown, first = 0, 0  # press-to-taught times printed so far; RSS after the first cycle (Keras loaded)
+        for cycle in range(1, cycles + 1):
+            times.append(teach_and_close(browser, url, pace))
+            if cycle in checkpoints:
+                time.sleep(settle)  # the closed pages' sessions end (CLOSED_KEEP_SECONDS) and are collected
+                rss = memory.rss()
+                first = first or rss
+                latest = " ".join(f"{t:.1f}" for t in times[shown:])
+                print(
+                    f"{cycle:6d} {rss / 2**20:8.0f} {(rss - before) / 2**20:+9.0f}M "
+                    f"{(rss - first) / 2**20:+10.0f}M  {latest}"
+                )
+                shown = len(times)
+        browser.close()
+    print(f"press-to-taught: first {times[0]:.1f} s, median of the rest {np.median(times[1:] or times):.1f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", type=Path, default=REPO, help="the checkout whose app.py is measured")
     parser.add_argument("--visits", type=int, default=40, help="normal /predict_strokes requests per p95")
+    parser.add_argument("--teach", type=int, default=0, help="measure this many teach-and-close cycles instead")
+    parser.add_argument("--pace", type=float, default=2.0, help="seconds a visitor takes per drawing (--teach)")
+    parser.add_argument("--settle", type=float, default=25.0, help="seconds after a close before reading RSS")
     args = parser.parse_args()
 
     port = _free_port()
     process = start([sys.executable, str(args.repo / "app.py")], port, {"PYTHONPATH": str(args.repo)})
     url = f"http://127.0.0.1:{port}/"
+    if args.teach:
+        try:
+            print(f"app: {args.repo}")
+            teach_cycles(url, process.pid, args.teach, args.pace, args.settle)
+        finally:
+            stop_server(process)
+        return 0
     try:
         client = Client(url, verbose=False)
         client.predict(rune_drawing("tyr"), "younger", api_name="/predict_strokes")  # warm

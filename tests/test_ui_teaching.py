@@ -3,6 +3,7 @@ taught model go when the session ends."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import gradio as gr
@@ -40,3 +41,22 @@ def test_a_closed_session_lets_its_taught_model_go():
     teaching.forget(recognizer)
     assert recognizer.model is None
     teaching.forget(None)  # a session that taught nothing
+
+
+def test_a_session_used_again_after_its_page_closed_is_kept():
+    """A heartbeat dropped by the network comes back with the same session: if the page sent an event after the
+    close, end_session keeps the session; otherwise it lets every State of it go."""
+    with gr.Blocks() as demo:
+        kept = gr.State(time_to_live=teaching.KEEP_SECONDS, delete_callback=teaching.forget)
+    holder = gr.state_holder.StateHolder()
+    holder.set_blocks(demo)
+    recognizer = Recognizer.load(None)
+    holder["back"][kept._id] = recognizer
+    holder["gone"][kept._id] = Recognizer.load(None)
+    closed_at = datetime.datetime.now()
+    holder["back"]  # an event of the page after the close
+    assert not teaching.end_session(demo, "back", closed_at)
+    assert holder["back"][kept._id] is recognizer
+    assert teaching.end_session(demo, "gone", closed_at)
+    assert "gone" not in holder and "back" in holder
+    assert not teaching.end_session(demo, "gone", closed_at)  # ended once

@@ -2,19 +2,31 @@
 
 The drawings live in the visitor's session (a gr.State dict name -> list of drawings as checked strokes, a few kB
 each: not images) until Teach is pressed; they are drawn then, and `runes.teach.teach` makes a session copy of the
-recognizer that also knows the new symbols. A session holds at most MAX_SYMBOLS symbols of MAX_DRAWINGS drawings,
-and its taught copy is let go when the session ends (`forget`, app.py's gr.State delete_callback).
+recognizer that also knows the new symbols. A session holds at most MAX_SYMBOLS symbols of MAX_DRAWINGS drawings.
+
+A session ends when its page closes: Gradio's heartbeat stream drops and runs the app's unload events; one of them
+(`closing`) ends the session CLOSED_KEEP_SECONDS later, unless it was used again meanwhile (a heartbeat dropped by
+the network comes back with the same session): `end_session` lets every State of the session go at once (`forget`,
+the taught State's delete_callback, drops the taught network and returns its memory). Gradio alone keeps a closed
+page's State an hour; KEEP_SECONDS is the backstop for clients without a heartbeat. Keras (about 0.5 GB, seconds to
+import) is loaded in the background as soon as a visitor opens the Teach tab (`prepare`), so that pressing Teach
+does not wait for it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import datetime
 import functools
 import gc
 import html
+import threading
 from typing import Any
 
 import gradio as gr
 import numpy as np
+from gradio.context import Context
 
 from runes import Recognizer
 from runes.folder import symbol_name_problem
@@ -27,6 +39,7 @@ from ui.pad import StrokePad
 GOOD_DRAWINGS = 5  # we ask for this many of each symbol; runes.teach accepts MIN_DRAWINGS
 MAX_DRAWINGS = 20  # of one symbol in a session: more teaches no better ("5 to 20 is best")
 KEEP_SECONDS = 3600  # a session's drawings and taught model are let go this long after their last change
+CLOSED_KEEP_SECONDS = 15.0  # ... and this long after its page closed: one heartbeat (a dropped line comes back)
 Drawing = dict[str, Any]  # {"width": W, "height": H, "strokes": checked strokes}
 
 
@@ -58,7 +71,51 @@ def forget(taught: Recognizer | None) -> None:
     """A session ended: let its taught copy (a Keras model of its own) go now, not at the next collection."""
     if taught is not None:
         taught.model = None  # the session's only reference to its network
-        gc.collect()
+        return_freed_memory()
+
+
+def return_freed_memory() -> None:
+    """Collect now, and give back to the system what glibc keeps after a free (a network's tensors are many
+    mallocs it would otherwise hold on to)."""
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
+
+
+def end_session(blocks: gr.Blocks, session_hash: str | None, closed_at: datetime.datetime) -> bool:
+    """The page of `session_hash` closed at `closed_at`: unless the session was used since (its heartbeat came
+    back after a dropped connection and the page sent an event), every State it kept is let go now (each one's
+    delete_callback runs), and Gradio's record of the session with them. Returns whether it ended."""
+    holder = getattr(blocks, "state_holder", None)
+    if holder is None or session_hash is None or session_hash not in holder:
+        return False
+    if holder.time_last_used.get(session_hash, closed_at) > closed_at:
+        return False
+    holder.delete_state(session_hash)
+    with holder.lock:
+        holder.session_data.pop(session_hash, None)
+        holder.time_last_used.pop(session_hash, None)
+    return_freed_memory()
+    return True
+
+
+def closing(blocks: gr.Blocks, session_hash: str | None) -> threading.Timer:
+    """A page closed (Gradio's heartbeat stream dropped): end its session CLOSED_KEEP_SECONDS from now."""
+    timer = threading.Timer(CLOSED_KEEP_SECONDS, end_session, (blocks, session_hash, datetime.datetime.now()))
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+@functools.cache
+def prepare(recognizer: Recognizer) -> threading.Thread:
+    """Start loading `recognizer`'s Keras model (TensorFlow, seconds) in the background, once: teaching needs it.
+    Recognizer.model loads under a lock, so a Teach pressed meanwhile waits only for the rest of it."""
+    thread = threading.Thread(target=lambda: recognizer.model, name="teach-prepare", daemon=True)
+    thread.start()
+    return thread
 
 
 def status(examples: dict[str, list[Drawing]], message: str = "", taught: bool = False) -> str:
@@ -116,7 +173,10 @@ def teach_symbols(recognizer: Recognizer, examples: dict) -> tuple[str, Any]:
 def tab(recognizer: Recognizer, canvas: tuple[int, int]) -> gr.State:
     """The Teach tab, laid out and wired inside the app's gr.Blocks; returns the State of the session's taught
     model (None until Teach), for the Recognize events."""
-    with gr.Tab("Teach it a symbol", elem_id="tab-teach"), gr.Row(equal_height=False):
+    blocks = Context.root_block
+    if blocks is None:
+        raise RuntimeError("teaching.tab(...) lays out a tab: call it inside `with gr.Blocks() as demo:`.")
+    with gr.Tab("Teach it a symbol", elem_id="tab-teach") as teach_tab, gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             name = gr.Textbox(label="Name of your symbol", placeholder="heart", elem_id="teach-name")
             pad = StrokePad(*canvas, label="Draw your symbol", hint="Draw your symbol here", elem_id="teach-pad")
@@ -126,12 +186,22 @@ def tab(recognizer: Recognizer, canvas: tuple[int, int]) -> gr.State:
         teach_status = gr.HTML(status({}), elem_id="teach-status", html_template=live.STATUS)
         examples = gr.State({}, time_to_live=KEEP_SECONDS)  # a session's drawings and taught model
         taught = gr.State(time_to_live=KEEP_SECONDS, delete_callback=forget)
+
+    def opened() -> None:
+        prepare(recognizer)
+
+    def closed(request: gr.Request) -> None:
+        closing(blocks, request.session_hash)
+
+    teach_tab.select(opened, None, None, api_name=False, queue=False, show_progress="hidden")
     add_button.click(add_example, [pad, name, examples], [teach_status, examples, pad], api_name=False)
+    blocks.unload(closed)
     teach_button.click(
         functools.partial(teach_symbols, recognizer),
         examples,
         [teach_status, taught],
         api_name=False,
-        concurrency_limit=1,
+        concurrency_limit=1,  # one teach at a time; a visitor waiting sees "queue: 1/1" over the status:
+        show_progress="full",  # Gradio's progress tracker, so it must not be hidden there
     )
     return taught
