@@ -81,7 +81,7 @@ def test_the_share_link_reopens_the_same_drawing_and_answer(browser, app_url: st
     drawn, pixels, said = page.evaluate("window.lastDrawing"), page.evaluate(PAD_PIXELS), answer(page)
 
     page.get_by_role("button", name="Share: link and picture card").click()
-    copy = page.get_by_role("button", name="Copy the link to this drawing")
+    copy = page.get_by_role("button", name="Copy link to this drawing")
     copy.click()
     expect(copy).to_have_text("Copied ✓")
     link = page.evaluate("navigator.clipboard.readText()")

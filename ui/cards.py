@@ -115,7 +115,7 @@ def rune_card_frame(row_id: str, rune_id: str, glyph: str) -> str:
         f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · Meaning: {_esc(rune.meaning)}</p>"
         f'<p class="forms">{_esc(forms)}</p>'
         f'<p class="copy-line"><span class="codepoint">{code_points(glyph)}</span> '
-        f"{copy_button(glyph, f'the rune {glyph}', f'Copy {glyph}')}</p>"
+        f"{copy_button(glyph, f'the rune {glyph}', f'Copy the rune {glyph}')}</p>"
         f'<p class="confidence">{CONFIDENCE_SLOT}</p></div></div>'
     )
 

@@ -55,7 +55,7 @@ def link_html(code: str, is_rune: bool) -> str:
         f'<div class="share-result"><p><a class="share-link" href="{_esc(href)}">Link to this drawing</a>'
         f" ({len(href):,} characters; it opens this drawing and its reading).{_esc(card)}</p>"
         f'<button type="button" class="copy-button share-copy" data-copy="" data-share-href="{_esc(href)}" '
-        f'aria-label="Copy the link to this drawing">Copy link</button></div>'
+        f'aria-label="Copy link to this drawing">Copy link</button></div>'
     )
 
 
