@@ -25,7 +25,11 @@ from ui.share_card import card_image
 from ui.share_link import MAX_CODE_CHARS, LinkError, decode, encode
 
 SHARE_JS = (Path(__file__).resolve().parent / "share.js").read_text(encoding="utf-8")
-SHARING = {"concurrency_id": "share", "concurrency_limit": 2, "show_progress": "hidden"}  # a card is ~20 ms
+SHARING = {
+    "concurrency_id": "share",
+    "concurrency_limit": 2,
+    "show_progress": "hidden",
+}  # a card ~40 ms (bench_share.py)
 _esc = html.escape
 
 

@@ -5,7 +5,7 @@ its logs; ui/share.js hands it to the server once the page is up). The code is `
 the row id, then the numbers in base64url VLQ (as source maps: 5 bits a character, a continuation bit, the sign
 in the lowest bit): width, height, the stroke count, then per stroke its point count and its xs, ys (tenths of a
 pixel, as the pad rounds them) and ts (ms), each as differences from the point before. A rune of ~100 points is
-~600 characters (benchmarks in README). Decoding is bounded before any work: at most MAX_CODE_CHARS characters,
+~450 characters (benchmarks/bench_share.py). Decoding is bounded before any work: at most MAX_CODE_CHARS characters,
 numbers of at most 7 characters, and the strokes checked with the pad's caps (ui.inputs.RUNE).
 """
 
@@ -20,7 +20,7 @@ VERSION = "1"
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 DIGIT = {char: value for value, char in enumerate(ALPHABET)}
 MAX_DIGITS = 7  # 35 bits: more than any coordinate or time a pad can send
-# The longest code a drawing within RUNE's caps needs (5,000 points of 3 numbers, most of 2 characters) with room;
+# The longest code a drawing within RUNE's caps needs (5,000 points: 21,780 characters in bench_share.py) with room;
 # URLs of this length open in every current browser.
 MAX_CODE_CHARS = 32_000
 SCALE = 10  # tenths of a pixel
