@@ -292,7 +292,7 @@ def name_html(written: Transliteration) -> str:
         notes.append(f"Left out (no rune): {' '.join(written.left_out)}")
     return (
         f'<div class="name-runes" data-runes="{_esc(written.text)}"><p class="runic-text">{_esc(written.text)}</p>'
-        f"<p>{copy_button(written.text, 'your name in runes', 'Copy the runes')}</p>"
+        f"<p>{copy_button(written.text, 'your name in runes', 'Copy your name in runes')}</p>"
         + "".join(f'<p class="rune-footnote">{_esc(note)}</p>' for note in notes)
         + "</div>"
     )
