@@ -18,7 +18,7 @@ import gradio as gr
 import ui
 from runes import RUNES, Recognizer
 from runes.writing import transliterate
-from ui import cards, guess, limits, live, mcp, reading, rows, runic_text, teaching
+from ui import cards, guess, limits, live, mcp, reading, rows, runic_text, share, teaching
 from ui.contributing import Contributions
 from ui.feed import Feed
 from ui.inputs import INSCRIPTION, RUNE, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
@@ -122,6 +122,7 @@ with gr.Blocks(title="Rune Reader") as demo:
                 )
                 correct_button = gr.Button("Save the right rune", elem_id="correct", scale=1)
             correct_status = gr.HTML("", elem_id="correct-status", html_template=live.STATUS)
+            share.panel(RECOGNIZER, CANVAS, pad, row, top5, card)  # a link to the drawing and a PNG card
     with gr.Tab("Inscription", elem_id="tab-inscription"):
         inscription_pad = StrokePad(
             *INSCRIPTION_CANVAS,

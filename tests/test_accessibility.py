@@ -143,6 +143,10 @@ def test_no_serious_or_critical_axe_violations(page: Page, tab: str):
         draw(page, "tyr")
         expect(page.locator("#top5 h2.output-class")).to_have_text(get_rune("tyr").label)
         violations += axe_violations(page)
+        page.get_by_role("button", name="Share: link and picture card").click()  # its link, copy button and card
+        expect(page.get_by_role("button", name="Copy link to this drawing")).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.locator("#share-card img")).to_be_visible(timeout=TIMEOUT_MS)
+        violations += axe_violations(page)
         page.locator("#pad .pad-clear").click()
         draw_not_a_rune(page)
         expect(page.locator("#card .nearest")).to_have_count(3)

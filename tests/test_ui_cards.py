@@ -91,7 +91,7 @@ def test_a_long_inscription_keeps_every_rune_in_its_text_and_boxes_the_first_for
 def test_a_rune_card_shows_its_code_point_and_copies_the_form_drawn():
     _, card = cards.answer(prediction("younger", {"fe": 0.97, "ur": 0.03}, shape="fe"))
     assert '<span class="codepoint">U+16A0</span>' in card
-    assert 'data-copy="ᚠ" aria-label="Copy the rune ᚠ">Copy ᚠ</button>' in card
+    assert 'data-copy="ᚠ" aria-label="Copy the rune ᚠ">Copy the rune ᚠ</button>' in card
     _, card = cards.answer(prediction("short-twig", {"tyr": 0.97, "isa": 0.03}, shape="tyr-short"))
     assert "U+16D0" in card and 'data-copy="ᛐ"' in card and 'data-copy="ᛏ"' not in card
     assert cards.code_points("ᚼᚽ") == "U+16BC U+16BD"

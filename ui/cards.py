@@ -115,7 +115,7 @@ def rune_card_frame(row_id: str, rune_id: str, glyph: str) -> str:
         f"<p>Sound: <b>{_esc(rune.transliteration)}</b> · Meaning: {_esc(rune.meaning)}</p>"
         f'<p class="forms">{_esc(forms)}</p>'
         f'<p class="copy-line"><span class="codepoint">{code_points(glyph)}</span> '
-        f"{copy_button(glyph, f'the rune {glyph}', f'Copy {glyph}')}</p>"
+        f"{copy_button(glyph, f'the rune {glyph}', f'Copy the rune {glyph}')}</p>"
         f'<p class="confidence">{CONFIDENCE_SLOT}</p></div></div>'
     )
 
@@ -292,7 +292,7 @@ def name_html(written: Transliteration) -> str:
         notes.append(f"Left out (no rune): {' '.join(written.left_out)}")
     return (
         f'<div class="name-runes" data-runes="{_esc(written.text)}"><p class="runic-text">{_esc(written.text)}</p>'
-        f"<p>{copy_button(written.text, 'your name in runes', 'Copy the runes')}</p>"
+        f"<p>{copy_button(written.text, 'your name in runes', 'Copy your name in runes')}</p>"
         + "".join(f'<p class="rune-footnote">{_esc(note)}</p>' for note in notes)
         + "</div>"
     )
