@@ -9,13 +9,23 @@ page shows.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import chromium
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from rune_strokes import mouse_strokes
-from test_app_browser import DESKTOP, TIMEOUT_MS, pad_box, rune_strokes, stored
+from test_app_browser import (
+    DESKTOP,
+    TIMEOUT_MS,
+    count_server_events,
+    pad_box,
+    rune_strokes,
+    server_events,
+    stored,
+    wait_until_the_page_guesses,
+)
 
 from runes.game import MISS_GAP, ROUNDS
 from runes.rows import get_row
@@ -33,8 +43,18 @@ def browser():
 
 @pytest.fixture()
 def page(browser, app_url: str) -> Page:
-    """A first-time visitor with the game's tab open and its model loaded (the guess line is ready)."""
+    """A first-time visitor with the game's tab open."""
+    with visitor(browser, app_url) as page:
+        yield page
+
+
+@contextlib.contextmanager
+def visitor(browser, app_url: str, blocked: list | None = None):
+    """A new browser context on the app with the game's tab open; with `blocked`, the page cannot fetch its model
+    (the URLs it asked for are appended), as in a browser that cannot run it."""
     context = browser.new_context(viewport=DESKTOP)
+    if blocked is not None:
+        context.route("**/web/model.json", lambda route: (blocked.append(route.request.url), route.abort()))
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(app_url)
@@ -149,3 +169,28 @@ def test_without_consent_nothing_is_kept(page: Page, contributed_dir):
     draw_asked(page)
     expect_round(page, 3)
     assert len(stored(contributed_dir)) == before
+
+
+def test_a_round_costs_one_server_event_however_many_strokes(page: Page):
+    """The page judges every stroke itself: drawing a round's rune sends nothing; its end is one event."""
+    wait_until_the_page_guesses(page)
+    start(page)
+    count_server_events(page)
+    strokes = rune_strokes(pad_box(page, "#game-pad"), asked(page))
+    mouse_strokes(page, strokes[:-1])  # all but the last stroke: judged in the page, not won yet
+    expect(page.locator("#game-board .game-seen")).to_contain_text("The model sees:")
+    assert server_events(page)[1] == 0
+    mouse_strokes(page, strokes[-1:])
+    expect_round(page, 2)
+    assert server_events(page)[1] == 1, "the round's end should be the only server event"
+
+
+def test_without_the_page_model_the_server_judges(browser, app_url: str):
+    blocked: list[str] = []
+    with visitor(browser, app_url, blocked) as page:
+        page.wait_for_function("() => document.querySelector('#guess-line .guess-line')?.dataset.ready === 'false'")
+        assert blocked, "the page never asked for the model export"
+        start(page)
+        rune_id = draw_asked(page)
+        expect_round(page, 2)
+        expect(page.locator("#game-board .game-last")).to_contain_text(f"✓ Right: {YOUNGER.glyph(rune_id)}")

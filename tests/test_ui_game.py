@@ -126,3 +126,18 @@ def test_what_cannot_be_kept_is_said_and_the_game_goes_on(contributions):
     elder = new_game([rune.id for rune in get_row("elder").runes], random.Random(0), "elder")
     shown = finish(contributions, elder, consent=True, round=1, outcome="won", drawing=rune_drawing("tyr"))[1]
     assert "Elder runes are not kept yet" in shown
+
+
+def test_the_server_judges_for_a_page_that_cannot(recognizer):
+    game = younger_game("tyr")
+    assert ui_game.judge(recognizer, game, {**rune_drawing("tyr"), "seq": 7}) == {
+        "round": 1,
+        "line": "ᛏ týr",
+        "won": True,
+        "seq": 7,
+    }
+    assert ui_game.judge(recognizer, game, rune_drawing("fe"))["won"] is False
+    assert ui_game.judge(recognizer, game, {"width": 384, "height": 384, "strokes": []})["line"] == ""
+    assert isinstance(ui_game.judge(recognizer, None, rune_drawing("tyr")), type(gr.skip()))
+    with pytest.raises(ValueError, match="strokes"):  # over the bounds: app.py's never_raises answers nothing
+        ui_game.judge(recognizer, game, {"width": 384, "height": 384, "strokes": [[[1], [1], [0]]] * 101})

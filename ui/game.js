@@ -4,7 +4,8 @@
 // ('stroke-pad-drawing', pad.js) is judged by the page's own guesser (window.runeReaderPage, ui/guess.js): no
 // server request per stroke. A round ends once: won (at a pen-up, the guess names the rune asked for), skipped
 // (the Skip button) or out of time; only then is the server told, by one 'submit' with the round's number, how it
-// ended and its drawing. Every word shown comes from ui/game.py (the board's data attributes).
+// ended and its drawing. Every word shown comes from ui/game.py (the board's data attributes). While the page
+// cannot judge, ui/feed.py sends the game pad to the server, whose verdict comes back as 'rune-game-verdict'.
 const board = () => element.querySelector('.game-board');
 let round = null;     // the round being played: {number, row, labels, deadline, ended}
 let drawing = null;   // the game pad's drawing, as last announced
@@ -73,6 +74,13 @@ document.addEventListener('pointerdown', (event) => {
   if (event.target.closest && event.target.closest('#game-pad canvas')) penDown = true;
 }, true);
 ['pointerup', 'pointercancel'].forEach((type) => document.addEventListener(type, () => { penDown = false; }, true));
+// While the page cannot judge (its model not loaded), the server does (ui/game.py's judge) and says so here.
+document.addEventListener('rune-game-verdict', (event) => {
+  const said = event.detail;
+  if (!round || round.ended || said.round !== round.number) return;
+  board().querySelector('.game-seen').textContent = said.line ? fill(board().dataset.seen, '{guess}', said.line) : '';
+  if (said.won && !penDown) end('won');
+});
 element.addEventListener('click', (event) => {
   if (event.target.closest('.game-skip')) end('skipped');
 });

@@ -8,6 +8,9 @@ server request per stroke. A round is won when the guess is the rune asked for, 
 would name it (`accepted_labels`: the labels of ui.answers, the very words the page answers with). Only the end of a
 round reaches the server (one event: the round's number, how it ended and its drawing), checked here; with the
 visitor's consent the drawing is kept like a contribution (`Contributions.keep_round`, source "game").
+While the page cannot judge (its model not loaded: no export for this model, a browser that cannot run it, or a
+taught symbol), the server judges the game pad instead, as it answers the Recognize pad then (ui/feed.py): `judge`
+sends its verdict to the page through a hidden `Verdict`.
 """
 
 from __future__ import annotations
@@ -21,14 +24,14 @@ from typing import Any
 
 import gradio as gr
 
-from runes import RUNE_IDS
+from runes import RUNE_IDS, Recognizer
 from runes.game import MISS_GAP, ROUND_SECONDS, ROUNDS, Game, new_game
 from runes.rows import ROWS, get_row
-from ui import answers, live, rows
-from ui.cards import copy_button
+from ui import answers, cards, live, rows
 from ui.contributing import Contributions
-from ui.inputs import first_line
-from ui.pad import StrokePad
+from ui.feed import Feed
+from ui.inputs import drawing_image, first_line, never_raises, newest_only
+from ui.pad import LIVE, StrokePad
 
 HERE = Path(__file__).resolve().parent
 GAME_JS = (HERE / "game.js").read_text(encoding="utf-8")
@@ -111,7 +114,7 @@ def summary_html(game: Game, last: str = "") -> str:
         f"<p>Best streak: {game.best_streak}.</p>"
         + (f'<p>Drawn right: <span class="runic-glyph">{_esc(glyphs)}</span></p>' if glyphs else "")
         + (f'<p class="game-practise">To practise: {_esc(practise)}</p>' if practise else "")
-        + f'<p class="game-share">{_esc(share)} {copy_button(share, "the score to share")}</p>'
+        + f'<p class="game-share">{_esc(share)} {cards.copy_button(share, "the score to share")}</p>'
         "<p>Press <b>Start</b> to play again.</p></div>"
     )
 
@@ -138,6 +141,47 @@ def keep(contributions: Contributions, game: Game, drawing: Any, request: Any) -
     except ValueError as error:
         return f"(Not kept: {first_line(error)})"
     return "(Drawing kept, thank you.)"
+
+
+# The server's verdict reaches ui/game.js as a page event (a hidden value holder, like ui/feed.py's).
+VERDICT_JS = """watch('value', () => {
+  if (props.value) document.dispatchEvent(new CustomEvent('rune-game-verdict', {detail: props.value}));
+});"""
+
+
+class Verdict(gr.HTML):
+    """Value: the server's judgement of the game pad, {"round", "line", "won", "seq"} (see `judge`), for ui/game.js."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            value=None,
+            html_template='<span class="verdict"></span>',
+            js_on_load=VERDICT_JS,
+            elem_classes=["feed-block"],
+            **kwargs,
+        )
+
+    def preprocess(self, payload: Any) -> Any:
+        return payload
+
+    def postprocess(self, value: Any) -> Any:
+        return value
+
+
+def judge(recognizer: Recognizer, game: Game | None, drawing: Any) -> Any:
+    """The server's judgement of the game pad's drawing, for a page that cannot judge itself: what the model sees
+    (the top label the Recognize pad would show) and whether that wins the round; gr.skip() with no round."""
+    if game is None or game.over:
+        return gr.skip()
+    image = drawing_image(drawing)[0]
+    seq = drawing.get("seq") if isinstance(drawing.get("seq"), int) else None  # each verdict new, so always shown
+    if image is None:
+        return {"round": game.number, "line": "", "won": False, "seq": seq}
+    prediction = recognizer.predict(image, game.row)
+    label = cards.answer(prediction)[0]
+    line = max(label, key=lambda key: label[key]) if isinstance(label, dict) else str(label)
+    won = bool(prediction.is_rune and prediction.rune == game.prompt)
+    return {"round": game.number, "line": line, "won": won, "seq": seq}
 
 
 def start(row_id: str) -> tuple[Game, str, None]:
@@ -171,10 +215,18 @@ def tab(default_row: str, row: gr.Radio, contributions: Contributions, canvas: t
             board = gr.HTML(intro_html(default_row), html_template=TEMPLATE, js_on_load=GAME_JS, elem_id="game-board")
             consent = gr.Checkbox(False, label=CONSENT, elem_id="game-consent")
         game = gr.State(None, time_to_live=3600)
+        feed, verdict = Feed("game-pad"), Verdict()  # the server judges only while the page cannot
     start_button.click(start, row, [game, board, pad], api_name=False, show_progress="hidden")
 
     def finished(game: Game | None, consent: bool, event: gr.EventData, request: gr.Request):
         return finish(contributions, game, consent, getattr(event, "_data", None), request)
 
     board.submit(finished, [game, consent], [game, board, pad], api_name=False, show_progress="hidden")
+
+    @newest_only
+    @never_raises(None, lambda message: gr.skip())
+    def judge_strokes(drawing: dict, game: Game | None):
+        return judge(contributions.recognizer, game, drawing)
+
+    feed.change(judge_strokes, [pad, game], verdict, api_name=False, **LIVE)
     row.change(lambda row_id: (None, intro_html(row_id)), row, [game, board], api_name=False, show_progress="hidden")
