@@ -208,12 +208,12 @@ def finish(contributions: Contributions, game: Game | None, consent: bool, data:
 def tab(default_row: str, row: gr.Radio, contributions: Contributions, canvas: tuple[int, int]) -> None:
     """The Learn the runes tab, laid out and wired inside the app's gr.Blocks (no API endpoint)."""
     with gr.Tab(TAB_LABEL, elem_id="tab-game"), gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=300):  # first: above the pad on a phone, in sight while drawing
+            board = gr.HTML(intro_html(default_row), html_template=TEMPLATE, js_on_load=GAME_JS, elem_id="game-board")
+            start_button = gr.Button("Start", variant="primary", elem_id="game-start")
+            consent = gr.Checkbox(False, label=CONSENT, elem_id="game-consent")
         with gr.Column(scale=1, min_width=300):
             pad = StrokePad(*canvas, label="Draw the rune asked for", hint="Draw the rune here", elem_id="game-pad")
-        with gr.Column(scale=1, min_width=300):
-            start_button = gr.Button("Start", variant="primary", elem_id="game-start")
-            board = gr.HTML(intro_html(default_row), html_template=TEMPLATE, js_on_load=GAME_JS, elem_id="game-board")
-            consent = gr.Checkbox(False, label=CONSENT, elem_id="game-consent")
         game = gr.State(None, time_to_live=3600)
         feed, verdict = Feed("game-pad"), Verdict()  # the server judges only while the page cannot
     start_button.click(start, row, [game, board, pad], api_name=False, show_progress="hidden")
