@@ -194,3 +194,18 @@ def test_without_the_page_model_the_server_judges(browser, app_url: str):
         rune_id = draw_asked(page)
         expect_round(page, 2)
         expect(page.locator("#game-board .game-last")).to_contain_text(f"✓ Right: {YOUNGER.glyph(rune_id)}")
+
+
+def test_the_keyboard_alone_starts_and_skips(page: Page):
+    """Start and "I don't know" by Enter and Space; the focus stays on Skip from round to round."""
+    page.locator("#game-start").focus()
+    page.keyboard.press("Enter")
+    expect_round(page, 1)
+    skip_button = page.get_by_role("button", name="I don't know: skip")
+    page.keyboard.press("Shift+Tab")  # Skip is just before Start
+    expect(skip_button).to_be_focused()
+    for number, key in ((2, "Enter"), (3, " "), (4, "Enter")):
+        page.keyboard.press(key)
+        expect_round(page, number)
+        expect(skip_button).to_be_focused()
+    expect(page.locator("#game-board .game-score")).to_have_text("Score 0 of 3 · streak 0")

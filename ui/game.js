@@ -48,7 +48,6 @@ function end(outcome) {
   if (!round || round.ended) return;
   round.ended = true;
   clearInterval(timer);
-  board().querySelector('.game-skip').disabled = true;
   if (outcome === 'won') board().classList.add('won');
   trigger('submit', {round: round.number, outcome, drawing});
 }

@@ -43,13 +43,14 @@ CLOCK = "{seconds} s left"
 _esc = html.escape
 
 # The board: the clock and what the model sees are the page's (ui/game.js), outside the announced part, which is
-# the round's value (the prompt, the score, how the last round went), read out once per round.
+# the round's value (the prompt, the score, how the last round went), read out once per round. Skip is enabled by
+# game.js while a round is played, and stays so across rounds (a keyboard user keeps the focus on it).
 TEMPLATE = (
     f'<div class="game-board" data-seen="{_esc(SEEN)}" data-clock="{_esc(CLOCK)}">'
     '<p class="game-clock" role="timer" aria-live="off"></p>'
     f"{live.STATUS}"
     '<p class="game-seen" aria-hidden="true"></p>'
-    '<button type="button" class="game-skip" disabled>I don\'t know: skip</button></div>'
+    '<button type="button" class="game-skip">I don\'t know: skip</button></div>'
 )
 
 
