@@ -161,6 +161,9 @@ def test_with_consent_a_round_is_kept_with_source_game(page: Page, contributed_d
 
 
 def test_without_consent_nothing_is_kept(page: Page, contributed_dir):
+    wait_until_the_page_guesses(page)  # the page judges: no drawing needs to reach the server
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.post_data or "") if "/queue/join" in request.url else None)
     start(page)
     before = len(stored(contributed_dir))
     draw_asked(page)
@@ -169,6 +172,7 @@ def test_without_consent_nothing_is_kept(page: Page, contributed_dir):
     draw_asked(page)
     expect_round(page, 3)
     assert len(stored(contributed_dir)) == before
+    assert len(sent) == 3 and not any('"strokes"' in body for body in sent), sent  # Start, two rounds: no drawing
 
 
 def test_a_round_costs_one_server_event_however_many_strokes(page: Page):

@@ -49,7 +49,9 @@ function end(outcome) {
   round.ended = true;
   clearInterval(timer);
   if (outcome === 'won') board().classList.add('won');
-  trigger('submit', {round: round.number, outcome, drawing});
+  // The drawing goes with it only when the visitor agreed to keep it (ui/game.py's checkbox, read again there).
+  const consent = document.querySelector('#game-consent input[type="checkbox"]');
+  trigger('submit', {round: round.number, outcome, drawing: consent && consent.checked ? drawing : null});
 }
 
 function judge() {
