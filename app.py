@@ -18,7 +18,7 @@ import gradio as gr
 import ui
 from runes import RUNES, Recognizer
 from runes.writing import transliterate
-from ui import cards, guess, limits, live, mcp, reading, rows, runic_text, share, teaching
+from ui import cards, game, guess, limits, live, mcp, reading, rows, runic_text, share, teaching
 from ui.contributing import Contributions
 from ui.feed import Feed
 from ui.inputs import INSCRIPTION, RUNE, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
@@ -169,6 +169,7 @@ with gr.Blocks(title="Rune Reader") as demo:
                 alt_text="The same runes as a picture (PNG), to download",
                 elem_id="name-png",
             )
+    game.tab(RECOGNIZER.default_row, row, CONTRIBUTIONS, CANVAS)  # Learn the runes: rounds judged in the page
     taught = teaching.tab(RECOGNIZER, CANVAS)  # the Teach tab; its value: the session's taught model
     reference = gr.HTML(cards.reference_strip(RECOGNIZER.default_row), elem_id="reference")
     gr.HTML(cards.footer(RECOGNIZER.source, LOAD_SECONDS, MODEL_NOTE), elem_id="model-source")

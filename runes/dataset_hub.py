@@ -52,11 +52,11 @@ def dataset_card(counts: dict[str, int], repo_id: str, license: str = "cc-by-4.0
 ---
 # Rune drawings: {repo_id}
 
-{total} hand-drawn runes of the Younger Futhark, contributed in the Rune Reader app (a prompted rune, or a
-correction of a wrong guess) or imported. Each image is the drawing as drawn: grayscale PNG, dark ink on white.
+{total} hand-drawn runes of the Younger Futhark, contributed in the Rune Reader app (a prompted rune, a round
+of its game, or a correction of a wrong guess) or imported. Each image is the drawing as drawn: grayscale PNG, dark ink on white.
 
 Layout (`imagefolder`): `<rune id>/<uuid>.png` plus `metadata.jsonl` with `file_name`, `label` (rune id),
-`source` (prompted / correction / import), `created_at` (UTC), `width`, `height`, `app_version`,
+`source` (prompted / game / correction / import), `created_at` (UTC), `width`, `height`, `app_version`,
 `model_version` and `guess` (the model's answer for corrections), and two optional columns (null, or
 missing in older rows):
 

@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from rune_strokes import mouse_strokes, strokes_in_box
 
 from runes import get_rune
+from runes.game import ROUNDS
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 TIMEOUT_MS = 20_000
@@ -31,6 +32,7 @@ TABS = {  # the tab as a visitor sees it -> an element shown only while it is op
     "Your name in runes": "#name-text",
     "Teach it a symbol": "#teach-pad canvas",
     "Runic text": "#rune-keyboard button",
+    "Learn the runes": "#game-pad canvas",
 }
 BLOCKING = ("serious", "critical")  # must be none; "moderate" and "minor" are reported
 # Violations inside Gradio's own markup, which no component parameter, stylesheet or template of ours reaches:
@@ -168,6 +170,15 @@ def test_no_serious_or_critical_axe_violations(page: Page, tab: str):
     if tab == "Runic text":  # and with a reading: the Jelling stone's kurmʀ kunukʀ, word by word with its notes
         page.locator("#runic-input textarea").fill("ᚴᚢᚱᛘᛦ ᛬ ᚴᚢᚾᚢᚴᛦ")
         expect(page.locator("#runic-reading .runic-reading")).to_have_attribute("data-transliteration", "kurmʀ kunukʀ")
+        violations += axe_violations(page)
+    if tab == "Learn the runes":  # and with a round being played, its clock running, then the summary card
+        page.get_by_role("button", name="Start").click()
+        expect(page.locator("#game-board .game-clock")).to_contain_text("s left")
+        violations += axe_violations(page)
+        for number in range(1, ROUNDS + 1):  # "I don't know" to every round
+            expect(page.locator("#game-board .game-number")).to_have_text(f"Round {number} of {ROUNDS}")
+            page.get_by_role("button", name="I don't know: skip").click()
+        expect(page.locator("#game-board .game-summary")).to_contain_text("Game over")
         violations += axe_violations(page)
     if tab == "Teach it a symbol":  # and with a message after Add
         page.locator("#teach-add").click()

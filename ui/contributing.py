@@ -1,7 +1,8 @@
 """The Contribute tab and "Wrong? It was …": drawings saved as training data with the model's guess and flag.
 
 `Contributions` holds what every save needs (the store, the recognizer that reviews a drawing, the model's
-version, the per-visitor rate limit of ui.ratelimit); its `contribute` and `correct` are the app's endpoints of those names (their docstrings are the API's).
+version, the per-visitor rate limit of ui.ratelimit); its `contribute` and `correct` are the app's endpoints of those names (their docstrings are the API's);
+`keep_round` keeps a round of the game (ui/game.py) when the visitor agreed to it.
 """
 
 from __future__ import annotations
@@ -81,6 +82,12 @@ class Contributions:
         )
         counts = cards.counts_strip(self.store.counts(), self.note)
         return cards.status(message, True), cards.prompt_card(next_id), next_id, counts, None
+
+    @rate_limited
+    def keep_round(self, drawing: dict, rune_id: str) -> tuple[str, str | None]:
+        """Keep a round of the game (ui/game.py, source "game") as the contributions are kept: same caps, rate
+        limit and flags. Returns (the model's guess, flag); a ValueError says why it was not kept."""
+        return self._save(drawing, rune_id, "game")
 
     @never_raises(None, lambda message: cards.status(message, False))
     @rate_limited
