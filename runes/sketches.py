@@ -53,7 +53,7 @@ class SketchStyle:
     canvas_size: int = 96  # side of the square canvas, in pixels
     point_jitter: float = 0.05  # random shift of each template point (moves branch ends and joins)
     wobble: float = 0.025  # amplitude of the smooth sideways wobble along a stroke
-    max_rotation_deg: float = 15.0  # real drawings turned by 12 degrees must read right (benchmarks/bench_slant.py)
+    max_rotation_deg: float = 10.0
     max_slant: float = 0.25  # horizontal shear, x += slant * y
     aspect_range: tuple[float, float] = (0.65, 1.3)  # width multiplier of the glyph
     height_range: tuple[float, float] = (0.35, 0.9)  # glyph height as a fraction of the canvas
