@@ -9,6 +9,7 @@ or low in the frame. Sketches: generated sketches of every shape of the row (see
 
     python benchmarks/bench_font.py [--model DIR] [--rows younger long-branch short-twig elder] [--sketches 40]
     python benchmarks/bench_font.py --write      # also the real drawings and non-runes per row: docs/rows.md
+                                                 # (keeping the section benchmarks/bench_slant.py --write adds)
 
 Prints one line per row, then per glyph how many variants were read right (and as what otherwise). With --write
 it also reads the real drawings (../shared/real-runes/dev; in each row, the folders of the runes and shapes it
@@ -194,6 +195,10 @@ def _write(recognizer: Recognizer, table: list[str], details: list[str], sketche
             *details,
         ]
     )
+    section = "<!-- bench_slant.py -->"  # the turned and slanted section bench_slant.py writes: kept as it is
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if section in old:
+        text = text.rstrip("\n") + "\n\n" + section + old.split(section, 1)[1]
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out}")
 

@@ -15,6 +15,7 @@ import argparse
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,13 +88,18 @@ class EvaluationReport:
 
 
 def evaluate_folder(
-    folder: str | os.PathLike, recognizer, row: str | None = None, shape_folders_only: bool = False
+    folder: str | os.PathLike,
+    recognizer,
+    row: str | None = None,
+    shape_folders_only: bool = False,
+    transform: Callable[[Image.Image], Image.Image] | None = None,
 ) -> EvaluationReport:
     """Run the recognizer on every DIR/<rune id>/*.png for the runes of `row` (None: its default row) it reads.
 
     A folder named after a shape the row reads counts as that shape's rune: DIR/fe/*.png are fehu in the Elder row,
     DIR/tyr-short/*.png týr in the Younger row. With `shape_folders_only`, only folders named after a shape the row
-    reads are read (drawings of a known form: DIR/as/ holds ᚬ, a long-branch shape the short-twig row does not read)."""
+    reads are read (drawings of a known form: DIR/as/ holds ᚬ, a long-branch shape the short-twig row does not read).
+    `transform`, when given, changes each image before it is read (benchmarks/bench_slant.py turns and slants them)."""
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"Evaluation folder {str(root)!r} does not exist (expected DIR/<rune id>/*.png).")
@@ -109,7 +115,7 @@ def evaluate_folder(
             name = f"{path.parent.name}/{path.name}"
             try:
                 with Image.open(path) as image:
-                    tensors.append(preprocess(image))
+                    tensors.append(preprocess(transform(image) if transform else image))
                 targets.append(index)
             except EmptySketchError:
                 report.empty.append(name)

@@ -12,11 +12,13 @@ several runes are mirror images of each other (ᚾ/ᛅ, ᛘ/ᛦ, ᛚ/ᛐ).
 
     python -m runes.sketches --preview sketches.png
     python -m runes.sketches --preview elder.png --row elder --glyphs   # Elder runes, the font's glyph first
+    python -m runes.sketches --preview forms.png --forms                # every form of every rune, once each
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 from collections.abc import Sequence
@@ -40,6 +42,7 @@ __all__ = [
     "generate_shape_sketches",
     "render_glyph",
     "preview_grid",
+    "forms_grid",
 ]
 
 
@@ -285,9 +288,14 @@ def _glyph_cell(glyph: str, cell: int) -> Image.Image:
     """The glyph as the bundled font draws it, cropped to its ink and fitted into a cell (black on white)."""
     from runes.writing import render_runes  # only the preview needs the font
 
-    ink = 255 - render_runes(glyph, font_size=2 * cell, margin=2)
+    return _fit_cell(render_runes(glyph, font_size=2 * cell, margin=2), cell)
+
+
+def _fit_cell(drawing: np.ndarray, cell: int) -> Image.Image:
+    """A drawing (dark ink on white, uint8) cropped to its ink and fitted into the middle of a cell."""
+    ink = 255 - drawing
     box = ink_box(ink / 255.0)  # cropped to its ink, as the model sees it
-    assert box is not None, f"the font draws no ink for {glyph!r}"
+    assert box is not None, "a preview cell without ink"
     top, left, bottom, right = box
     image = Image.fromarray(255 - ink[top:bottom, left:right])
     image.thumbnail((int(cell * 0.8), int(cell * 0.8)), Image.Resampling.LANCZOS)
@@ -324,6 +332,34 @@ def preview_grid(
     return grid
 
 
+# How `forms_grid` draws each form: a steady hand, one pen, large in its cell.
+FORM_HAND = dataclasses.replace(
+    STEADY_HAND, height_range=(0.8, 0.8), stroke_width_range=(0.07, 0.07), bold_probability=0
+)
+
+
+def forms_grid(row: str = DEFAULT_ROW, seed: int = 0, style: SketchStyle = FORM_HAND) -> Image.Image:
+    """A grid image of every form the generator draws: one line per rune of `row`, its glyphs in the bundled font
+    (both forms in a Younger row), then each of its stroke templates once, drawn by a steady hand."""
+    the_row = get_row(row)
+    cell = style.canvas_size
+    lines = []
+    for rune in the_row.runes:
+        glyphs = [the_row.glyph(rune.id)]
+        if the_row.forms == "both" and rune.short_twig_glyph:
+            glyphs.append(rune.short_twig_glyph)
+        lines.append((glyphs, rune.templates))
+    columns = max(len(glyphs) + len(templates) for glyphs, templates in lines)
+    grid = Image.new("L", (cell * columns, cell * len(lines)), 200)
+    for index, (glyphs, templates) in enumerate(lines):
+        for column, glyph in enumerate(glyphs):
+            grid.paste(_glyph_cell(glyph, cell - 2), (column * cell + 1, index * cell + 1))
+        for column, template in enumerate(templates, start=len(glyphs)):
+            sketch = render_template(template, np.random.default_rng([seed, index, column]), style)
+            grid.paste(_fit_cell(sketch, cell - 2), (column * cell + 1, index * cell + 1))
+    return grid
+
+
 def sketch_drawing(template: Template, seed: int, width: int = 384, height: int = 384) -> dict:
     """A hand-drawn-looking sketch of one template as a stroke pad sends it (QuickDraw style, runes.strokes):
     `{"width", "height", "strokes": [[xs, ys, ts], ...]}`, at a random size and place on the pad."""
@@ -351,8 +387,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--row", choices=ROW_IDS, default=DEFAULT_ROW, help="which rune row (default: %(default)s)")
     parser.add_argument("--glyphs", action="store_true", help="start each row with the glyph in the bundled font")
+    parser.add_argument(
+        "--forms", action="store_true", help="each form (stroke template) of each rune once, after its glyphs"
+    )
     args = parser.parse_args(argv)
-    preview_grid(args.per_rune, args.seed, row=args.row, glyphs=args.glyphs).save(args.preview)
+    if args.forms:
+        forms_grid(args.row, args.seed).save(args.preview)
+    else:
+        preview_grid(args.per_rune, args.seed, row=args.row, glyphs=args.glyphs).save(args.preview)
     print(f"wrote {args.preview}")
     return 0
 

@@ -136,6 +136,21 @@ def test_real_drawings_and_rejection_per_row(recognizer):
     assert short_twig.accuracy >= 0.95
 
 
+def test_evaluate_folder_reads_each_drawing_as_transformed(tmp_path, recognizer):
+    (tmp_path / "gebo").mkdir()
+    for seed in range(3):
+        Image.fromarray(draw_sketch(ELDER["gebo"], seed)).save(tmp_path / "gebo" / f"{seed}.png")
+    seen = []
+
+    def blank_the_second(image: Image.Image) -> Image.Image:
+        seen.append(image.size)
+        return Image.new("L", image.size, 255) if len(seen) == 2 else image
+
+    report = evaluate_folder(tmp_path, recognizer, "elder", transform=blank_the_second)
+    assert len(seen) == 3 and report.empty == ["gebo/1.png"] and report.total == 3
+    assert report.accuracy == pytest.approx(2 / 3)  # the blanked one counts as a miss
+
+
 def test_evaluate_cli_takes_a_row(tmp_path, capsys):
     for seed in range(3):
         (tmp_path / "gebo").mkdir(exist_ok=True)

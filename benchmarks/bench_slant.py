@@ -1,0 +1,227 @@
+"""Turned and slanted runes, and the two Younger forms in one row: a sweep over the real drawings, and confusions.
+
+Real: the drawings of ../shared/real-runes/dev (evaluation only), each turned by ANGLES degrees (clockwise for a
+positive angle) and slanted by the same angles (a horizontal shear x += tan(angle) * (y - middle), a positive
+angle leaning the top to the right), read in every row whose shapes they are (as bench_font.py picks them: all
+138, long-branch forms, in `younger` and `long-branch`; in `short-twig` the 66 of the 7 runes whose two forms
+are one shape; in `elder` the 95 of the 10 shapes it shares), top-1 per row per angle. A drawing is first
+scaled up 4x (24 px is too coarse to turn), on a ground wide enough that nothing is cut off. Also counted: the
+real drawings the default row (`younger`, both forms) reads as another rune than the long-branch row does.
+
+Generated: sketches of ᚠ fé, ᛓ (short-twig bjarkan), ᛋ sól and ᛆ (short-twig ár), `runes.sketches` with the
+default hand (turned up to SketchStyle.max_rotation_deg, slanted up to max_slant; seeds training never used),
+read in the default row: the share of ᚠ read as bjarkan and of ᛋ read as ár, and the reverse (targets < 1%).
+And every long-branch shape's sketches read in `younger` against `long-branch`, every short-twig shape's in
+`younger` against `short-twig`.
+
+    python benchmarks/bench_slant.py [--model DIR] [--sketches 1000] [--write]   # --write: a section of docs/rows.md
+
+Exits 1 when a target is missed: top-1 >= 0.99 in every row at every angle, each confusion < 1%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from runes import Recognizer
+from runes.evaluate import evaluate_folder
+from runes.preprocess import preprocess
+from runes.rows import DEFAULT_ROW, SHAPES, SHORT, get_row
+from runes.sketches import draw_templates
+
+ANGLES = (-12, -6, 0, 6, 12)  # degrees, turned and slanted
+UPSCALE = 4  # a 24 px drawing is scaled up this much before it is turned or slanted
+TARGET_TOP1 = 0.99  # issue 18: every row at every angle
+TARGET_CONFUSION = 0.01  # issue 18: each generated confusion in the default row
+SKETCH_SEED = 910_000  # generated sketches use seeds from here (training draws from other random streams)
+CONFUSIONS = (("fe", "bjork-short"), ("sol", "ar-short"))  # shape pairs: ᚠ/ᛓ and ᛋ/ᛆ
+SECTION = "<!-- bench_slant.py -->"  # docs/rows.md: the section this writes starts at this line (and runs to the end)
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real-runes" / "dev"
+
+
+def _ground(image: Image.Image, side: int) -> Image.Image:
+    """The drawing scaled up UPSCALE times and centred on a square of its own ground `side` pixels wide."""
+    gray = image.convert("L")
+    gray = gray.resize((gray.width * UPSCALE, gray.height * UPSCALE), Image.Resampling.BILINEAR)
+    pixels = np.asarray(gray)
+    ground = int(np.median(np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])))
+    out = Image.new("L", (side, side), ground)
+    out.paste(gray, ((side - gray.width) // 2, (side - gray.height) // 2))
+    return out
+
+
+def turned(degrees: float):
+    """A transform that turns a drawing by `degrees` (positive: clockwise)."""
+
+    def transform(image: Image.Image) -> Image.Image:
+        big = _ground(image, 2 * max(image.size) * UPSCALE)
+        ground = int(np.asarray(big)[0, 0])
+        return big.rotate(-degrees, resample=Image.Resampling.BILINEAR, fillcolor=ground)
+
+    return transform
+
+
+def slanted(degrees: float):
+    """A transform that slants a drawing by `degrees` (x += tan(degrees) * (y - middle); positive leans right)."""
+
+    def transform(image: Image.Image) -> Image.Image:
+        big = _ground(image, 2 * max(image.size) * UPSCALE)
+        ground, shear = int(np.asarray(big)[0, 0]), math.tan(math.radians(degrees))
+        # PIL maps each output pixel (x, y) to the input pixel (x + c y + d, y): c = -shear leans the top right.
+        coefficients = (1, -shear, shear * big.height / 2, 0, 1, 0)
+        return big.transform(
+            big.size, Image.Transform.AFFINE, coefficients, resample=Image.Resampling.BILINEAR, fillcolor=ground
+        )
+
+    return transform
+
+
+def real_sweep(recognizer: Recognizer, rows: list[str]) -> dict[str, dict[str, tuple[float, int]]]:
+    """Row -> column ("turned -12", ..., "slanted +12") -> (top-1, n) on the real drawings."""
+    columns = {f"turned {angle:+d}": turned(angle) for angle in ANGLES}
+    columns |= {f"slanted {angle:+d}": slanted(angle) for angle in ANGLES if angle}
+    table: dict[str, dict[str, tuple[float, int]]] = {}
+    for row in rows:
+        table[row] = {}
+        for column, transform in columns.items():
+            report = evaluate_folder(REAL, recognizer, row, shape_folders_only=True, transform=transform)
+            table[row][column] = (report.accuracy, report.total)
+    return table
+
+
+def row_disagreements(recognizer: Recognizer) -> dict[str, int]:
+    """Column -> how many real drawings `younger` reads as another rune than `long-branch` does."""
+    out = {}
+    for angle in ANGLES:
+        for kind, make in (("turned", turned), ("slanted", slanted)):
+            if kind == "slanted" and not angle:
+                continue
+            readings = [
+                [report.labels[ranked[0]] for ranked in report.ranked]
+                for report in (
+                    evaluate_folder(REAL, recognizer, row, shape_folders_only=True, transform=make(angle))
+                    for row in (DEFAULT_ROW, "long-branch")
+                )
+            ]
+            out[f"{kind} {angle:+d}"] = sum(a != b for a, b in zip(*readings, strict=True))
+    return out
+
+
+def _sketches(shape_id: str, count: int) -> np.ndarray:
+    return np.stack([preprocess(draw_templates(SHAPES[shape_id].templates, SKETCH_SEED + i)) for i in range(count)])
+
+
+def _runes_read(recognizer: Recognizer, tensors: np.ndarray, row: str) -> list[str]:
+    return [p.rune if p.is_rune else "" for p in recognizer.predict_preprocessed(tensors, row)]
+
+
+def confusions(recognizer: Recognizer, count: int) -> list[tuple[str, str, float, int]]:
+    """(drawn shape, rune it is misread as, share, n) for each pair of CONFUSIONS both ways, in the default row."""
+    row = get_row(DEFAULT_ROW)
+    out = []
+    for first, second in CONFUSIONS:
+        for drawn, other in ((first, second), (second, first)):
+            read = _runes_read(recognizer, _sketches(drawn, count), DEFAULT_ROW)
+            out.append((drawn, other, read.count(row.shapes[other]) / count, count))
+    return out
+
+
+def forms_in_rows(recognizer: Recognizer, count: int) -> list[tuple[str, str, float, str, float]]:
+    """(form, own row, top-1 there, "younger", top-1 in younger) for the long-branch and short-twig shapes."""
+    out = []
+    for form, own in (("long-branch", "long-branch"), ("short-twig", "short-twig")):
+        shapes = {
+            shape: rune
+            for shape, rune in get_row(own).shapes.items()
+            if shape.endswith(SHORT) == (form == "short-twig") and SHAPES[shape].templates
+        }
+        right = {own: 0, DEFAULT_ROW: 0}
+        for shape, rune in shapes.items():
+            tensors = _sketches(shape, count)
+            for row in right:
+                right[row] += _runes_read(recognizer, tensors, row).count(rune)
+        total = count * len(shapes)
+        out.append((form, own, right[own] / total, DEFAULT_ROW, right[DEFAULT_ROW] / total))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
+    parser.add_argument("--sketches", type=int, default=1000, help="generated sketches per shape for the confusions")
+    parser.add_argument("--form-sketches", type=int, default=200, help="generated sketches per shape, forms in rows")
+    parser.add_argument("--write", action="store_true", help="write the tables into docs/rows.md")
+    args = parser.parse_args(argv)
+    recognizer = Recognizer.load(args.model)
+    rows = [row for row in ("younger", "long-branch", "short-twig", "elder") if row in recognizer.rows]
+    sweep = real_sweep(recognizer, rows)
+    columns = list(next(iter(sweep.values())))
+    lines = [
+        "| row (n) | " + " | ".join(columns) + " | lowest |",
+        "|---|" + "---|" * (len(columns) + 1),
+    ]
+    ok = True
+    for row, cells in sweep.items():
+        lowest = min(value for value, _ in cells.values())
+        ok &= lowest >= TARGET_TOP1
+        n = next(iter(cells.values()))[1]
+        lines.append(f"| `{row}` ({n}) | " + " | ".join(f"{v:.3f}" for v, _ in cells.values()) + f" | {lowest:.3f} |")
+    disagreements = row_disagreements(recognizer)
+    lines.append(
+        f"| `{DEFAULT_ROW}` reads another rune than `long-branch` | "
+        + " | ".join(str(disagreements[column]) for column in columns)
+        + f" | {max(disagreements.values())} |"
+    )
+    lines += ["", "| drawn (generated) | read as | share | n |", "|---|---|---|---|"]
+    for drawn, other, share, n in confusions(recognizer, args.sketches):
+        ok &= share < TARGET_CONFUSION
+        shape = get_row(DEFAULT_ROW).shapes
+        lines.append(
+            f"| {SHAPES[drawn].glyph} `{drawn}` | {shape[other]} (as {SHAPES[other].glyph}) | {share:.4f} | {n} |"
+        )
+    lines += ["", "| form (generated) | in its own row | in `younger` |", "|---|---|---|"]
+    for form, own, own_top1, _, younger_top1 in forms_in_rows(recognizer, args.form_sketches):
+        lines.append(f"| {form} | `{own}` {own_top1:.4f} | {younger_top1:.4f} |")
+    print("\n".join(lines))
+    if args.write:
+        _write(recognizer, lines, args)
+    print("targets met" if ok else "a target is missed (top-1 >= 0.99 at every angle, each confusion < 1%)")
+    return 0 if ok else 1
+
+
+def _write(recognizer: Recognizer, lines: list[str], args: argparse.Namespace) -> None:
+    out = Path(__file__).resolve().parents[1] / "docs" / "rows.md"
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    kept = text.split(SECTION)[0].rstrip("\n")
+    section = [
+        SECTION,
+        "## Turned and slanted, and both Younger forms in one row",
+        "",
+        f"Written by `python benchmarks/bench_slant.py --write` for the {recognizer.source}. Real: the drawings of "
+        "`../shared/real-runes/dev` whose shape the row reads (as above), each scaled up 4x, then turned by the angle "
+        "(positive: clockwise) or slanted by it (a horizontal shear by its tangent, positive leaning right); top-1 in "
+        f"the row (target >= {TARGET_TOP1}). The last line counts the drawings the default row reads as another rune "
+        "than the long-branch row. Generated: sketches with the training hand (seeds training never used) read in the "
+        f"default row, {args.sketches} per shape: how many are read as the rune of the other form (target < 1%); and "
+        f"{args.form_sketches} per shape of each form, read in its own row and in the default row.",
+        "",
+        *lines,
+        "",
+    ]
+    out.write_text(re.sub(r"\n*$", "\n\n", kept) + "\n".join(section), encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
