@@ -11,7 +11,15 @@ from PIL import Image
 from runes.sketches import preview_grid
 
 REPO = Path(__file__).resolve().parent.parent
-TRAINING_MODULES = ("runes.sketches", "runes.nonrunes", "runes.train", "runes.teach", "runes.evaluate")
+TRAINING_MODULES = (
+    "runes.sketches",
+    "runes.nonrunes",
+    "runes.train",
+    "runes.teach",
+    "runes.evaluate",
+    "runes.line_data",
+    "runes.train_lines",
+)
 
 
 def _modules_after(code: str) -> set[str]:
