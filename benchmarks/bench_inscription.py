@@ -11,7 +11,8 @@ Sets (each seed composes its own --lines lines; 900 by default):
   in every row (--lines lines per row, for the first seed only).
 
 For each reader and set: sequence accuracy (every rune and word split right), per-rune accuracy, and the
-median time per line; the time is also given as a ratio to the rule reader's in the same run (and the rule
+median time per line (wall clock, and this process's CPU time: the machine may be shared); the wall time is also
+given as a ratio to the rule reader's in the same run (and the rule
 reader's to predicting the same runes one by one, as before). The "learned" reader needs lines.keras in the
 model folder (`python -m runes.train_lines`).
 """
@@ -85,6 +86,24 @@ def _font_score(readings, lines: list[FontLine]) -> dict[str, float]:
     return {"sequence_accuracy": right / len(lines), "rune_accuracy": matched / runes}
 
 
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    height = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    width = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = height * width
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / max(union, 1)
+
+
+def box_agreement(lines, readings) -> float:
+    """Share of the runes whose box overlaps their true box by IoU >= 0.5, on lines read with the right count."""
+    good = total = 0
+    for line, reading in zip(lines, readings, strict=True):
+        if len(reading.runes) == len(line.boxes):
+            good += sum(_iou(r.box, box) >= 0.5 for r, box in zip(reading.runes, line.boxes, strict=True))
+            total += len(line.boxes)
+    return good / max(total, 1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=300)
@@ -100,7 +119,9 @@ def main() -> int:
     recognizer.warm_up()
     drawings = load_drawings()
     print(f"model {recognizer.source}; {args.lines} lines per seed, seeds {' '.join(map(str, args.seed))}")
-    print(f"{'set':<10} {'reader':<8} {'lines':>6} {'sequence':>9} {'per rune':>9} {'ms/line':>8} {'ratio':>6}")
+    print(
+        f"{'set':<10} {'reader':<8} {'lines':>6} {'sequence':>9} {'per rune':>9} {'ms/line':>8} {'ratio':>6} {'cpu ms':>7}"
+    )
     for name in args.sets:
         if name == "font":
             sets = [(row, font_lines(args.lines, args.seed[0], row)) for row in ROW_IDS]
@@ -111,26 +132,30 @@ def main() -> int:
             sets = [(args.row, lines)]
         times: dict[str, float] = {}
         for reader in args.readers:
-            results, elapsed = [], []
+            results, elapsed, cpu = [], [], []
             for row, lines in sets:
                 recognizer.read(lines[0].image, row, reader=reader)  # warm
                 readings = []
                 for line in lines:
-                    start = time.perf_counter()
+                    start, cpu_start = time.perf_counter(), time.process_time()
                     readings.append(recognizer.read(line.image, row, reader=reader))
                     elapsed.append(time.perf_counter() - start)
+                    cpu.append(time.process_time() - cpu_start)
                 if name == "font":
                     results.append((len(lines), _font_score(readings, lines)))
                 else:
-                    results.append((len(lines), score(recognizer, lines, readings)))
+                    result = score(recognizer, lines, readings)
+                    results.append((len(lines), {**result, "boxes": box_agreement(lines, readings)}))
             count = sum(n for n, _ in results)
             sequence = sum(n * r["sequence_accuracy"] for n, r in results) / count
             per_rune = sum(n * r["rune_accuracy"] for n, r in results) / count
             times[reader] = float(np.median(elapsed)) * 1000
+            cpu_ms = float(np.median(cpu)) * 1000
             ratio = times[reader] / times.get("rules", times[reader])
             label = name if name != "touching" else "touch 40%"
             print(
-                f"{label:<10} {reader:<8} {count:>6} {sequence:>9.4f} {per_rune:>9.4f} {times[reader]:>8.2f} {ratio:>6.2f}"
+                f"{label:<10} {reader:<8} {count:>6} {sequence:>9.4f} {per_rune:>9.4f} {times[reader]:>8.2f} "
+                f"{ratio:>6.2f} {cpu_ms:>7.2f}"
             )
             if name == "font":
                 print(

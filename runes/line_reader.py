@@ -4,7 +4,8 @@
 `python -m runes.train_lines`) without Keras or TensorFlow, and `reader.read(image, row)` returns the same
 `runes.inscription.Inscription` as the rule reader. How it reads:
 
-1. `line_input`: the ink is cropped to its box and scaled so the line is LINE_INK pixels tall in an input
+1. Ink that is only specks or noise reads as no runes (`runes.inscription.nothing_to_read`, as the rule reader).
+   `line_input`: the ink is cropped to its box and scaled so the line is LINE_INK pixels tall in an input
    LINE_HEIGHT pixels tall (any width, at most MAX_LINE_WIDTH), with PAD blank columns either side.
 2. The network (`runes.line_model`, run in numpy by `runes.line_inference`) gives every STRIDE columns a score
    for each of its labels: the blank, every shape of `runes.rows.SHAPES`, and the word separator (a dot, two
@@ -26,7 +27,7 @@ import numpy as np
 from PIL import Image
 
 from runes.folder import LINE_FILES
-from runes.inscription import SHORT_TWIG, Inscription, RuneReading, _inscription
+from runes.inscription import SHORT_TWIG, Inscription, RuneReading, _inscription, nothing_to_read
 from runes.kerasfile import read_keras_file
 from runes.line_inference import LineForward
 from runes.preprocess import _shrink_factor, ink_mask, mask_box, to_ink
@@ -149,6 +150,8 @@ class LineReader:
     def read(self, image: np.ndarray | Image.Image, row: str) -> Inscription:
         """Read a line of runes of `row` (a row id, already checked) written left to right."""
         tensor, placement = line_input(image)
+        if nothing_to_read(placement.mask):  # specks or noise, as the rule reader says
+            return _inscription([])
         the_row = get_row(row)
         shapes = the_row.shapes
         allowed = np.array([False] + [label in shapes or label == SEPARATOR_LABEL for label in self.labels])
