@@ -10,7 +10,8 @@ Sets (each seed composes its own --lines lines; 900 by default):
 - font: lines typed in the bundled font (Noto Sans Runic), 2-6 runes of the row in words split by ᛫ or ᛬,
   in every row (--lines lines per row, for the first seed only).
 
-For each reader and set: sequence accuracy (every rune and word split right), per-rune accuracy, and the
+For each reader and set: sequence accuracy (every rune and word split right), per-rune accuracy, the share of
+boxes that overlap the true box by IoU >= 0.5 (on lines read with the right number of runes), and the
 median time per line (wall clock, and this process's CPU time: the machine may be shared); the wall time is also
 given as a ratio to the rule reader's in the same run (and the rule
 reader's to predicting the same runes one by one, as before). The "learned" reader needs lines.keras in the
@@ -120,7 +121,8 @@ def main() -> int:
     drawings = load_drawings()
     print(f"model {recognizer.source}; {args.lines} lines per seed, seeds {' '.join(map(str, args.seed))}")
     print(
-        f"{'set':<10} {'reader':<8} {'lines':>6} {'sequence':>9} {'per rune':>9} {'ms/line':>8} {'ratio':>6} {'cpu ms':>7}"
+        f"{'set':<10} {'reader':<11} {'lines':>6} {'sequence':>9} {'per rune':>9} {'boxes':>7} {'ms/line':>8} "
+        f"{'ratio':>6} {'cpu ms':>7}"
     )
     for name in args.sets:
         if name == "font":
@@ -153,9 +155,10 @@ def main() -> int:
             cpu_ms = float(np.median(cpu)) * 1000
             ratio = times[reader] / times.get("rules", times[reader])
             label = name if name != "touching" else "touch 40%"
+            boxes = f"{results[0][1]['boxes']:.4f}" if name != "font" else "-"
             print(
-                f"{label:<10} {reader:<8} {count:>6} {sequence:>9.4f} {per_rune:>9.4f} {times[reader]:>8.2f} "
-                f"{ratio:>6.2f} {cpu_ms:>7.2f}"
+                f"{label:<10} {reader:<11} {count:>6} {sequence:>9.4f} {per_rune:>9.4f} {boxes:>7} "
+                f"{times[reader]:>8.2f} {ratio:>6.2f} {cpu_ms:>7.2f}"
             )
             if name == "font":
                 print(

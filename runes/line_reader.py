@@ -12,7 +12,8 @@
    dots or a wide gap).
 3. Greedy CTC decoding over the row's own shapes: the best label of each column, repeats merged, blanks
    dropped. A rune's confidence is its label's highest probability over the columns where it fires.
-4. Each rune's box is the ink between the midpoints to its neighbours' columns, cropped to that ink.
+4. Each rune's box is the ink between the points BOUNDARY of the way from its neighbours' columns to its own
+   (or from its own to the next's), cropped to that ink.
    A short lone stroke read as ísa (under SHORT_TWIG of the line's height) is ᛌ sól high in the line, ᛧ yr low,
    in a row that writes them, as in the rule reader.
 """
@@ -47,7 +48,11 @@ __all__ = [
 
 LINE_HEIGHT = 32  # rows of the network's input
 LINE_INK = 28  # the line's ink is scaled to this many rows, leaving a margin above and below
-PAD = 4  # blank columns before and after the ink
+PAD = 4  # blank columns before the ink...
+TAIL = 32  # ...and after it: the network's labels fire at or after a rune's right end, the last needs room
+# A rune's box starts this far from the previous label's columns to its own: measured by
+# benchmarks/measure_line_boxes.py (the labels fire at a rune's right end, so its box starts early).
+BOUNDARY = 0.2
 STRIDE = 2  # input columns per output column of the network
 MAX_LINE_WIDTH = 4096  # columns of the input at most: a longer line is scaled down to fit (bounds the work)
 LINES_MODEL_FILENAME, LINES_CONFIG_FILENAME = LINE_FILES  # optional in a model folder: the line reader
@@ -83,7 +88,7 @@ def line_input(image: np.ndarray | Image.Image) -> tuple[np.ndarray, LinePlaceme
     top, left, bottom, right = box
     crop = ink[top:bottom, left:right]
     height, width = crop.shape
-    scale = min(LINE_INK / height, (MAX_LINE_WIDTH - 2 * PAD) / width)
+    scale = min(LINE_INK / height, (MAX_LINE_WIDTH - PAD - TAIL) / width)
     new_height, new_width = max(1, round(height * scale)), max(1, round(width * scale))
     resized = np.asarray(
         Image.fromarray(crop.astype(np.float32), mode="F").resize(
@@ -92,7 +97,7 @@ def line_input(image: np.ndarray | Image.Image) -> tuple[np.ndarray, LinePlaceme
         dtype=np.float32,
     )
     resized = np.clip(resized / max(float(resized.max()), 1e-6), 0.0, 1.0)
-    columns = -(-(new_width + 2 * PAD) // STRIDE) * STRIDE
+    columns = -(-(new_width + PAD + TAIL) // STRIDE) * STRIDE
     out = np.zeros((LINE_HEIGHT, columns), np.float32)
     y0 = (LINE_HEIGHT - new_height) // 2
     out[y0 : y0 + new_height, PAD : PAD + new_width] = resized
@@ -147,8 +152,9 @@ class LineReader:
         """The network's outputs for one line input (LINE_HEIGHT, width, 1): (width / STRIDE, outputs)."""
         return self.forward(tensor[None])[0, 0]
 
-    def read(self, image: np.ndarray | Image.Image, row: str) -> Inscription:
-        """Read a line of runes of `row` (a row id, already checked) written left to right."""
+    def read(self, image: np.ndarray | Image.Image, row: str, boundary: float = BOUNDARY) -> Inscription:
+        """Read a line of runes of `row` (a row id, already checked) written left to right.
+        `boundary`: where between two labels' columns one rune's box ends and the next one's starts (0 to 1)."""
         tensor, placement = line_input(image)
         if nothing_to_read(placement.mask):  # specks or noise, as the rule reader says
             return _inscription([])
@@ -157,7 +163,11 @@ class LineReader:
         allowed = np.array([False] + [label in shapes or label == SEPARATOR_LABEL for label in self.labels])
         tokens = greedy_decode(self.logits(tensor), allowed)
         centres = [STRIDE * (first + last + 1) / 2 for _, first, last, _ in tokens]
-        bounds = [0.0, *((a + b) / 2 for a, b in zip(centres, centres[1:], strict=False)), float(tensor.shape[1])]
+        bounds = [
+            0.0,
+            *(a + boundary * (b - a) for a, b in zip(centres, centres[1:], strict=False)),
+            float(tensor.shape[1]),
+        ]
         found: list[Found | None] = []  # each rune; None at a separator
         for index, (output, _, _, confidence) in enumerate(tokens):
             label = self.labels[output - 1]

@@ -42,6 +42,7 @@ class LinesConfig:
     patience: int = 3  # epochs without val_loss improvement before early stopping
     seed: int = 4321  # seeds the sketches, the lines, weight initialisation and shuffling
     minutes: float = 0.0  # stop after the first epoch that ends past this many minutes of training (0: no limit)
+    init: str = ""  # a lines.keras to go on training from (its weights; the same labels), instead of a new network
 
 
 def build_line_model(filters: int = 16, outputs: int = len(LABELS) + 1):
@@ -122,7 +123,10 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
     made = time.perf_counter() - start
     if verbose:
         print(f"composed {len(train_set)} + {len(val_set)} lines in {made:.0f} s")
-    model = build_line_model(config.filters)
+    if config.init:
+        model = keras.saving.load_model(config.init, compile=False, safe_mode=True)
+    else:
+        model = build_line_model(config.filters)
     model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss=_ctc)
     fit_start = time.perf_counter()
 
