@@ -26,7 +26,7 @@ from runes.line_data import LABELS, Line, compose_line, line_batch, sketch_pool
 from runes.line_reader import LINE_HEIGHT, LINES_CONFIG_FILENAME, LINES_MODEL_FILENAME, STRIDE, LineReader
 from runes.train import _field_comments
 
-__all__ = ["LinesConfig", "build_line_model", "train_lines", "main"]
+__all__ = ["LinesConfig", "build_line_model", "save_line_model", "train_lines", "main"]
 
 
 @dataclass
@@ -72,6 +72,15 @@ def build_line_model(filters: int = 16, outputs: int = len(LABELS) + 1):
     x = layers.Dropout(0.2)(x)
     outputs_ = layers.Dense(outputs, name="logits")(x)
     return keras.Model(inputs, outputs_, name="line_reader")
+
+
+def save_line_model(model, path: Path) -> None:
+    """Save the network alone (no optimizer state: a third of the bytes), as serving and `--init` read it."""
+    import keras
+
+    bare = keras.models.clone_model(model)
+    bare.set_weights(model.get_weights())
+    bare.save(path)
 
 
 def _ctc(y_true, y_pred):
@@ -150,7 +159,7 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
     )
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
-    model.save(out / LINES_MODEL_FILENAME)
+    save_line_model(model, out / LINES_MODEL_FILENAME)
     metrics: dict[str, Any] = {
         "train_seconds": round(time.perf_counter() - start, 1),
         "cpu_seconds": round(time.process_time() - cpu_start, 1),  # this process's CPU (the machine may be shared)
