@@ -125,7 +125,7 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
     start, cpu_start = time.perf_counter(), time.process_time()
     keras.utils.set_random_seed(config.seed)
     pool = sketch_pool(config.per_shape, config.seed)
-    val_pool = sketch_pool(max(8, config.per_shape // 4), config.seed + 1)
+    val_pool = sketch_pool(max(1, config.per_shape // 4), config.seed + 1)
     rng = np.random.default_rng(config.seed)
     train_set = [compose_line(rng, pool) for _ in range(config.lines)]
     val_set = [compose_line(rng, val_pool) for _ in range(config.val_lines)]
