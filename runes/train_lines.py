@@ -78,7 +78,7 @@ def save_line_model(model, path: Path) -> None:
     """Save the network alone (no optimizer state: a third of the bytes), as serving and `--init` read it."""
     import keras
 
-    bare = keras.models.clone_model(model)
+    bare = keras.Model.from_config(model.get_config())  # the layers only, not the compiled loss
     bare.set_weights(model.get_weights())
     bare.save(path)
 
