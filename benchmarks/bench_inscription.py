@@ -1,13 +1,21 @@
-"""Reading inscriptions: accuracy on composed lines of real drawings, and time per line.
+"""Reading inscriptions: both readers (the rules and the learned line reader) on the same lines, side by side.
 
     python benchmarks/bench_inscription.py [--lines 300] [--seed 7 2024 99] [--row long-branch]
+        [--readers rules learned] [--sets mixed spaced touching font] [--model FOLDER]
 
-Each seed composes its own --lines lines; the figures are over all of them (900 lines by default), with
-the sequence accuracy of each seed's lines listed too.
+Sets (each seed composes its own --lines lines; 900 by default):
+- mixed: lines of 2-6 drawings from ../shared/real-runes/dev (random gaps, separators; 35% of the
+  neighbours within a word touch or overlap; see tests/test_inscription.py), as this benchmark always read;
+- spaced: the same drawings, no neighbours touching; touching: the same with 40% touching;
+- font: lines typed in the bundled font (Noto Sans Runic), 2-6 runes of the row in words split by ᛫ or ᛬,
+  in every row (--lines lines per row, for the first seed only).
 
-Lines of 2-6 drawings from ../shared/real-runes/dev (random gaps, touching runes, separators; see
-tests/test_inscription.py) are read with read_inscription. The time is compared with predicting the
-same runes one by one with Recognizer.predict on their own images, measured in the same run.
+For each reader and set: sequence accuracy (every rune and word split right), per-rune accuracy, the share of
+boxes that overlap the true box by IoU >= 0.5 (on lines read with the right number of runes), and the
+median time per line (wall clock, and this process's CPU time: the machine may be shared); the wall time is also
+given as a ratio to the rule reader's in the same run (and the rule
+reader's to predicting the same runes one by one, as before). The "learned" reader needs lines.keras in the
+model folder (`python -m runes.train_lines`).
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,10 +31,78 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import numpy as np
 from PIL import Image
-from test_inscription import REAL_RUNES, compose_inscriptions, score
+from test_inscription import REAL_RUNES, compose_inscriptions, load_drawings, score
 
 from runes import Recognizer
-from runes.inscription import read_inscription
+from runes.rows import ROW_IDS, WORD_SEPARATOR, get_row
+from runes.writing import render_runes
+
+TOUCHING = {"mixed": 0.35, "spaced": 0.0, "touching": 0.4}
+
+
+@dataclass(frozen=True)
+class FontLine:
+    """A line typed in the bundled font and what it says."""
+
+    image: np.ndarray
+    words: tuple[tuple[str, ...], ...]
+    row: str
+
+
+def font_lines(count: int, seed: int, row_id: str) -> list[FontLine]:
+    """`count` lines of 2-6 random runes of the row typed in the bundled font, words split by ᛫ or ᛬."""
+    rng = np.random.default_rng(seed)
+    row = get_row(row_id)
+    forms = [(rune.id, row.glyph(rune.id)) for rune in row.runes]
+    if row.forms == "both":  # the Younger row reads both forms
+        forms += [(rune.id, str(rune.short_twig_glyph)) for rune in row.runes if rune.short_twig_glyph]
+    forms = sorted(set(forms))
+    lines = []
+    for _ in range(count):
+        picks = [forms[int(rng.integers(len(forms)))] for _ in range(int(rng.integers(2, 7)))]
+        ends = set(rng.choice(np.arange(1, len(picks)), size=int(rng.integers(0, 2)), replace=False).tolist())
+        text, words = "", [[]]
+        for index, (rune_id, glyph) in enumerate(picks):
+            if index in ends:
+                text += str(rng.choice([WORD_SEPARATOR, "᛬"]))
+                words.append([])
+            text += glyph
+            words[-1].append(rune_id)
+        image = render_runes(text, font_size=int(rng.integers(48, 97)), margin=12)
+        lines.append(FontLine(image, tuple(tuple(word) for word in words), row_id))
+    return lines
+
+
+def _font_score(readings, lines: list[FontLine]) -> dict[str, float]:
+    right = runes = matched = 0
+    for line, reading in zip(lines, readings, strict=True):
+        truth = [list(word) for word in line.words]
+        read = [[r.rune for r in word] for word in reading.words]
+        right += truth == read
+        flat_truth, flat_read = sum(truth, []), sum(read, [])
+        runes += len(flat_truth)
+        matched += (
+            sum(a == b for a, b in zip(flat_truth, flat_read, strict=False)) if len(flat_read) == len(flat_truth) else 0
+        )
+    return {"sequence_accuracy": right / len(lines), "rune_accuracy": matched / runes}
+
+
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    height = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    width = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = height * width
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / max(union, 1)
+
+
+def box_agreement(lines, readings) -> float:
+    """Share of the runes whose box overlaps their true box by IoU >= 0.5, on lines read with the right count."""
+    good = total = 0
+    for line, reading in zip(lines, readings, strict=True):
+        if len(reading.runes) == len(line.boxes):
+            good += sum(_iou(r.box, box) >= 0.5 for r, box in zip(reading.runes, line.boxes, strict=True))
+            total += len(line.boxes)
+    return good / max(total, 1)
 
 
 def main() -> int:
@@ -33,55 +110,75 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=300)
     parser.add_argument("--seed", type=int, nargs="+", default=[7, 2024, 99], help="one or more seeds")
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
-    parser.add_argument("--row", default=None, help="rune row to read in (default: the model's, younger)")
+    parser.add_argument("--row", default=None, help="rune row to read the real lines in (default: younger)")
+    parser.add_argument("--readers", nargs="+", default=["rules", "learned"], choices=["rules", "learned"])
+    parser.add_argument("--sets", nargs="+", default=["mixed", "spaced", "touching", "font"])
     args = parser.parse_args()
     if not REAL_RUNES.is_dir():
         sys.exit(f"needs {REAL_RUNES}")
     recognizer = Recognizer.load(args.model)
     recognizer.warm_up()
-    lines = [line for seed in args.seed for line in compose_inscriptions(args.lines, seed)]
-    images = [[np.asarray(Image.open(source)) for source in line.sources] for line in lines]
-    read_inscription(recognizer, lines[0].image, args.row)
-    ours, baseline, readings = [], [], []
-    for line, singles in zip(lines, images, strict=True):  # interleaved, so load from other processes hits both alike
-        start = time.perf_counter()
-        readings.append(read_inscription(recognizer, line.image, args.row))
-        ours.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        for single in singles:
-            recognizer.predict(single)
-        baseline.append(time.perf_counter() - start)
-    result = score(recognizer, lines, readings)
-    chunks = [slice(i * args.lines, (i + 1) * args.lines) for i in range(len(args.seed))]
-    per_seed = [score(recognizer, lines[chunk], readings[chunk]) for chunk in chunks]
+    drawings = load_drawings()
+    print(f"model {recognizer.source}; {args.lines} lines per seed, seeds {' '.join(map(str, args.seed))}")
     print(
-        f"lines {result['lines']} ({result['runes']} runes, seeds {' '.join(map(str, args.seed))}); "
-        f"drawings right on their own: {result['isolated_accuracy']:.4f}"
+        f"{'set':<10} {'reader':<11} {'lines':>6} {'sequence':>9} {'per rune':>9} {'boxes':>7} {'ms/line':>8} "
+        f"{'ratio':>6} {'cpu ms':>7}"
     )
-    print(
-        f"sequence accuracy      {result['sequence_accuracy']:.4f}   (target 0.95; by seed: "
-        + ", ".join(f"{seed}: {r['sequence_accuracy']:.4f}" for seed, r in zip(args.seed, per_seed, strict=True))
-        + ")"
-    )
-    print(f"per-rune accuracy      {result['rune_accuracy']:.4f}")
-    print(f"segmentation accuracy  {result['segmentation_accuracy']:.4f}   (right number of runes and words)")
-    print(
-        f"sequence accuracy on the {result['readable_lines']} lines whose drawings are all right on their own: "
-        f"{result['readable_accuracy']:.4f}"
-    )
-    print(
-        f"wrong lines: {result['segmentation_errors']} segmentation, {result['classification_errors']} "
-        f"classification ({result['classification_errors_isolated']} with a drawing also wrong on its own)"
-    )
-    ms, base_ms = np.median(ours) * 1000, np.median(baseline) * 1000
-    print(f"read_inscription       median {ms:7.2f} ms/inscription   p95 {np.percentile(ours, 95) * 1000:7.2f} ms")
-    print(
-        f"predict one by one     median {base_ms:7.2f} ms/inscription   p95 {np.percentile(baseline, 95) * 1000:7.2f} ms"
-    )
-    print(
-        f"ratio read_inscription / one-by-one predict: {ms / base_ms:.2f} (median), "
-        f"{sum(ours) / sum(baseline):.2f} (total)"
-    )
+    for name in args.sets:
+        if name == "font":
+            sets = [(row, font_lines(args.lines, args.seed[0], row)) for row in ROW_IDS]
+        else:
+            lines = [
+                line for seed in args.seed for line in compose_inscriptions(args.lines, seed, drawings, TOUCHING[name])
+            ]
+            sets = [(args.row, lines)]
+        times: dict[str, float] = {}
+        for reader in args.readers:
+            results, elapsed, cpu = [], [], []
+            for row, lines in sets:
+                recognizer.read(lines[0].image, row, reader=reader)  # warm
+                readings = []
+                for line in lines:
+                    start, cpu_start = time.perf_counter(), time.process_time()
+                    readings.append(recognizer.read(line.image, row, reader=reader))
+                    elapsed.append(time.perf_counter() - start)
+                    cpu.append(time.process_time() - cpu_start)
+                if name == "font":
+                    results.append((len(lines), _font_score(readings, lines)))
+                else:
+                    result = score(recognizer, lines, readings)
+                    results.append((len(lines), {**result, "boxes": box_agreement(lines, readings)}))
+            count = sum(n for n, _ in results)
+            sequence = sum(n * r["sequence_accuracy"] for n, r in results) / count
+            per_rune = sum(n * r["rune_accuracy"] for n, r in results) / count
+            times[reader] = float(np.median(elapsed)) * 1000
+            cpu_ms = float(np.median(cpu)) * 1000
+            ratio = times[reader] / times.get("rules", times[reader])
+            label = name if name != "touching" else "touch 40%"
+            boxes = f"{results[0][1]['boxes']:.4f}" if name != "font" else "-"
+            print(
+                f"{label:<10} {reader:<11} {count:>6} {sequence:>9.4f} {per_rune:>9.4f} {boxes:>7} "
+                f"{times[reader]:>8.2f} {ratio:>6.2f} {cpu_ms:>7.2f}"
+            )
+            if name == "font":
+                print(
+                    "           by row: "
+                    + ", ".join(
+                        f"{row} {r['sequence_accuracy']:.4f}" for (row, _), (_, r) in zip(sets, results, strict=True)
+                    )
+                )
+    if "rules" in args.readers and "mixed" in args.sets:
+        lines = compose_inscriptions(min(args.lines, 100), args.seed[0], drawings)
+        ours, baseline = [], []
+        for line in lines:
+            start = time.perf_counter()
+            recognizer.read(line.image, args.row)
+            ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            for source in line.sources:
+                recognizer.predict(np.asarray(Image.open(source)))
+            baseline.append(time.perf_counter() - start)
+        print(f"rule reader / predicting its runes one by one: {np.median(ours) / np.median(baseline):.2f} (median)")
     return 0
 
 

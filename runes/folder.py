@@ -31,6 +31,7 @@ __all__ = [
     "METRICS_FILENAME",
     "CARD_FILENAME",
     "MODEL_FILES",
+    "LINE_FILES",
     "TAUGHT_KEY",
     "ROWS_KEY",
     "OLD_MODEL_ROWS",
@@ -51,6 +52,7 @@ CONFIG_FILENAME = "config.json"
 METRICS_FILENAME = "metrics.json"
 CARD_FILENAME = "README.md"
 MODEL_FILES = (MODEL_FILENAME, CONFIG_FILENAME, METRICS_FILENAME, CARD_FILENAME)  # what a folder (and a Hub repo) holds
+LINE_FILES = ("lines.keras", "lines.json")  # optional: the learned line reader (runes.line_reader, runes.train_lines)
 TAUGHT_KEY = "taught"  # config.json: the labels of symbols taught by runes.teach (outputs after the runes and extras)
 ROWS_KEY = "rows"  # config.json: the rune rows a model reads; absent in models from before rows (Younger only)
 OLD_MODEL_ROWS = ["younger"]  # what a model without ROWS_KEY reads

@@ -28,6 +28,7 @@ from runes.folder import (
     CARD_FILENAME,
     CONFIG_FILENAME,
     HF_PREFIX,
+    LINE_FILES,
     MODEL_FILENAME,
     MODEL_FILES,
     ModelLoadError,
@@ -53,7 +54,7 @@ __all__ = [
     "main",
 ]
 
-HUB_FILES = [*MODEL_FILES, *WEB_FILES]  # model.keras, config.json, metrics.json, README.md, web/model.json...
+HUB_FILES = [*MODEL_FILES, *LINE_FILES, *WEB_FILES]  # model.keras, config.json, metrics.json, README.md, lines.keras...
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ def push_model(
     api = HfApi(token=token)
     with tempfile.TemporaryDirectory(prefix="rune-push-") as staging:
         staging_path = Path(staging)
-        for name in MODEL_FILES:
+        for name in (*MODEL_FILES, *LINE_FILES):  # the line reader when the folder has one
             if name != CARD_FILENAME and (folder / name).is_file():
                 shutil.copyfile(folder / name, staging_path / name)
         (staging_path / CARD_FILENAME).write_text(card, encoding="utf-8")
@@ -208,7 +209,9 @@ def push_model(
             folder_path=staging_path,
             revision=revision,
             commit_message=f"Upload rune model ({len(config['labels'])} labels)",
-            delete_patterns=None if exported else list(WEB_FILES),
+            delete_patterns=([] if exported else list(WEB_FILES))
+            + [name for name in LINE_FILES if not (staging_path / name).is_file()]
+            or None,
         )
 
 
@@ -268,8 +271,8 @@ def main(argv: list[str] | None = None) -> int:
                 if (folder / name).is_file():
                     (out / name).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(folder / name, out / name)  # follows the cache's symlinks
-                elif name in WEB_FILES:
-                    (out / name).unlink(missing_ok=True)  # an export left from another model would not match
+                elif name in WEB_FILES or name in LINE_FILES:
+                    (out / name).unlink(missing_ok=True)  # an export or line reader of another model would not match
             read_config(out)
             print(f"pulled {hf_source(repo_id, revision)} (commit {folder.name}) into {out}")
     except ModelLoadError as error:

@@ -56,7 +56,7 @@ from runes.rows import DEFAULT_ROW, SHAPE_IDS, WORD_SEPARATOR, get_row
 if TYPE_CHECKING:
     from runes.model import Recognizer
 
-__all__ = ["WORD_SEPARATOR", "Inscription", "RuneReading", "read_inscription"]
+__all__ = ["WORD_SEPARATOR", "Inscription", "RuneReading", "read_inscription", "nothing_to_read"]
 
 DOT_SIZE = 0.3  # a separator dot: both sides at most this many line heights
 WORD_GAP = 0.6  # a gap wider than this many line heights ends a word
@@ -423,6 +423,24 @@ def _best_path(spans: list[tuple[int, int]], scores: np.ndarray) -> list[int]:
     return path[::-1]
 
 
+def _line_height(spans: np.ndarray) -> tuple[float, np.ndarray, bool]:
+    """(line height, which components are tall, whether the ink is only specks or noise) for the components' boxes.
+
+    The line height is the median height of the tall components: those at least half as tall as the ink's
+    extent or, when scattered specks stretch the extent beyond twice the tallest, the tallest."""
+    heights = spans[:, 2] - spans[:, 0]
+    extent = int(spans[:, 2].max() - spans[:, 0].min())
+    is_tall = heights >= min(0.5 * extent, int(heights.max()))
+    line = float(np.median(heights[is_tall]))
+    specks = int((np.maximum(heights, spans[:, 3] - spans[:, 1]) <= DOT_SIZE * line).sum())
+    return line, is_tall, line < MIN_LINE_HEIGHT or specks > NOISE_SPECKS * int(is_tall.sum())
+
+
+def nothing_to_read(mask: np.ndarray) -> bool:
+    """Whether an ink mask holds nothing rune-like: only specks under MIN_LINE_HEIGHT, or noise (NOISE_SPECKS)."""
+    return _line_height(_components(mask)[1])[2]
+
+
 def _scale(image: np.ndarray | Image.Image, ink: np.ndarray) -> int:
     """How many input pixels one ink pixel spans (to_ink shrinks huge images by an integer factor)."""
     height, width = (image.size[1], image.size[0]) if isinstance(image, Image.Image) else np.shape(image)[:2]
@@ -440,14 +458,8 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
     ink = to_ink(image)
     mask = ink_mask(ink)
     components, spans = _components(mask)
-    heights = spans[:, 2] - spans[:, 0]
-    # The line height is the median height of the tall components: those at least half as tall as the
-    # ink's extent or, when scattered specks stretch the extent beyond twice the tallest, the tallest.
-    extent = int(spans[:, 2].max() - spans[:, 0].min())
-    is_tall = heights >= min(0.5 * extent, int(heights.max()))
-    line = float(np.median(heights[is_tall]))
-    specks = int((np.maximum(heights, spans[:, 3] - spans[:, 1]) <= DOT_SIZE * line).sum())
-    if line < MIN_LINE_HEIGHT or specks > NOISE_SPECKS * is_tall.sum():  # specks or noise: nothing to read
+    line, is_tall, nothing = _line_height(spans)
+    if nothing:  # specks or noise: nothing to read
         return _inscription([])
     tall = np.flatnonzero(is_tall)
     line_middle = (np.median(spans[tall, 0]) + np.median(spans[tall, 2])) / 2

@@ -125,6 +125,7 @@ class Recognizer:
         self.hub_commit = ""  # the Hub commit it was downloaded at (set by runes.hub), or ""
         self._graph: Any = None  # a traced tf.function of the Keras model for big batches, made on first use
         self._blocks: Any = None  # a Keras model that outputs every conv block's activations, made on first use
+        self._line_reader: Any = None  # the folder's learned line reader, read on first use (`line_reader`)
 
     @property
     def model(self):
@@ -242,14 +243,35 @@ class Recognizer:
         tensor, placement = place(image)
         return self.outputs.prediction(self.predict_tensors(tensor[None])[0], row, lone_stroke_place(placement, row))
 
-    def read(self, image, row: str | None = None):
+    def read(self, image, row: str | None = None, reader: str = "rules"):
         """Read an inscription in `row`: several runes written left to right, words split at dots or gaps.
 
-        Returns a `runes.inscription.Inscription` (runes with boxes, runic text, transliteration).
+        `reader` is "rules" (`runes.inscription`: cut into runes, each read by the CNN) or "learned" (the line
+        reader of the model folder, `runes.line_reader`: a CNN with CTC over the whole line). Returns a
+        `runes.inscription.Inscription` (runes with boxes, runic text, transliteration).
         """
+        if reader == "learned":
+            return self.line_reader().read(image, self.check_row(row))
+        if reader != "rules":
+            raise ValueError(f"There is no {reader!r} reader: use 'rules' or 'learned'.")
         from runes.inscription import read_inscription
 
         return read_inscription(self, image, row)  # it checks the row
+
+    def line_reader(self):
+        """The learned line reader of the model folder (`runes.line_reader.LineReader`, read once, in numpy).
+
+        Raises ModelLoadError when the folder has none (lines.keras and lines.json, `python -m runes.train_lines`)."""
+        if self._line_reader is None:
+            from runes.line_reader import LINE_FILES, LineReader
+
+            if self.folder is None or not all((self.folder / name).is_file() for name in LINE_FILES):
+                raise ModelLoadError(
+                    f"The {self.source} has no line reader ({' and '.join(LINE_FILES)}): train one with "
+                    "`python -m runes.train_lines --out MODEL_FOLDER`, or read with reader='rules'."
+                )
+            self._line_reader = LineReader.load(self.folder)
+        return self._line_reader
 
     def explain(self, image, row: str | None = None):
         """What the network saw and which ink mattered: a `runes.explain.Explanation` (input, feature maps per

@@ -819,3 +819,25 @@ def test_app_runs_hub_model_and_shows_it(hub_cache, tmp_path):
         config = response.read().decode("utf-8")
     assert "Model: hf://alice/pinned@v1" in config
     assert "from the Hugging Face Hub" in config
+
+
+def test_a_line_reader_travels_with_its_model(small_model, tmp_path):
+    """A folder's line reader (lines.keras, lines.json) is pushed with it; pushing a folder without one removes
+    the one an earlier push left, so no line reader disagrees with the model beside it."""
+    from runes.folder import LINE_FILES
+    from runes.line_data import LABELS
+    from runes.train_lines import build_line_model
+
+    folder = tmp_path / "with-lines"
+    shutil.copytree(small_model, folder)
+    build_line_model(filters=2).save(folder / "lines.keras")
+    (folder / "lines.json").write_text(json.dumps({"labels": list(LABELS)}))
+    with LocalHub() as hub:
+        _push(hub, folder, "alice/lines")
+        uploaded = hub.files("alice/lines")
+        assert {name: uploaded[name] for name in LINE_FILES} == {
+            name: (folder / name).read_bytes() for name in LINE_FILES
+        }
+        _push(hub, small_model, "alice/lines")
+        assert not set(LINE_FILES) & set(hub.files("alice/lines"))
+    assert Recognizer.load(folder).line_reader().labels == list(LABELS)

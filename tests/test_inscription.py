@@ -52,9 +52,11 @@ def _columns(ink: np.ndarray) -> tuple[int, int]:
     return int(cols[0]), int(cols[-1]) + 1
 
 
-def compose(rng: np.random.Generator, drawings: dict[str, list[tuple[Path, np.ndarray]]]) -> Composed:
-    """2-6 random drawings left to right. Within a word the gap is 1-5 px, or (35%) 0 to -3 px: touching or
-    overlapping by up to a quarter of the narrower rune. Words (50% of lines have 2-3) are split by one dot,
+def compose(
+    rng: np.random.Generator, drawings: dict[str, list[tuple[Path, np.ndarray]]], touch_rate: float = 0.35
+) -> Composed:
+    """2-6 random drawings left to right. Within a word the gap is 1-5 px, or (`touch_rate`, 35%) 0 to -3 px:
+    touching or overlapping by up to a quarter of the narrower rune. Words (50% of lines have 2-3) are split by one dot,
     two stacked dots or a 16-22 px gap. Every rune is shifted up or down by up to 2 px."""
     count = int(rng.integers(2, 7))
     ids = [str(rng.choice(sorted(drawings))) for _ in range(count)]
@@ -79,7 +81,7 @@ def compose(rng: np.random.Generator, drawings: dict[str, list[tuple[Path, np.nd
                 x += DOT.shape[1] + int(rng.integers(2, 5))
             words.append([])
         elif index:
-            if rng.random() < 0.35:
+            if rng.random() < touch_rate:
                 x += max(int(rng.integers(-3, 1)), 1 - min(previous, right - left) // 4)
                 touching = True
             else:
@@ -105,10 +107,11 @@ def compose(rng: np.random.Generator, drawings: dict[str, list[tuple[Path, np.nd
     )
 
 
-def compose_inscriptions(count: int, seed: int, drawings=None) -> list[Composed]:
+def compose_inscriptions(count: int, seed: int, drawings=None, touch_rate: float = 0.35) -> list[Composed]:
+    """`count` lines composed by `compose` (neighbours within a word touch with probability `touch_rate`)."""
     rng = np.random.default_rng(seed)
     drawings = drawings or load_drawings()
-    return [compose(rng, drawings) for _ in range(count)]
+    return [compose(rng, drawings, touch_rate) for _ in range(count)]
 
 
 def _matched(truth: list[str], read: list[str]) -> int:

@@ -11,7 +11,15 @@ from PIL import Image
 from runes.sketches import preview_grid
 
 REPO = Path(__file__).resolve().parent.parent
-TRAINING_MODULES = ("runes.sketches", "runes.nonrunes", "runes.train", "runes.teach", "runes.evaluate")
+TRAINING_MODULES = (
+    "runes.sketches",
+    "runes.nonrunes",
+    "runes.train",
+    "runes.teach",
+    "runes.evaluate",
+    "runes.line_data",
+    "runes.train_lines",
+)
 
 
 def _modules_after(code: str) -> set[str]:
@@ -37,7 +45,8 @@ def test_loading_a_model_and_predicting_imports_no_training_code():
 
 
 def test_serving_a_model_imports_neither_tensorflow_nor_keras():
-    """Load the bundled model, warm it up, predict, read and explain a sketch: all in numpy, Keras never imported."""
+    """Load the bundled model, warm it up, predict, read and explain a sketch, read a line with the learned reader:
+    all in numpy, Keras never imported."""
     loaded = _modules_after(
         "import numpy as np\n"
         "from runes import Recognizer\n"
@@ -46,10 +55,13 @@ def test_serving_a_model_imports_neither_tensorflow_nor_keras():
         "sketch = np.zeros((64, 64), np.uint8); sketch[8:56, 30:34] = 255\n"
         "assert recognizer.predict(sketch).rune == 'isa'\n"
         "assert len(recognizer.explain(sketch).feature_maps) == 3\n"
-        "assert len(recognizer.predict_batch([sketch] * 40)) == 40"
+        "assert len(recognizer.predict_batch([sketch] * 40)) == 40\n"
+        "line = np.zeros((40, 120), np.uint8); line[5:35, 10:13] = 255; line[5:35, 60:63] = 255\n"
+        "assert [r.rune for r in recognizer.read(line, reader='learned').runes] == ['isa', 'isa']"
     )
-    assert "runes.model" in loaded and "h5py" in loaded
+    assert "runes.model" in loaded and "h5py" in loaded and "runes.line_reader" in loaded
     assert not {name.split(".")[0] for name in loaded} & {"tensorflow", "keras"}
+    assert not loaded & set(TRAINING_MODULES), sorted(loaded & set(TRAINING_MODULES))
 
 
 def test_the_import_graph_script_agrees():
