@@ -36,9 +36,9 @@ from runes.model import Recognizer
 
 __all__ = ["TeachWorker", "TeachProcessError", "TIMEOUT_SECONDS", "IDLE_SECONDS", "main"]
 
-# Press-to-taught takes 10-30 s on 2 busy cores with a cold child (benchmarks/bench_abuse.py --teach 10): this
-# leaves room for a machine several times busier, and bounds what a stuck child holds.
-TIMEOUT_SECONDS = 300.0
+# Press-to-taught took 254 s with a load average of 20 on 2 cores (benchmarks/bench_abuse.py --teach 5, two apps
+# teaching at once beside other work): twice that bounds what a stuck child holds without stopping slow teaches.
+TIMEOUT_SECONDS = 600.0
 IDLE_SECONDS = 600.0  # a warm child nobody gave work to exits after this long, returning its memory
 _DRAWINGS_FILE = "drawings.npz"
 _MODEL_DIR = "model"
