@@ -13,7 +13,8 @@ bounds) and measures, in one run:
 With `--teach N` it measures Teach sessions instead: N visitors one after another (headless Chromium pages) open
 the Teach tab, add three drawings at a person's pace (`--pace` seconds each), press Teach and close the page; the
 app's RSS before, and after 1, 5, 10, 20... of these teach-and-close cycles (`--settle` seconds after the last
-close), and each press-to-taught time (the first one includes whatever of Keras is not loaded yet).
+close), with its child processes' RSS (teaching runs in a child: runes.teach_process), and each press-to-taught
+time (the first one includes whatever of Keras is not loaded yet).
 
     python benchmarks/bench_abuse.py [--repo /work/main] [--visits 40]
     python benchmarks/bench_abuse.py --teach 20 [--repo /work/main] [--pace 2] [--settle 25]
@@ -70,11 +71,21 @@ class Memory:
     def __init__(self, pid: int) -> None:
         self.pid, self.peak, self.running = pid, 0, False
 
-    def rss(self) -> int:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        return 0
+    def rss(self, pid: int | None = None) -> int:
+        """The RSS of the app process (or of `pid`), bytes; 0 for one that has ended."""
+        try:
+            lines = Path(f"/proc/{pid or self.pid}/status").read_text().splitlines()
+        except OSError:
+            return 0
+        return next((int(line.split()[1]) * 1024 for line in lines if line.startswith("VmRSS:")), 0)
+
+    def children_rss(self) -> int:
+        """The RSS of the app's child processes (teaching children, runes.teach_process), bytes."""
+        children: list[int] = []
+        for task in Path(f"/proc/{self.pid}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                children += [int(pid) for pid in task.read_text().split()]
+        return sum(self.rss(pid) for pid in children)
 
     def __enter__(self) -> Memory:
         self.before = self.peak = self.rss()
@@ -172,7 +183,9 @@ def teach_cycles(url: str, pid: int, cycles: int, pace: float, settle: float) ->
         time.sleep(settle)
         before = memory.rss()
         print(f"RSS before any teaching: {before / 2**20:.0f} MiB")
-        print(f"{'cycles':>6} {'RSS MiB':>8} {'vs before':>10} {'vs cycle 1':>11}  press-to-taught s")
+        print(
+            f"{'cycles':>6} {'RSS MiB':>8} {'vs before':>10} {'vs cycle 1':>11} {'children MiB':>13}  press-to-taught s"
+        )
         times: list[float] = []
         shown, first = 0, 0  # press-to-taught times printed so far; RSS after the first cycle (Keras loaded)
         for cycle in range(1, cycles + 1):
@@ -184,7 +197,7 @@ def teach_cycles(url: str, pid: int, cycles: int, pace: float, settle: float) ->
                 latest = " ".join(f"{t:.1f}" for t in times[shown:])
                 print(
                     f"{cycle:6d} {rss / 2**20:8.0f} {(rss - before) / 2**20:+9.0f}M "
-                    f"{(rss - first) / 2**20:+10.0f}M  {latest}"
+                    f"{(rss - first) / 2**20:+10.0f}M {memory.children_rss() / 2**20:13.0f}  {latest}"
                 )
                 shown = len(times)
         browser.close()

@@ -22,11 +22,11 @@ TRAINING_MODULES = (
 )
 
 
-def _modules_after(code: str) -> set[str]:
-    """The modules a fresh interpreter has loaded after running `code`."""
+def _modules_after(code: str, timeout: float = 120) -> set[str]:
+    """The modules a fresh interpreter has loaded after running `code` (within `timeout` seconds)."""
     probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
     result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=timeout, check=True
     )
     return set(json.loads(result.stdout.strip().splitlines()[-1]))
 
@@ -62,6 +62,33 @@ def test_serving_a_model_imports_neither_tensorflow_nor_keras():
     assert "runes.model" in loaded and "h5py" in loaded and "runes.line_reader" in loaded
     assert not {name.split(".")[0] for name in loaded} & {"tensorflow", "keras"}
     assert not loaded & set(TRAINING_MODULES), sorted(loaded & set(TRAINING_MODULES))
+
+
+def test_teaching_through_the_app_leaves_the_server_without_tensorflow():
+    """The Teach tab's event teaches in a child process: the server gets a numpy model that reads the taught symbol,
+    and never imports TensorFlow or Keras itself."""
+    loaded = _modules_after(
+        "import sys\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from rune_strokes import rune_drawing\n"
+        "from runes import Recognizer\n"
+        "from runes.teach_process import TeachWorker\n"
+        "from ui import teaching\n"
+        "examples = {}\n"
+        "for _ in range(3):\n"
+        "    _, examples, _ = teaching.add_example(rune_drawing('isa'), 'stick', examples)\n"
+        "tiny = {'epochs': 1, 'fine_tune_epochs': 0, 'samples_per_symbol': 6, 'keep_per_label': 2}\n"
+        "worker = TeachWorker(Recognizer.load(None), settings=tiny)\n"
+        "status, taught = teaching.teach_symbols(worker, examples)\n"
+        "assert 'Taught!' in status, status\n"
+        "assert taught.labels[-1] == 'stick' and taught.taught_labels == ['stick']\n"
+        "image = teaching.images(examples)['stick'][0]\n"
+        "assert set(taught.predict(image).symbols) == {'stick'}\n"
+        "teaching.forget(taught)",
+        timeout=600,  # a child imports Keras and teaches: a minute or more on busy cores
+    )
+    assert "ui.teaching" in loaded and "runes.teach_process" in loaded
+    assert not {name.split(".")[0] for name in loaded} & {"tensorflow", "keras"}
 
 
 def test_the_import_graph_script_agrees():

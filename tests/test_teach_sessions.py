@@ -1,12 +1,13 @@
 """The Teach tab's sessions in a real browser, against the tab served in this process (so the test can look at
 Gradio's own session records and hold weak references to what a session taught):
 
-- opening the Teach tab starts loading Keras in the background, before Teach is pressed;
+- opening the Teach tab starts a child process that loads Keras, before Teach is pressed (the server never does);
 - a closed page's session lets its taught model and drawings go promptly (Gradio's heartbeat ends, its unload
   event runs, and ui.teaching ends the session), not an hour later;
 - a second visitor pressing Teach while another teach runs sees their place in the queue.
 
-Teaching is made tiny here (one epoch, few samples); tests/test_teach.py covers what teaching learns.
+Teaching (in a child process, runes.teach_process) is made tiny here (one epoch, few samples); tests/test_teach.py
+covers what teaching learns.
 """
 
 from __future__ import annotations
@@ -26,27 +27,28 @@ from playwright.sync_api import Page, expect, sync_playwright
 from rune_strokes import mouse_strokes, strokes_in_box
 
 from runes import Recognizer
-from runes import teach as teach_module
+from runes.teach_process import TeachWorker
 from ui import teaching
 
 TINY = {"epochs": 1, "fine_tune_epochs": 0, "samples_per_symbol": 6, "keep_per_label": 2}
 RELEASE_DEADLINE_S = 90  # polled; a closed page's session ends CLOSED_KEEP_SECONDS (set below) after it closes
 
 
-class Teacher:
-    """runes.teach.teach, tiny, remembering (weakly) what it taught; a teach can be held until `go` is set."""
+class Teacher(TeachWorker):
+    """A tiny TeachWorker remembering (weakly) what it taught; a teach can be held until `go` is set."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: Recognizer) -> None:
+        super().__init__(base, settings=TINY)
         self.taught: list[weakref.ref] = []
         self.started = threading.Event()
         self.go = threading.Event()
         self.go.set()
 
-    def __call__(self, recognizer: Recognizer, images: dict) -> Recognizer:
+    def teach(self, examples: dict) -> Recognizer:
         self.started.set()
         assert self.go.wait(timeout=120), "the test never let the teach go on"
-        taught = teach_module.teach(recognizer, images, **TINY)
-        self.taught += [weakref.ref(taught), weakref.ref(taught.model)]
+        taught = super().teach(examples)
+        self.taught += [weakref.ref(taught), weakref.ref(taught._numpy_forward)]
         return taught
 
 
@@ -56,18 +58,18 @@ def served():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    teacher = Teacher()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(teaching, "teach", teacher)
         patch.setattr(teaching, "CLOSED_KEEP_SECONDS", 0.5)
-        recognizer = Recognizer.load(None)  # its Keras model is not loaded yet: serving runs in numpy
+        recognizer = Recognizer.load(None)  # its Keras model is not loaded: serving runs in numpy, teaching in a child
+        teacher = Teacher(recognizer)
         with gr.Blocks() as demo:
-            teaching.tab(recognizer, (384, 384))
+            teaching.tab(recognizer, (384, 384), teacher)
         demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
         try:
             yield f"http://127.0.0.1:{port}/", demo, teacher, recognizer
         finally:
             demo.close()
+            teacher.close()
 
 
 @pytest.fixture(scope="module")
@@ -110,14 +112,16 @@ def sessions_holding(demo: gr.Blocks, value: object) -> list[str]:
     return [hash_ for hash_, session in list(holder.session_data.items()) if value in session.state_data.values()]
 
 
-def test_opening_the_tab_loads_keras_before_teach_is_pressed(served, browser):
-    url, _, _, recognizer = served
-    assert recognizer._model is None  # nothing loaded Keras before: serving never does
+def test_opening_the_tab_starts_a_child_that_loads_keras(served, browser):
+    url, _, teacher, recognizer = served
+    assert teacher._waiting is None  # no child before a visitor opens the tab
     with visitor(browser, url):  # opens the Teach tab, and nothing else
         deadline = time.monotonic() + RELEASE_DEADLINE_S
-        while recognizer._model is None:  # polled: loading Keras takes seconds on a busy machine
-            assert time.monotonic() < deadline, "opening the Teach tab did not start loading Keras"
+        while teacher._waiting is None:  # polled: the tab's select event reaches the server
+            assert time.monotonic() < deadline, "opening the Teach tab did not start a teaching child"
             time.sleep(0.05)
+        assert teacher.wait_warm(RELEASE_DEADLINE_S), "the teaching child never loaded Keras"
+    assert recognizer._model is None  # this process's recognizer still runs in numpy
 
 
 def test_a_closed_page_lets_its_taught_model_go(served, browser):
@@ -126,12 +130,13 @@ def test_a_closed_page_lets_its_taught_model_go(served, browser):
         draw_three_sticks(page)
         page.locator("#teach-go").click()
         expect(page.locator("#teach-status .teach-status.taught")).to_be_visible(timeout=120_000)
-        taught, model = (reference() for reference in teacher.taught[-2:])
-        assert taught is not None and model is not None
+        taught, network = (reference() for reference in teacher.taught[-2:])
+        assert taught is not None and network is not None
+        assert taught.taught_labels == ["stick"] and taught.folder is None  # a numpy model, its folder deleted
         (session,) = sessions_holding(demo, taught)  # the page's session keeps its taught copy while it is open
         drawings = next(v for v in demo.state_holder[session].state_data.values() if isinstance(v, dict) and v)
         assert len(drawings["stick"]) == 3
-        del taught, model, drawings
+        del taught, network, drawings
     # The page is closed: its heartbeat ends, the unload event runs, and the session's State goes with it.
     deadline = time.monotonic() + RELEASE_DEADLINE_S
     while session in demo.state_holder.session_data or any(reference() is not None for reference in teacher.taught):

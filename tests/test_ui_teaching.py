@@ -1,5 +1,5 @@
 """ui.teaching: a session keeps compact drawings (strokes, not images), a bounded number of them, and lets its
-taught model go when the session ends."""
+taught model go when the session ends; a teach that cannot be done says why in words."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import gradio as gr
 from rune_strokes import rune_drawing
 
 from runes import Recognizer
+from runes.teach_process import TeachWorker
 from ui import teaching
 
 
@@ -60,3 +61,32 @@ def test_a_session_used_again_after_its_page_closed_is_kept():
     assert teaching.end_session(demo, "gone", closed_at)
     assert "gone" not in holder and "back" in holder
     assert not teaching.end_session(demo, "gone", closed_at)  # ended once
+
+
+def sticks(count: int) -> dict:
+    """`count` drawings of a stick, collected as the Add button does."""
+    examples: dict = {}
+    for _ in range(count):
+        _, examples, _ = teaching.add_example(rune_drawing("isa"), "stick", examples)
+    return examples
+
+
+def test_teach_refuses_too_few_drawings_before_starting_a_child():
+    worker = TeachWorker(Recognizer.load(None), timeout=0.01)  # a child would time out at once
+    status, taught = teaching.teach_symbols(worker, sticks(2))
+    assert "stick&#x27; has 2 drawings; draw it at least 3 times" in status
+    assert isinstance(taught, type(gr.skip())) and worker._waiting is None
+
+
+def test_a_teach_that_takes_too_long_is_stopped_with_a_message():
+    worker = TeachWorker(Recognizer.load(None), timeout=1)  # importing Keras alone takes longer
+    status, taught = teaching.teach_symbols(worker, sticks(3))
+    assert "Teaching took longer than 1 seconds and was stopped" in status
+    assert isinstance(taught, type(gr.skip()))
+
+
+def test_a_teach_that_fails_in_its_child_says_so():
+    worker = TeachWorker(Recognizer.load(None), settings={"no_such_setting": 1})  # the child's teach raises
+    status, taught = teaching.teach_symbols(worker, sticks(3))
+    assert "Teaching failed on an error in the server" in status and "TypeError" not in status
+    assert isinstance(taught, type(gr.skip()))

@@ -2,15 +2,17 @@
 
 The drawings live in the visitor's session (a gr.State dict name -> list of drawings as checked strokes, a few kB
 each: not images) until Teach is pressed; they are drawn then, and `runes.teach.teach` makes a session copy of the
-recognizer that also knows the new symbols. A session holds at most MAX_SYMBOLS symbols of MAX_DRAWINGS drawings.
+recognizer that also knows the new symbols, in a child process (`runes.teach_process`): the server never imports
+TensorFlow, and the child's memory all goes back when it exits. The session keeps the taught copy as a numpy
+model. A session holds at most MAX_SYMBOLS symbols of MAX_DRAWINGS drawings.
 
 A session ends when its page closes: Gradio's heartbeat stream drops and runs the app's unload events; one of them
 (`closing`) ends the session CLOSED_KEEP_SECONDS later, unless it was used again meanwhile (a heartbeat dropped by
 the network comes back with the same session): `end_session` lets every State of the session go at once (`forget`,
 the taught State's delete_callback, drops the taught network and returns its memory). Gradio alone keeps a closed
-page's State an hour; KEEP_SECONDS is the backstop for clients without a heartbeat. Keras (about 0.5 GB, seconds to
-import) is loaded in the background as soon as a visitor opens the Teach tab (`prepare`), so that pressing Teach
-does not wait for it.
+page's State an hour; KEEP_SECONDS is the backstop for clients without a heartbeat. Opening the Teach tab starts a
+child that imports Keras (about 0.5 GB, seconds) and waits for work (`TeachWorker.warm`), so that pressing Teach
+does not wait for that import; at most one child waits, and it exits after runes.teach_process.IDLE_SECONDS.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import datetime
-import functools
 import gc
 import html
 import threading
@@ -31,7 +32,8 @@ from gradio.context import Context
 from runes import Recognizer
 from runes.folder import symbol_name_problem
 from runes.strokes import render_strokes
-from runes.teach import MAX_SYMBOLS, MIN_DRAWINGS, teach
+from runes.teach import MAX_SYMBOLS, MIN_DRAWINGS
+from runes.teach_process import TeachProcessError, TeachWorker
 from ui import live
 from ui.inputs import drawing_image, first_line
 from ui.pad import StrokePad
@@ -68,7 +70,7 @@ def images(examples: dict[str, list[Drawing]]) -> dict[str, list[np.ndarray]]:
 
 
 def forget(taught: Recognizer | None) -> None:
-    """A session ended: let its taught copy (a Keras model of its own) go now, not at the next collection."""
+    """A session ended: let its taught copy (a numpy network of its own) go now, not at the next collection."""
     if taught is not None:
         taught.model = None  # the session's only reference to its network
         return_freed_memory()
@@ -107,15 +109,6 @@ def closing(blocks: gr.Blocks, session_hash: str | None) -> threading.Timer:
     timer.daemon = True
     timer.start()
     return timer
-
-
-@functools.cache
-def prepare(recognizer: Recognizer) -> threading.Thread:
-    """Start loading `recognizer`'s Keras model (TensorFlow, seconds) in the background, once: teaching needs it.
-    Recognizer.model loads under a lock, so a Teach pressed meanwhile waits only for the rest of it."""
-    thread = threading.Thread(target=lambda: recognizer.model, name="teach-prepare", daemon=True)
-    thread.start()
-    return thread
 
 
 def status(examples: dict[str, list[Drawing]], message: str = "", taught: bool = False) -> str:
@@ -162,17 +155,19 @@ def add_example(drawing: dict, name: str, examples: dict) -> tuple[str, Any, Any
         return status(examples, first_line(error)), gr.skip(), gr.skip()
 
 
-def teach_symbols(recognizer: Recognizer, examples: dict) -> tuple[str, Any]:
-    """Event: a copy of `recognizer` that also knows the session's symbols -> (status, the taught recognizer)."""
+def teach_symbols(worker: TeachWorker, examples: dict) -> tuple[str, Any]:
+    """Event: a copy of the worker's recognizer that also knows the session's symbols, taught in a child process
+    -> (status, the taught recognizer)."""
     try:
-        return status(examples, taught=True), teach(recognizer, images(examples))
-    except ValueError as error:
+        return status(examples, taught=True), worker.teach(images(examples))
+    except (ValueError, TeachProcessError) as error:
         return status(examples, first_line(error)), gr.skip()
 
 
-def tab(recognizer: Recognizer, canvas: tuple[int, int]) -> gr.State:
+def tab(recognizer: Recognizer, canvas: tuple[int, int], worker: TeachWorker | None = None) -> gr.State:
     """The Teach tab, laid out and wired inside the app's gr.Blocks; returns the State of the session's taught
-    model (None until Teach), for the Recognize events."""
+    model (None until Teach), for the Recognize events. `worker` teaches (default: TeachWorker(recognizer))."""
+    worker = worker or TeachWorker(recognizer)
     blocks = Context.root_block
     if blocks is None:
         raise RuntimeError("teaching.tab(...) lays out a tab: call it inside `with gr.Blocks() as demo:`.")
@@ -188,7 +183,7 @@ def tab(recognizer: Recognizer, canvas: tuple[int, int]) -> gr.State:
         taught = gr.State(time_to_live=KEEP_SECONDS, delete_callback=forget)
 
     def opened() -> None:
-        prepare(recognizer)
+        worker.warm()
 
     def closed(request: gr.Request) -> None:
         closing(blocks, request.session_hash)
@@ -197,7 +192,7 @@ def tab(recognizer: Recognizer, canvas: tuple[int, int]) -> gr.State:
     add_button.click(add_example, [pad, name, examples], [teach_status, examples, pad], api_name=False)
     blocks.unload(closed)
     teach_button.click(
-        functools.partial(teach_symbols, recognizer),
+        lambda drawings: teach_symbols(worker, drawings),
         examples,
         [teach_status, taught],
         api_name=False,
