@@ -73,7 +73,7 @@ RUNES: tuple[Rune, ...] = (
         "f",
         "wealth, cattle",
         (
-            (LEFT_STEM, _line((0.3, 0.18), (0.75, -0.02)), _line((0.3, 0.46), (0.75, 0.2))),
+            (LEFT_STEM, _line((0.3, 0.25), (0.75, 0.0)), _line((0.3, 0.5), (0.75, 0.22))),
             (_line((0.3, 0.15), (0.3, 1.0)), _line((0.3, 0.15), (0.68, -0.08)), _line((0.3, 0.4), (0.7, 0.15))),
             (_line((0.3, 0.1), (0.3, 1.0)), _line((0.3, 0.1), (0.62, -0.1)), _line((0.3, 0.32), (0.64, 0.1))),
             (_line((0.3, 0.05), (0.3, 1.0)), _line((0.3, 0.12), (0.72, -0.05)), _line((0.3, 0.38), (0.66, 0.2))),
@@ -127,12 +127,7 @@ RUNES: tuple[Rune, ...] = (
         "ą",
         "god (one of the Æsir)",
         ((STEM, _line((0.22, 0.2), (0.78, 0.45)), _line((0.22, 0.5), (0.78, 0.75))),),
-        (
-            (STEM, _line((0.5, 0.3), (0.85, 0.45)), _line((0.5, 0.55), (0.85, 0.7))),
-            # ᚮ (U+16AE RUNIC LETTER O in the Unicode runic chart): ᚭ's twigs on the left of the stem, the form
-            # the rune took for o in Norway from the 11th century (Wikipedia, "Ansuz (rune)", "Medieval runes").
-            (STEM, _line((0.5, 0.38), (0.15, 0.5)), _line((0.5, 0.6), (0.15, 0.72))),
-        ),
+        ((STEM, _line((0.5, 0.3), (0.85, 0.45)), _line((0.5, 0.55), (0.85, 0.7))),),
     ),
     Rune(
         "reith",
@@ -169,8 +164,6 @@ RUNES: tuple[Rune, ...] = (
         "ᚽ",
         "h",
         "hail",
-        # Not the six-armed star (steep diagonals, as Noto Sans Runic draws ᚼ): with it, non-runes read as hagall
-        # doubled (9 to 19 of the 2120 Omniglot drawings, a retrained model, python -m runes.evaluate --nonrunes).
         ((STEM, _line((0.15, 0.3), (0.85, 0.7)), _line((0.85, 0.3), (0.15, 0.7))),),
         ((STEM, _arc(0.5, 0.5, 0.1, 0.12, 0, 360, n=13)),),
     ),
@@ -232,15 +225,11 @@ RUNES: tuple[Rune, ...] = (
             (LEFT_STEM, _line((0.3, 0.0), (0.75, 0.25), (0.3, 0.5), (0.75, 0.75), (0.3, 1.0))),
             (LEFT_STEM, (*_arc(0.3, 0.25, 0.4, 0.25, 270, 450), *_arc(0.3, 0.75, 0.42, 0.25, 270, 450))),
         ),
-        # ᛓ: short twigs on the upper half, the stem standing well above the upper one; ᚠ's long branches start at
-        # the top of the stem and reach it. As Noto Sans Runic draws ᛓ (U+16D3 in the Unicode runic chart): twigs from
-        # 0.3 and 0.53 of the height, rising 0.13 over 0.3 (measured on the font's glyph). Twigs from higher up (0.16)
-        # drew a short ᚠ: generated ᚠ read as ᛓ 5.6% of the time, ᛓ as ᚠ 3.3%; with twigs from 0.28-0.32, 2.0% and
-        # 1.5% (benchmarks/bench_slant.py, each on a model trained on those templates); so two sit a little lower.
+        # ᛓ: short twigs on the upper half (ᚠ's long branches reach the top of the stem).
         (
             (STEM, _line((0.5, 0.3), (0.8, 0.15)), _line((0.5, 0.52), (0.8, 0.37))),
-            (STEM, _line((0.5, 0.34), (0.74, 0.23)), _line((0.5, 0.56), (0.74, 0.45))),
-            (STEM, _line((0.5, 0.36), (0.78, 0.24)), _line((0.5, 0.6), (0.78, 0.48))),
+            (STEM, _line((0.5, 0.16), (0.72, 0.05)), _line((0.5, 0.38), (0.72, 0.27))),
+            (STEM, _line((0.5, 0.2), (0.78, 0.08)), _line((0.5, 0.45), (0.78, 0.33))),
         ),
     ),
     Rune(

@@ -134,32 +134,12 @@ def test_forms_preview_shows_every_form_of_every_rune_once(tmp_path):
     grid = np.asarray(forms_grid("younger"))
     fe = get_rune("fe")
     assert grid.shape == (16 * 96, (1 + len(fe.templates)) * 96)  # ᚠ has the most forms, after its one glyph
-    as_cells = grid[3 * 96 : 4 * 96]  # ᚬ ᚭ, then its three forms (ᚬ, ᚭ, ᚮ), then the grey ground
-    assert all((as_cells[:, c * 96 : (c + 1) * 96] < 128).any() for c in range(5))
-    assert not (as_cells[:, 5 * 96 :] < 128).any()
+    as_cells = grid[3 * 96 : 4 * 96]  # ᚬ ᚭ, then its two forms (ᚬ, ᚭ), then the grey ground
+    assert all((as_cells[:, c * 96 : (c + 1) * 96] < 128).any() for c in range(4))
+    assert not (as_cells[:, 4 * 96 :] < 128).any()
     assert np.asarray(forms_grid("elder")).shape[0] == 24 * 96
     main(["--preview", str(tmp_path / "forms.png"), "--forms", "--row", "short-twig"])
     assert (tmp_path / "forms.png").stat().st_size > 0
-
-
-def _upper_branch(template) -> tuple[float, float, float]:
-    """(top of the stem, where the highest straight branch leaves it, where it ends), y down, for a stem-and-branches
-    template whose stem is its first stroke."""
-    stem, *branches = template
-    top = min(y for _, y in stem)
-    start, end = min((stroke[0][1], stroke[-1][1]) for stroke in branches)
-    return top, start, end
-
-
-def test_fe_and_short_twig_bjarkan_stay_apart_in_the_templates():
-    # ᚠ's upper branch reaches the top of the stem; ᛓ's twigs start well down the stem and
-    # end well below its top (benchmarks/bench_slant.py measures how often generated sketches of one read as the other).
-    for template in get_rune("fe").long_branch_templates:
-        top, start, end = _upper_branch(template)
-        assert end - top <= 0.05, template  # (Noto's curved branches leave the stem as low as 0.3)
-    for template in get_rune("bjork").short_twig_templates:
-        top, start, end = _upper_branch(template)
-        assert start - top >= 0.28 and end - top >= 0.15, template
 
 
 def test_elder_shapes_are_pairwise_distinct():
