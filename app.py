@@ -18,7 +18,7 @@ import gradio as gr
 import ui
 from runes import RUNES, Recognizer
 from runes.writing import transliterate
-from ui import cards, game, guess, limits, live, mcp, reading, rows, runic_text, share, teaching
+from ui import cards, contributing, game, guess, limits, live, mcp, reading, rows, runic_text, share, teaching
 from ui.contributing import Contributions
 from ui.feed import Feed
 from ui.inputs import INSCRIPTION, RUNE, api_sketchpad, drawing_image, never_raises, newest_only, sketch_image
@@ -140,21 +140,7 @@ with gr.Blocks(title="Rune Reader") as demo:
                 label="What was read where", show_legend=False, elem_id="inscription-boxes"
             )
     runic_input = runic_text.tab(RECOGNIZER.default_row, row)  # runes typed or pasted, a rune keyboard: /read_text
-    with gr.Tab("Contribute", elem_id="tab-contribute"), gr.Row(equal_height=False):
-        with gr.Column(scale=1, min_width=300):
-            contribute_pad = StrokePad(
-                *CANVAS, label="Draw the rune shown", hint="Draw the rune shown here", elem_id="contribute-pad"
-            )
-            save_button = gr.Button("Save", variant="primary", elem_id="contribute-save")
-        with gr.Column(scale=1, min_width=300):
-            prompt = gr.HTML("", elem_id="contribute-prompt")
-            prompt_rune = gr.Textbox("", label="rune id", visible=False, elem_id="contribute-rune")
-            contribute_status = gr.HTML("", elem_id="contribute-status", html_template=live.STATUS)
-            gr.Markdown(
-                "Your drawing (the image and its strokes) is stored as training data for the next model "
-                "(no personal data). Collected per rune:"
-            )
-            counts = gr.HTML("", elem_id="contribute-counts")
+    contribute_pad, prompt_rune = contributing.tab(demo, CONTRIBUTIONS, CANVAS)  # the Contribute tab: /contribute
     with gr.Tab("Your name in runes", elem_id="tab-name"), gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             name = gr.Textbox(label="A name or a word", placeholder="Harald", elem_id="name-text")
@@ -225,13 +211,6 @@ with gr.Blocks(title="Rune Reader") as demo:
         api_name="correct",
         concurrency_limit=4,
     )
-    save_button.click(
-        CONTRIBUTIONS.contribute,
-        inputs=[contribute_pad, prompt_rune],
-        outputs=[contribute_status, prompt, prompt_rune, counts, contribute_pad],
-        api_name="contribute",
-        concurrency_limit=4,
-    )
     gr.on(
         [name.change, row.change],
         write_name,
@@ -241,7 +220,6 @@ with gr.Blocks(title="Rune Reader") as demo:
         trigger_mode="always_last",
         show_progress="hidden",
     )
-    demo.load(CONTRIBUTIONS.start, outputs=[prompt, prompt_rune, counts], api_name=False)
     tools = mcp.Tools()  # the MCP tools: the same handlers, answered as plain JSON (ui/mcp.py)
     tools.add("predict_strokes", mcp.predict_tool(predict_strokes), [pad, row])
     tools.add("read_strokes", mcp.read_tool(read_strokes), [inscription_pad, row], **READING)

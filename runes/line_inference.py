@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from runes.inference import UnsupportedModelError, _bn_weights, _one_blas_thread
+from runes.inference import NumpyForward, UnsupportedModelError, _bn_weights
 
 __all__ = ["LineForward"]
 
@@ -76,18 +76,8 @@ def _relu(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0.0, out=x)
 
 
-class LineForward:
+class LineForward(NumpyForward):
     """`forward(batch)` -> the network's outputs (logits over the line's columns), as the Keras model gives them."""
-
-    def __init__(self, steps: list[Step]) -> None:
-        self.steps = steps
-
-    def __call__(self, batch: np.ndarray) -> np.ndarray:
-        x = np.asarray(batch, dtype=np.float32)
-        with _one_blas_thread():
-            for step in self.steps:
-                x = step(x)
-        return x
 
     @classmethod
     def from_layers(cls, layers) -> LineForward:

@@ -98,3 +98,15 @@ def app_url(artifacts_dir: Path, contributed_dir: Path):
 def app_process_alive(app_url: str):
     """A callable that says whether the shared app still answers HTTP."""
     return lambda: _answers(app_url)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (tests/chromium.py launches it); each test opens its own context."""
+    import chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        yield browser
+        browser.close()

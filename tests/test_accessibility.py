@@ -13,10 +13,9 @@ import json
 import math
 from pathlib import Path
 
-import chromium
 import numpy as np
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from rune_strokes import mouse_strokes, strokes_in_box
 
 from runes import get_rune
@@ -56,14 +55,6 @@ RUN_AXE = """async () => {
 # The page is still: no finite CSS transition or animation running (an output fades in after an event).
 SETTLED = """() => document.getAnimations().every((animation) =>
     animation.playState !== 'running' || animation.effect.getTiming().iterations === Infinity)"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

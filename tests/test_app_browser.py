@@ -14,10 +14,9 @@ import json
 import math
 import re
 
-import chromium
 import numpy as np
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from rune_strokes import mouse_strokes, strokes_in_box
 
 from runes import RUNE_IDS, get_rune
@@ -32,14 +31,6 @@ PEN_UPS: list[float] = []  # pen-up -> right guess on screen, ms, every drawing 
 WATCH_PEN_UPS = """() => { window.penUps = [];
     document.addEventListener('pointerup', (event) => {
         if (event.target.closest('.stroke-pad')) window.penUps.push(performance.now()); }, true); }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -12,9 +12,8 @@ from __future__ import annotations
 import contextlib
 import re
 
-import chromium
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from rune_strokes import mouse_strokes
 from test_app_browser import (
     DESKTOP,
@@ -31,14 +30,6 @@ from runes.game import MISS_GAP, ROUNDS
 from runes.rows import get_row
 
 YOUNGER = get_row("younger")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

@@ -7,9 +7,8 @@ clipboard is read back through Chromium's clipboard permission. Every check wait
 
 from __future__ import annotations
 
-import chromium
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from rune_strokes import mouse_strokes, strokes_in_box
 from test_app_browser import DESKTOP, TIMEOUT_MS, assert_no_tofu, choose_row, draw_rune, expect_guess, pad_box
 
@@ -17,14 +16,6 @@ from runes.rows import ROWS
 from runes.runic_text import GLYPHS
 
 CLIPBOARD = ["clipboard-read", "clipboard-write"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

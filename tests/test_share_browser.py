@@ -12,11 +12,10 @@ import base64
 import io
 import json
 
-import chromium
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from test_app_browser import DESKTOP, TIMEOUT_MS, draw_rune, expect_guess, pad_box
 
 from runes import get_rune
@@ -32,14 +31,6 @@ CANVAS = (384, 384)
 KEEP_DRAWINGS = """() => document.addEventListener('stroke-pad-drawing', (event) => {
     if (event.target.closest('#pad')) window.lastDrawing = event.detail; })"""
 PAD_PIXELS = "() => document.querySelector('#pad canvas').toDataURL('image/png')"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        yield browser
-        browser.close()
 
 
 def visit(browser, url: str, origin: str):

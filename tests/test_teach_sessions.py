@@ -20,10 +20,9 @@ import threading
 import time
 import weakref
 
-import chromium
 import gradio as gr
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from rune_strokes import mouse_strokes, strokes_in_box
 
 from runes import Recognizer
@@ -70,14 +69,6 @@ def served():
         finally:
             demo.close()
             teacher.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        yield browser
-        browser.close()
 
 
 @contextlib.contextmanager

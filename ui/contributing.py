@@ -16,8 +16,9 @@ import gradio as gr
 from runes import RUNE_IDS, Recognizer, __version__, get_rune
 from runes.dataset_hub import open_store
 from runes.store import DrawingStore, default_data_dir
-from ui import cards
+from ui import cards, live
 from ui.inputs import drawing_image, never_raises
+from ui.pad import StrokePad
 from ui.ratelimit import RateLimit, rate_limited
 
 
@@ -105,3 +106,32 @@ class Contributions:
             + cards.flag_note(rune_id, guess, flag),
             True,
         )
+
+
+def tab(demo: gr.Blocks, contributions: Contributions, canvas: tuple[int, int]) -> tuple[StrokePad, gr.Textbox]:
+    """The Contribute tab, laid out and wired inside `demo` (the `/contribute` endpoint, and the first prompt at page
+    load); returns its pad and the hidden id of the rune asked for (the MCP tool's inputs)."""
+    with gr.Tab("Contribute", elem_id="tab-contribute"), gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=300):
+            pad = StrokePad(
+                *canvas, label="Draw the rune shown", hint="Draw the rune shown here", elem_id="contribute-pad"
+            )
+            save_button = gr.Button("Save", variant="primary", elem_id="contribute-save")
+        with gr.Column(scale=1, min_width=300):
+            prompt = gr.HTML("", elem_id="contribute-prompt")
+            prompt_rune = gr.Textbox("", label="rune id", visible=False, elem_id="contribute-rune")
+            status = gr.HTML("", elem_id="contribute-status", html_template=live.STATUS)
+            gr.Markdown(
+                "Your drawing (the image and its strokes) is stored as training data for the next model "
+                "(no personal data). Collected per rune:"
+            )
+            counts = gr.HTML("", elem_id="contribute-counts")
+    save_button.click(
+        contributions.contribute,
+        inputs=[pad, prompt_rune],
+        outputs=[status, prompt, prompt_rune, counts, pad],
+        api_name="contribute",
+        concurrency_limit=4,
+    )
+    demo.load(contributions.start, outputs=[prompt, prompt_rune, counts], api_name=False)
+    return pad, prompt_rune
