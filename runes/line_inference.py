@@ -1,10 +1,11 @@
 """The line reader's network in plain numpy: convolutions of any kernel, padding and dilation, BatchNorm folded in.
 
-`runes.inference` runs the rune CNN (3x3 'same' convolutions, 2x2 pooling, a flatten); the line reader
-(`runes.line_model`) needs more: pooling that halves only the height, a 'valid' convolution that folds the
-height into one row of columns, and dilated 1 x k convolutions along the line. `LineForward.from_layers`
-reads the layers of a `runes.kerasfile.StoredModel` (or of a Keras model: the same `get_config` and
-`get_weights`) once and runs them with numpy matrix products; serving never imports Keras or TensorFlow.
+`runes.inference` runs the rune CNN on one 32 x 32 sketch; the line reader (`runes.train_lines.build_line_model`)
+runs the same layers over a whole line and needs more: pooling with strides (2, 1) (the output keeps a column for
+every 4 input columns), the rune CNN's Dense `features` layer as a (4, 4) convolution dilated along the line, and
+1 x k convolutions along the line. `LineForward.from_layers` reads the layers of a `runes.kerasfile.StoredModel`
+(or of a Keras model: the same `get_config` and `get_weights`) once and runs them with numpy matrix products;
+serving never imports Keras or TensorFlow.
 """
 
 from __future__ import annotations
@@ -57,13 +58,20 @@ def _conv(kernel: np.ndarray, bias: np.ndarray, padding: str, dilation: tuple[in
     return conv
 
 
-def _max_pool(size: tuple[int, int]) -> Step:
+def _max_pool(size: tuple[int, int], strides: tuple[int, int]) -> Step:
+    """'valid' max pooling of any size and strides (the line network pools 2 x 2 with strides 2 x 1)."""
     ph, pw = size
+    sh, sw = strides
 
     def pool(x: np.ndarray) -> np.ndarray:
         n, h, w, c = x.shape
-        h, w = h // ph * ph, w // pw * pw
-        return x[:, :h, :w].reshape(n, h // ph, ph, w // pw, pw, c).max(axis=(2, 4))
+        if (sh, sw) == (ph, pw):
+            h, w = h // ph * ph, w // pw * pw
+            return x[:, :h, :w].reshape(n, h // ph, ph, w // pw, pw, c).max(axis=(2, 4))
+        out_h, out_w = (h - ph) // sh + 1, (w - pw) // sw + 1
+        windows = [x[:, dy : dy + sh * (out_h - 1) + 1 : sh, dx : dx + sw * (out_w - 1) + 1 : sw]
+                   for dy in range(ph) for dx in range(pw)]  # fmt: skip
+        return np.maximum.reduce(windows)
 
     return pool
 
@@ -82,7 +90,7 @@ class LineForward(NumpyForward):
     @classmethod
     def from_layers(cls, layers) -> LineForward:
         """Compile a chain of InputLayer, Conv2D (stride 1), BatchNormalization, Activation (relu or linear),
-        MaxPooling2D (pool = strides), Dropout and Dense layers; UnsupportedModelError for anything else."""
+        MaxPooling2D ('valid'), Dropout and Dense layers; UnsupportedModelError for anything else."""
         steps: list[Step] = []
         pending: list = []  # [kernel, bias, padding, dilation] of a conv waiting for its BatchNormalization
 
@@ -118,8 +126,9 @@ class LineForward(NumpyForward):
             if kind == "Activation" and config.get("activation") in ("relu", "linear"):
                 if config["activation"] == "relu":
                     steps.append(_relu)
-            elif kind == "MaxPooling2D" and _pair(config.get("strides"), 0) in ((0, 0), _pair(config["pool_size"], 2)):
-                steps.append(_max_pool(_pair(config["pool_size"], 2)))
+            elif kind == "MaxPooling2D" and config.get("padding", "valid") == "valid":
+                size = _pair(config["pool_size"], 2)
+                steps.append(_max_pool(size, size if config.get("strides") is None else _pair(config["strides"], 1)))
             elif kind == "Dense" and config.get("activation", "linear") == "linear":
                 weights = layer.get_weights()
                 kernel = np.ascontiguousarray(weights[0], np.float32)

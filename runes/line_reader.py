@@ -7,15 +7,16 @@
 1. Ink that is only specks or noise reads as no runes (`runes.inscription.nothing_to_read`, as the rule reader).
    `line_input`: the ink is cropped to its box and scaled so the line is LINE_INK pixels tall in an input
    LINE_HEIGHT pixels tall (any width, at most MAX_LINE_WIDTH), with PAD blank columns either side.
-2. The network (`runes.line_model`, run in numpy by `runes.line_inference`) gives every STRIDE columns a score
-   for each of its labels: the blank, every shape of `runes.rows.SHAPES`, and the word separator (a dot, two
-   dots or a wide gap).
-3. Greedy CTC decoding over the row's own shapes: the best label of each column, repeats merged, blanks
-   dropped. A rune's confidence is its label's highest probability over the columns where it fires.
-4. Each rune's box is the ink between the points BOUNDARY of the way from its neighbours' columns to its own
-   (or from its own to the next's), cropped to that ink.
-   A short lone stroke read as ísa (under SHORT_TWIG of the line's height) is ᛌ sól high in the line, ᛧ yr low,
-   in a row that writes them, as in the rule reader.
+2. The network (`runes.train_lines.build_line_model`: the rune CNN slid along the line, then convolutions along
+   it; run in numpy by `runes.line_inference`) scores every STRIDE input columns (a window WINDOW wide) for
+   each of its labels: the blank, every shape of `runes.rows.SHAPES`, the word separator (a dot, two dots or a
+   wide gap) and a short lone stroke high or low in the line (LONE_STROKE_LABELS).
+3. Greedy CTC decoding over the row's own labels: the best label of each column, repeats merged, blanks
+   dropped. A rune's confidence is its label's highest probability over the columns where it fires. A short
+   lone stroke is ᛌ sól (high) or ᛧ yr (low) in a row that writes them, ᛁ íss elsewhere.
+4. A light pass for the boxes: a label fires about `fire_offset` input columns after its rune's centre (measured
+   in training); between two neighbouring runes' centres found so, the column with the least ink splits their
+   boxes (the gap between them, or where they touch); each box is cropped to its ink.
 """
 
 from __future__ import annotations
@@ -28,35 +29,39 @@ import numpy as np
 from PIL import Image
 
 from runes.folder import LINE_FILES
-from runes.inscription import SHORT_TWIG, Inscription, RuneReading, _inscription, nothing_to_read
+from runes.inscription import Inscription, RuneReading, _inscription, nothing_to_read
 from runes.kerasfile import read_keras_file
 from runes.line_inference import LineForward
-from runes.preprocess import _shrink_factor, ink_mask, mask_box, to_ink
+from runes.preprocess import GLYPH_SIZE, INPUT_SIZE, _shrink_factor, ink_mask, mask_box, to_ink
 from runes.rows import SHAPE_IDS, get_row
 
 __all__ = [
     "LINE_HEIGHT",
+    "STRIDE",
+    "WINDOW",
     "LINES_MODEL_FILENAME",
     "LINES_CONFIG_FILENAME",
     "LINE_FILES",
     "SEPARATOR_LABEL",
+    "LONE_STROKE_LABELS",
     "LinePlacement",
     "LineReader",
     "line_input",
     "greedy_decode",
 ]
 
-LINE_HEIGHT = 32  # rows of the network's input
-LINE_INK = 28  # the line's ink is scaled to this many rows, leaving a margin above and below
-PAD = 4  # blank columns before the ink...
-TAIL = 32  # ...and after it: the network's labels fire at or after a rune's right end, the last needs room
-# A rune's box starts this far from the previous label's columns to its own: measured by
-# benchmarks/measure_line_boxes.py (the labels fire at a rune's right end, so its box starts early).
-BOUNDARY = 0.2
-STRIDE = 2  # input columns per output column of the network
+LINE_HEIGHT = INPUT_SIZE  # rows of the network's input: the rune CNN's, whose layers it starts from
+LINE_INK = GLYPH_SIZE  # the line's ink is scaled to this many rows, as preprocess scales a rune
+WINDOW = INPUT_SIZE  # each output column reads this many input columns (the rune CNN's input, slid along)...
+STRIDE = 4  # ...and the next output column reads from this many columns further on
+PAD = WINDOW // 2  # blank columns before the ink (the first window is centred on the ink's start)...
+TAIL = WINDOW  # ...and after it, so the last rune has columns of its own after its ink
 MAX_LINE_WIDTH = 4096  # columns of the input at most: a longer line is scaled down to fit (bounds the work)
 LINES_MODEL_FILENAME, LINES_CONFIG_FILENAME = LINE_FILES  # optional in a model folder: the line reader
 SEPARATOR_LABEL = "separator"  # the label of a word separator (᛫, : or a wide gap)
+# The labels of a short lone stroke high and low in the line: ᛌ sól and ᛧ yr in a row with short-twig forms,
+# ᛁ íss elsewhere (the network tells the place, the row what it means).
+LONE_STROKE_LABELS = ("lone-stroke-high", "lone-stroke-low")
 BLANK = 0  # CTC's blank is output 0; output i + 1 is labels[i]
 Found = tuple[str, float, tuple[int, int, int, int]]  # a rune read: shape, confidence, box in the ink map
 
@@ -127,21 +132,40 @@ def greedy_decode(logits: np.ndarray, allowed: np.ndarray | None = None) -> list
     return tokens
 
 
+def _valley(mask: np.ndarray, a: float, b: float) -> int:
+    """Where one rune's box ends and the next one's starts, between the columns where their labels fire (a < b, in
+    the ink map): the column with the least ink there, the middle one of a run of equals (the gap between them, or
+    where touching runes meet)."""
+    lo, hi = max(0, round(a)), min(mask.shape[1], max(round(b), round(a) + 1))
+    if hi <= lo + 1:
+        return lo
+    ink = mask[:, lo:hi].sum(axis=0)
+    least = np.flatnonzero(ink == ink.min())
+    runs = np.split(least, np.flatnonzero(np.diff(least) > 1) + 1)
+    widest = max(runs, key=len)
+    return lo + int(widest[len(widest) // 2])
+
+
 class LineReader:
     """A loaded line reader: `LineReader.load(folder).read(image, row)`."""
 
-    def __init__(self, forward: LineForward, labels: list[str], source: str = "in memory") -> None:
-        unknown = [label for label in labels if label not in SHAPE_IDS and label != SEPARATOR_LABEL]
+    def __init__(
+        self, forward: LineForward, labels: list[str], source: str = "in memory", fire_offset: float = 0.0
+    ) -> None:
+        """`fire_offset`: how many input columns after a rune's centre its label fires (measured on validation
+        lines by `runes.train_lines`, kept in lines.json): the box pass looks for a rune where it fired, less this."""
+        unknown = [label for label in labels if label not in (*SHAPE_IDS, SEPARATOR_LABEL, *LONE_STROKE_LABELS)]
         if unknown:
-            raise ValueError(f"{source}: the line reader's labels {unknown} are neither shapes nor {SEPARATOR_LABEL!r}")
-        self.forward, self.labels, self.source = forward, list(labels), source
+            raise ValueError(f"{source}: the line reader's labels {unknown} are not shapes, separators or strokes")
+        self.forward, self.labels, self.source, self.fire_offset = forward, list(labels), source, fire_offset
 
     @classmethod
     def load(cls, folder: Path) -> LineReader:
         """Read lines.keras and lines.json from a model folder (no Keras: zipfile and h5py)."""
         config = json.loads((Path(folder) / LINES_CONFIG_FILENAME).read_text(encoding="utf-8"))
         stored = read_keras_file(Path(folder) / LINES_MODEL_FILENAME)
-        return cls(LineForward.from_layers(stored.layers), config["labels"], str(folder))
+        forward = LineForward.from_layers(stored.layers)
+        return cls(forward, config["labels"], str(folder), float(config.get("fire_offset", 0.0)))
 
     @classmethod
     def from_keras(cls, model, labels: list[str] | tuple[str, ...]) -> LineReader:
@@ -152,29 +176,26 @@ class LineReader:
         """The network's outputs for one line input (LINE_HEIGHT, width, 1): (width / STRIDE, outputs)."""
         return self.forward(tensor[None])[0, 0]
 
-    def read(self, image: np.ndarray | Image.Image, row: str, boundary: float = BOUNDARY) -> Inscription:
-        """Read a line of runes of `row` (a row id, already checked) written left to right.
-        `boundary`: where between two labels' columns one rune's box ends and the next one's starts (0 to 1)."""
+    def read(self, image: np.ndarray | Image.Image, row: str) -> Inscription:
+        """Read a line of runes of `row` (a row id, already checked) written left to right."""
         tensor, placement = line_input(image)
         if nothing_to_read(placement.mask):  # specks or noise, as the rule reader says
             return _inscription([])
         the_row = get_row(row)
-        shapes = the_row.shapes
-        allowed = np.array([False] + [label in shapes or label == SEPARATOR_LABEL for label in self.labels])
+        known = (*the_row.shapes, SEPARATOR_LABEL, *LONE_STROKE_LABELS)
+        allowed = np.array([False] + [label in known for label in self.labels])
         tokens = greedy_decode(self.logits(tensor), allowed)
-        centres = [STRIDE * (first + last + 1) / 2 for _, first, last, _ in tokens]
-        bounds = [
-            0.0,
-            *(a + boundary * (b - a) for a, b in zip(centres, centres[1:], strict=False)),
-            float(tensor.shape[1]),
-        ]
+        fired = [STRIDE * (first + last) / 2 + WINDOW / 2 - self.fire_offset for _, first, last, _ in tokens]
+        centres = [placement.ink_column(column) for column in fired]
+        bounds = [0, *(_valley(placement.mask, a, b) for a, b in zip(centres, centres[1:], strict=False))]
+        bounds.append(placement.mask.shape[1])
         found: list[Found | None] = []  # each rune; None at a separator
         for index, (output, _, _, confidence) in enumerate(tokens):
             label = self.labels[output - 1]
             if label == SEPARATOR_LABEL:
                 found.append(None)
                 continue
-            start, end = (max(0, round(placement.ink_column(b))) for b in bounds[index : index + 2])
+            start, end = bounds[index : index + 2]
             columns = placement.mask[:, start : max(end, start + 1)]
             box = mask_box(columns)
             if box is None:  # no ink between the neighbours: its columns, the line's rows
@@ -186,11 +207,6 @@ class LineReader:
     @staticmethod
     def _inscription(found: list[Found | None], row: str, placement: LinePlacement) -> Inscription:
         the_row = get_row(row)
-        runes = [item for item in found if item is not None]
-        heights = np.array([box[2] - box[0] for _, _, box in runes] or [1])
-        tall = heights >= 0.5 * heights.max()
-        line = float(np.median(heights[tall]))
-        middle = (np.median([b[0] for _, _, b in runes] or [0]) + np.median([b[2] for _, _, b in runes] or [0])) / 2
         factor = placement.shrink
         height, width = placement.image_shape
         words: list[list[RuneReading]] = [[]]
@@ -198,12 +214,14 @@ class LineReader:
             if item is None:
                 words.append([])
                 continue
-            shape, confidence, (top, left, bottom, right) = item
-            rune = the_row.shapes[shape]
-            glyph = the_row.form_glyph(rune, shape)
-            lone = the_row.lone_stroke(0.0 if (top + bottom) / 2 < middle else 1.0)
-            if lone and shape == "isa" and bottom - top < SHORT_TWIG * line:  # a lone short stroke: ᛌ or ᛧ
+            label, confidence, (top, left, bottom, right) = item
+            lone = the_row.lone_stroke(float(LONE_STROKE_LABELS.index(label))) if label in LONE_STROKE_LABELS else None
+            if lone:  # ᛌ or ᛧ
                 rune, glyph = lone, str(the_row.rune(lone).short_twig_glyph)
+            else:
+                shape = "isa" if label in LONE_STROKE_LABELS else label
+                rune = the_row.shapes[shape]
+                glyph = the_row.form_glyph(rune, shape)
             box = (top * factor, left * factor, min(height, bottom * factor), min(width, right * factor))
             words[-1].append(RuneReading(rune, glyph, confidence, box, row))
         return _inscription(words)

@@ -2,9 +2,11 @@
 
 Writes lines.keras and lines.json into a model folder (default: the bundled models/) beside the rune CNN;
 `runes.line_reader` serves them in numpy. After keras-io's captcha_ocr and handwriting_recognition, without
-their LSTM: convolutions fold the line's height into one row of columns and dilated 1 x 5 convolutions along
-the line see about two line heights either side (enough to tell a word gap from a gap within a word); every
-column scores the blank, every shape and the word separator. The data: `runes.line_data`.
+their LSTM, and starting from what the rune CNN learned: the network is the rune CNN slid along the line (its
+layers and weights, one output column every STRIDE input columns), then dilated 1 x 5 convolutions along the line
+that see about two line heights either side (a word gap, the rest of a wide rune); every column scores the blank,
+every shape, the word separator and a short lone stroke high or low. The data (`runes.line_data`): new lines
+every epoch, composed from a pool of generated sketches while the network trains on the lines before.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,16 @@ import numpy as np
 
 from runes import __version__
 from runes.line_data import LABELS, Line, compose_line, line_batch, sketch_pool
-from runes.line_reader import LINE_HEIGHT, LINES_CONFIG_FILENAME, LINES_MODEL_FILENAME, STRIDE, LineReader
+from runes.line_reader import (
+    LINE_HEIGHT,
+    LINES_CONFIG_FILENAME,
+    LINES_MODEL_FILENAME,
+    PAD,
+    SEPARATOR_LABEL,
+    STRIDE,
+    WINDOW,
+    LineReader,
+)
 from runes.train import _field_comments
 
 __all__ = ["LinesConfig", "build_line_model", "save_line_model", "train_lines", "main"]
@@ -32,46 +44,73 @@ __all__ = ["LinesConfig", "build_line_model", "save_line_model", "train_lines", 
 @dataclass
 class LinesConfig:
     out: str = "models"  # model folder to write lines.keras and lines.json into
-    lines: int = 12000  # training lines
-    val_lines: int = 600  # validation lines (sketches of other seeds)
-    per_shape: int = 160  # generated sketches of each shape that lines are composed from
-    epochs: int = 12  # most epochs; early stopping may end sooner
+    lines: int = 12000  # training lines of each epoch (new ones every epoch)
+    val_lines: int = 400  # validation lines (sketches of other seeds)
+    per_shape: int = 400  # generated sketches of each shape that lines are composed from
+    epochs: int = 10  # epochs (the learning rate falls over them); early stopping may end sooner
     batch_size: int = 32
-    learning_rate: float = 3e-3
-    filters: int = 16  # width of the first conv block; later ones are wider
-    patience: int = 3  # epochs without val_loss improvement before early stopping
+    learning_rate: float = 1.5e-3  # at the start; it falls to 2% of this along a cosine
+    head: int = 128  # width of the convolutions along the line after the rune CNN's layers
+    rune_model: str = ""  # the rune CNN (model.keras) whose layers the network starts from: "" the bundled one
+    patience: int = 10  # epochs without val_loss improvement before early stopping
     seed: int = 4321  # seeds the sketches, the lines, weight initialisation and shuffling
     minutes: float = 0.0  # stop after the first epoch that ends past this many minutes of training (0: no limit)
     init: str = ""  # a lines.keras to go on training from (its weights; the same labels), instead of a new network
 
 
-def build_line_model(filters: int = 16, outputs: int = len(LABELS) + 1):
-    """The line reader's network: input (LINE_HEIGHT, width, 1), output (1, width / STRIDE, outputs) logits.
+def build_line_model(rune_model=None, outputs: int = len(LABELS) + 1, head: int = 128, filters: int = 16):
+    """The line reader's network: input (LINE_HEIGHT, width, 1), output (1, (width - WINDOW) / STRIDE + 1, outputs)
+    logits; output column j reads the WINDOW input columns from STRIDE * j on.
 
-    A plain chain of layers (`runes.line_inference` runs it in numpy): 3x3 convolutions with pooling that
-    halves the width once (STRIDE) and the height three times, a (4, 1) 'valid' convolution that leaves one row,
-    then 1 x 5 convolutions dilated 1, 2 and 4 along the line, and a Dense layer per column."""
+    The rune CNN (`runes.model.build_model`) slid along the line: its convolutions over the whole line, its last
+    pooling with strides (2, 1) and its `features` Dense layer as a (4, 4) convolution dilated (1, 2), so that each
+    output column computes what the rune CNN computes for the window it reads (up to the ink of the neighbours
+    that the convolutions see past the window's edges). Then 1 x 5 convolutions dilated 1, 2 and 4 along the line (the
+    context of about two line heights either side: a word gap, the rest of a wide rune, a neighbour) and a Dense layer per column. Given
+    `rune_model` (a trained rune CNN), the shared layers start from its weights and its BatchNorm statistics stay
+    fixed (trainable False); `filters` is then its width. A plain chain: `runes.line_inference` runs it in numpy."""
     import keras
     from keras import layers
 
+    if rune_model is not None:
+        filters = rune_model.get_layer("conv0a").filters
     inputs = keras.Input(shape=(LINE_HEIGHT, None, 1), name="line")
     x = inputs
-    for index, (width, pool) in enumerate(((filters, (2, 2)), (2 * filters, (2, 1)), (3 * filters, (2, 1)))):
-        x = layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"conv{index}")(x)
-        x = layers.BatchNormalization(name=f"bn{index}")(x)
-        x = layers.Activation("relu")(x)
-        x = layers.MaxPooling2D(pool, name=f"pool{index}")(x)
-    x = layers.Conv2D(4 * filters, (LINE_HEIGHT // 8, 1), padding="valid", use_bias=False, name="columns")(x)
-    x = layers.BatchNormalization(name="bn_columns")(x)
-    x = layers.Activation("relu")(x)
+    for block, convs in enumerate((1, 2, 2)):
+        for index in range(convs):
+            name = f"{block}{'ab'[index]}"
+            x = layers.Conv2D(filters * 2**block, 3, padding="same", use_bias=False, name=f"conv{name}")(x)
+            x = layers.BatchNormalization(name=f"bn{name}")(x)
+            x = layers.Activation("relu")(x)
+        x = layers.MaxPooling2D((2, 2), strides=(2, 1) if block == 2 else (2, 2), name=f"pool{block}")(x)
+    side = WINDOW // 8  # the rune CNN's last feature map is side x side
+    x = layers.Conv2D(4 * filters, side, dilation_rate=(1, 2), activation="relu", name="features")(x)
     for dilation in (1, 2, 4):
-        x = layers.Conv2D(4 * filters, (1, 5), padding="same", dilation_rate=(1, dilation), use_bias=False,
+        x = layers.Conv2D(head, (1, 5), padding="same", dilation_rate=(1, dilation), use_bias=False,
                           name=f"along{dilation}")(x)  # fmt: skip
         x = layers.BatchNormalization(name=f"bn_along{dilation}")(x)
         x = layers.Activation("relu")(x)
     x = layers.Dropout(0.2)(x)
-    outputs_ = layers.Dense(outputs, name="logits")(x)
-    return keras.Model(inputs, outputs_, name="line_reader")
+    logits = layers.Dense(outputs, name="logits")(x)
+    model = keras.Model(inputs, logits, name="line_reader")
+    if rune_model is not None:
+        for layer in model.layers:
+            if layer.name.startswith(("conv", "bn")) and not layer.name.startswith("bn_along"):
+                layer.set_weights(rune_model.get_layer(layer.name).get_weights())
+                if layer.name.startswith("bn"):
+                    layer.trainable = False
+        kernel, bias = rune_model.get_layer("features").get_weights()
+        model.get_layer("features").set_weights([kernel.reshape(side, side, -1, kernel.shape[-1]), bias])
+    return model
+
+
+def _rune_model(path: str):
+    """The trained rune CNN the line network starts from (safe mode)."""
+    import keras
+
+    from runes.folder import BUNDLED_MODEL_DIR, MODEL_FILENAME
+
+    return keras.saving.load_model(path or BUNDLED_MODEL_DIR / MODEL_FILENAME, compile=False, safe_mode=True)
 
 
 def save_line_model(model, path: Path) -> None:
@@ -90,26 +129,34 @@ def _ctc(y_true, y_pred):
     return keras.losses.ctc(y_true, y_pred[:, 0])
 
 
-def _batches(lines: list[Line], batch_size: int, seed: int):
-    """A tf.data dataset of batches of lines of similar width (few blank columns), shuffled every epoch."""
+def _batches(make_lines: Callable[[], Iterator[list[Line]]], batch_size: int, seed: int):
+    """A tf.data dataset of batches of lines of similar width (few blank columns), in a new order every epoch.
+    `make_lines` gives an epoch's lines in chunks (new ones for training, composed while the network trains on
+    the chunk before; the same for validation); batches are sorted by width within a chunk."""
     import tensorflow as tf
 
-    widths = np.array([line.image.shape[1] / line.image.shape[0] for line in lines])
-    order = np.argsort(widths, kind="stable")
-    groups = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
-    made = [line_batch([lines[i] for i in group]) for group in groups]
-    made = [(_widen(x), y) for x, y in made]
     rng = np.random.default_rng(seed)
 
     def batches():
-        for index in rng.permutation(len(made)):
-            yield made[index]
+        for lines in make_lines():
+            widths = np.array([line.image.shape[1] / line.image.shape[0] for line in lines])
+            order = np.argsort(widths, kind="stable")
+            groups = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+            for index in rng.permutation(len(groups)):
+                x, y = line_batch([lines[i] for i in groups[index]])
+                yield _widen(x), y
 
     signature = (
         tf.TensorSpec((None, LINE_HEIGHT, None, 1), tf.float32),
         tf.TensorSpec((None, None), tf.int32),
     )
-    return tf.data.Dataset.from_generator(batches, output_signature=signature)
+    return tf.data.Dataset.from_generator(batches, output_signature=signature).prefetch(4)
+
+
+def _new_lines(rng: np.random.Generator, pool: dict[str, list[np.ndarray]], count: int, chunk: int = 1024):
+    """`count` new lines, `chunk` at a time."""
+    for start in range(0, count, chunk):
+        yield [compose_line(rng, pool) for _ in range(min(chunk, count - start))]
 
 
 def _widen(x: np.ndarray, step: int = 32) -> np.ndarray:
@@ -127,16 +174,17 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
     pool = sketch_pool(config.per_shape, config.seed)
     val_pool = sketch_pool(max(1, config.per_shape // 4), config.seed + 1)
     rng = np.random.default_rng(config.seed)
-    train_set = [compose_line(rng, pool) for _ in range(config.lines)]
     val_set = [compose_line(rng, val_pool) for _ in range(config.val_lines)]
     made = time.perf_counter() - start
     if verbose:
-        print(f"composed {len(train_set)} + {len(val_set)} lines in {made:.0f} s")
+        print(f"drew {config.per_shape} sketches of each shape and composed {len(val_set)} lines in {made:.0f} s")
     if config.init:
         model = keras.saving.load_model(config.init, compile=False, safe_mode=True)
     else:
-        model = build_line_model(config.filters)
-    model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss=_ctc)
+        model = build_line_model(_rune_model(config.rune_model), head=config.head)
+    steps = config.epochs * -(-config.lines // config.batch_size)  # the learning rate falls to 2% over all epochs
+    schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.02)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=_ctc)
     fit_start = time.perf_counter()
 
     class TimeBudget(keras.callbacks.Callback):
@@ -147,12 +195,11 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
                 self.model.stop_training = True
 
     history = model.fit(
-        _batches(train_set, config.batch_size, config.seed),
-        validation_data=_batches(val_set, config.batch_size, config.seed + 1),
+        _batches(lambda: _new_lines(rng, pool, config.lines), config.batch_size, config.seed),
+        validation_data=_batches(lambda: iter([val_set]), config.batch_size, config.seed + 1),
         epochs=config.epochs,
         callbacks=[
             keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience, restore_best_weights=True),
-            keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=1),
             TimeBudget(),
         ],
         verbose=verbose,
@@ -179,7 +226,7 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
     }
     (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
     reader = LineReader.load(out)
-    metrics["val_sequence_accuracy"] = _sequence_accuracy(reader, val_set)
+    metrics["val_sequence_accuracy"], settings["fire_offset"] = _measure(reader, val_set)
     (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
     if verbose:
         print(
@@ -189,15 +236,24 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
     return metrics
 
 
-def _sequence_accuracy(reader: LineReader, lines: list[Line]) -> float:
-    """Share of lines whose labels (shapes and separators) the numpy reader decodes exactly."""
+def _measure(reader: LineReader, lines: list[Line]) -> tuple[float, float]:
+    """On validation lines: the share whose labels (shapes and separators) the numpy reader decodes exactly, and
+    how far after a rune's centre its label fires (the median, in input columns: `LineReader.fire_offset`)."""
     from runes.line_reader import greedy_decode, line_input
 
-    right = 0
+    right, offsets = 0, []
+    separator = LABELS.index(SEPARATOR_LABEL) + 1
     for line in lines:
-        tokens = greedy_decode(reader.logits(line_input(line.image)[0]))
+        tensor, placement = line_input(line.image)
+        tokens = greedy_decode(reader.logits(tensor))
         right += tuple(output for output, _, _, _ in tokens) == line.labels
-    return right / max(1, len(lines))
+        fired = [STRIDE * (first + last) / 2 + WINDOW / 2 for output, first, last, _ in tokens if output != separator]
+        if len(fired) == len(line.boxes):
+            centres = [
+                PAD + ((left + right) / 2 - placement.box[1]) * placement.scale for _, left, _, right in line.boxes
+            ]
+            offsets += [a - b for a, b in zip(fired, centres, strict=True)]
+    return right / max(1, len(lines)), round(float(np.median(offsets)) if offsets else 0.0, 2)
 
 
 def _parser() -> argparse.ArgumentParser:

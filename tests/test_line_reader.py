@@ -14,9 +14,18 @@ import pytest
 from runes import Recognizer
 from runes.folder import BUNDLED_MODEL_DIR, MODEL_FILES, ModelLoadError
 from runes.inscription import Inscription
-from runes.line_data import LABELS, compose_line, line_batch, sketch_pool
-from runes.line_reader import LINE_HEIGHT, SEPARATOR_LABEL, STRIDE, LineReader, greedy_decode, line_input
-from runes.rows import SHAPE_IDS
+from runes.line_data import FONT_PLACES, LABELS, compose_line, line_batch, sketch_pool
+from runes.line_reader import (
+    LINE_HEIGHT,
+    LONE_STROKE_LABELS,
+    PAD,
+    SEPARATOR_LABEL,
+    STRIDE,
+    WINDOW,
+    LineReader,
+    greedy_decode,
+    line_input,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEPARATOR = LABELS.index(SEPARATOR_LABEL) + 1
@@ -46,6 +55,54 @@ def test_composed_lines_hold_their_labels_boxes_and_every_row(pool):
     assert {SEPARATOR_LABEL, "tyr-short", "dagaz", "fe"} <= seen and len(seen) > 0.8 * len(LABELS)
     again = compose_line(np.random.default_rng(0), pool)
     assert again.labels == lines[0].labels and np.array_equal(again.image, lines[0].image)
+
+
+def test_lines_hold_runes_at_their_font_place_and_lone_strokes_by_place(pool):
+    assert set(FONT_PLACES) == {"kaunan", "jera", "ingwaz"}  # written smaller than a stave in the bundled font
+    assert all(0 <= high < low <= 1 and low - high < 0.8 for high, low in FONT_PLACES.values())
+    strokes = {LABELS.index(label) + 1 for label in LONE_STROKE_LABELS}
+    rng, seen = np.random.default_rng(3), set()
+    for _ in range(400):
+        line = compose_line(rng, pool)
+        runes = [label for label in line.labels if label != SEPARATOR]
+        heights = [bottom - top for top, _, bottom, _ in line.boxes]
+        for label, (top, _, bottom, _) in zip(runes, line.boxes, strict=True):
+            if label in strokes:  # a short stroke, high or low, beside a taller rune
+                seen.add(LABELS[label - 1])
+                assert bottom - top < 0.6 * max(heights) and any(other not in strokes for other in runes)
+                middle = (top + bottom) / 2 < line.image.shape[0] / 2
+                assert middle == (LABELS[label - 1] == LONE_STROKE_LABELS[0])
+    assert seen == set(LONE_STROKE_LABELS)
+
+
+class _Fixed:
+    """A stand-in network that scores the given labels at the given output columns (the blank elsewhere)."""
+
+    def __init__(self, fires: dict[int, int]) -> None:
+        self.fires = fires
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        columns = (batch.shape[2] - WINDOW) // STRIDE + 1
+        logits = np.zeros((1, 1, columns, len(LABELS) + 1), np.float32)
+        logits[..., 0] = 5.0
+        for column, output in self.fires.items():
+            logits[0, 0, column, output] = 10.0
+        return logits
+
+
+def test_lone_strokes_read_by_row_and_boxes_split_at_the_gap():
+    image = np.zeros((60, 100), np.uint8)
+    image[5:55, 20:24] = 255  # a stave
+    image[5:22, 60:64] = 255  # a short stroke high in the line
+    tensor, placement = line_input(image)
+    # the output columns whose windows centre on each stroke
+    column = [round((PAD + (x - placement.box[1]) * placement.scale - WINDOW / 2) / STRIDE) for x in (22, 62)]
+    fires = {column[0]: LABELS.index("isa") + 1, column[1]: LABELS.index(LONE_STROKE_LABELS[0]) + 1}
+    reader = LineReader(_Fixed(fires), list(LABELS))  # type: ignore[arg-type]
+    short_twig, elder = reader.read(image, "short-twig"), reader.read(image, "elder")
+    assert [r.rune for r in short_twig.runes] == ["isa", "sol"] and short_twig.text == "ᛁᛌ"
+    assert [r.rune for r in elder.runes] == ["isaz", "isaz"]
+    assert [r.box for r in short_twig.runes] == [(5, 20, 55, 24), (5, 60, 22, 64)]  # split in the gap, cropped
 
 
 def test_line_input_and_batches_have_the_network_shape(pool):
@@ -78,7 +135,7 @@ def tiny_folder(tmp_path_factory):
     for name in MODEL_FILES:
         shutil.copyfile(BUNDLED_MODEL_DIR / name, folder / name)
     command = [sys.executable, "-m", "runes.train_lines", "--out", str(folder), "--lines", "24", "--val-lines", "4"]
-    command += ["--per-shape", "1", "--epochs", "1", "--filters", "4"]
+    command += ["--per-shape", "1", "--epochs", "1", "--head", "8"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)  # a shared machine
     assert result.returncode == 0, result.stderr[-2000:]
     assert "wrote" in result.stdout
@@ -89,8 +146,9 @@ def test_cli_writes_a_line_reader_that_loads_in_safe_mode_and_reads(tiny_folder)
     import keras
 
     config = json.loads((tiny_folder / "lines.json").read_text())
-    assert config["labels"] == [*SHAPE_IDS, SEPARATOR_LABEL] and config["train_config"]["lines"] == 24
+    assert config["labels"] == list(LABELS) and config["train_config"]["lines"] == 24
     assert config["metrics"]["epochs_run"] == 1 and 0 <= config["metrics"]["val_sequence_accuracy"] <= 1
+    assert isinstance(config["fire_offset"], float)  # measured on the validation lines
     model = keras.saving.load_model(tiny_folder / "lines.keras", compile=False, safe_mode=True)
     assert model.output_shape[-1] == len(LABELS) + 1
     image = np.zeros((40, 120), np.uint8)
@@ -121,6 +179,31 @@ def test_numpy_network_and_decoder_match_keras(tiny_folder, pool):
         decoded, _ = keras.ops.ctc_decode(keras.ops.softmax(theirs[None]), [len(theirs)], strategy="greedy")
         keras_labels = [int(v) for v in np.asarray(decoded[0][0]) if v > 0]
         assert [output for output, *_ in greedy_decode(ours)] == keras_labels
+
+
+def test_the_line_network_is_the_rune_cnn_slid_along_the_line():
+    """Built from a rune CNN, a window of the line gives the rune CNN's features for that window (a line one
+    window wide pads its edges as the rune CNN does), its BatchNorm statistics stay fixed, and its outputs step
+    STRIDE columns."""
+    import keras
+
+    from runes.model import build_model
+    from runes.train_lines import build_line_model
+
+    rune_model = build_model(num_classes=5, filters=4)
+    rng = np.random.default_rng(0)
+    for layer in rune_model.layers:
+        if layer.get_weights():  # not the initial weights: BatchNorm statistics too
+            layer.set_weights([np.abs(w + rng.normal(0, 0.3, w.shape)) for w in layer.get_weights()])
+    line_model = build_line_model(rune_model, head=8)
+    assert not any(
+        layer.trainable for layer in line_model.layers if layer.name.startswith("bn") and "along" not in layer.name
+    )
+    sketch = rng.random((1, WINDOW, WINDOW, 1)).astype(np.float32)
+    features = keras.Model(line_model.input, line_model.get_layer("features").output)(sketch)
+    theirs = keras.Model(rune_model.input, rune_model.get_layer("features").output)(sketch)
+    np.testing.assert_allclose(np.asarray(features)[0, 0, 0], np.asarray(theirs)[0], rtol=1e-4, atol=1e-4)
+    assert line_model(np.zeros((1, LINE_HEIGHT, WINDOW + 5 * STRIDE, 1), np.float32)).shape[2] == 6
 
 
 def test_reader_choice_and_a_folder_without_a_line_reader(tmp_path):
