@@ -137,6 +137,26 @@ def confusions(recognizer: Recognizer, count: int) -> list[tuple[str, str, float
     return out
 
 
+PRIORS = (1.0, 0.7, 0.5, 0.3, 0.1)  # weights on the short-twig shapes tried against the long-branch ones
+
+
+def form_priors(recognizer: Recognizer, count: int) -> list[tuple[float, float, float]]:
+    """Would a prior for the long-branch forms help? (weight on the short-twig shape, share of generated ᚠ read
+    as ᛓ, share of ᛓ read as ᚠ) for each of PRIORS: the two shapes' outputs compared, the short-twig one weighted."""
+    first, second = CONFUSIONS[0]
+    long_index, short_index = recognizer.labels.index(first), recognizer.labels.index(second)
+    drawn_long = recognizer.predict_tensors(_sketches(first, count))
+    drawn_short = recognizer.predict_tensors(_sketches(second, count))
+    return [
+        (
+            weight,
+            float((weight * drawn_long[:, short_index] > drawn_long[:, long_index]).mean()),
+            float((drawn_short[:, long_index] > weight * drawn_short[:, short_index]).mean()),
+        )
+        for weight in PRIORS
+    ]
+
+
 def forms_in_rows(recognizer: Recognizer, count: int) -> list[tuple[str, str, float, str, float]]:
     """(form, own row, top-1 there, "younger", top-1 in younger) for the long-branch and short-twig shapes."""
     out = []
@@ -190,6 +210,14 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(
             f"| {SHAPES[drawn].glyph} `{drawn}` | {shape[other]} (as {SHAPES[other].glyph}) | {share:.4f} | {n} |"
         )
+    first, second = (SHAPES[shape].glyph for shape in CONFUSIONS[0])
+    lines += [
+        "",
+        f"| prior on the short-twig form | {first} read as {second} | {second} read as {first} |",
+        "|---|---|---|",
+    ]
+    for weight, long_as_short, short_as_long in form_priors(recognizer, args.sketches):
+        lines.append(f"| {weight} | {long_as_short:.4f} | {short_as_long:.4f} |")
     lines += ["", "| form (generated) | in its own row | in `younger` |", "|---|---|---|"]
     for form, own, own_top1, _, younger_top1 in forms_in_rows(recognizer, args.form_sketches):
         lines.append(f"| {form} | `{own}` {own_top1:.4f} | {younger_top1:.4f} |")
@@ -213,7 +241,9 @@ def _write(recognizer: Recognizer, lines: list[str], args: argparse.Namespace) -
         "(positive: clockwise) or slanted by it (a horizontal shear by its tangent, positive leaning right); top-1 in "
         f"the row (target >= {TARGET_TOP1}). The last line counts the drawings the default row reads as another rune "
         "than the long-branch row. Generated: sketches with the training hand (seeds training never used) read in the "
-        f"default row, {args.sketches} per shape: how many are read as the rune of the other form (target < 1%); and "
+        f"default row, {args.sketches} per shape: how many are read as the rune of the other form (target < 1%); the same ᚠ and ᛓ "
+        "with a prior for the long-branch forms (the short-twig shape's output weighted: it only trades one "
+        "confusion for the other); and "
         f"{args.form_sketches} per shape of each form, read in its own row and in the default row.",
         "",
         *lines,

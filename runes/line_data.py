@@ -123,7 +123,7 @@ def compose_line(rng: np.random.Generator, pool: dict[str, list[np.ndarray]], to
         if not index or rng.random() >= REPEAT:
             shape = shapes[int(rng.integers(len(shapes)))]
         crop = pool[shape][int(rng.integers(len(pool[shape])))]
-        height = size * rng.uniform(0.8, 1.1)
+        height = size * rng.uniform(0.65, 1.1)
         top = size * rng.uniform(-0.08, 0.08)
         label = LABELS.index(shape) + 1
         if shape == "isa" and rng.random() < SHORT_STROKE:

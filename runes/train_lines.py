@@ -44,7 +44,7 @@ __all__ = ["LinesConfig", "build_line_model", "save_line_model", "train_lines", 
 @dataclass
 class LinesConfig:
     out: str = "models"  # model folder to write lines.keras and lines.json into
-    lines: int = 12000  # training lines of each epoch (new ones every epoch)
+    lines: int = 11000  # training lines of each epoch (new ones every epoch)
     val_lines: int = 400  # validation lines (sketches of other seeds)
     per_shape: int = 400  # generated sketches of each shape that lines are composed from
     epochs: int = 10  # epochs (the learning rate falls over them); early stopping may end sooner

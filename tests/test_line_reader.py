@@ -18,6 +18,7 @@ from runes.line_data import FONT_PLACES, LABELS, compose_line, line_batch, sketc
 from runes.line_reader import (
     LINE_HEIGHT,
     LONE_STROKE_LABELS,
+    MAX_LINE_WIDTH,
     PAD,
     SEPARATOR_LABEL,
     STRIDE,
@@ -103,6 +104,15 @@ def test_lone_strokes_read_by_row_and_boxes_split_at_the_gap():
     assert [r.rune for r in short_twig.runes] == ["isa", "sol"] and short_twig.text == "ᛁᛌ"
     assert [r.rune for r in elder.runes] == ["isaz", "isaz"]
     assert [r.box for r in short_twig.runes] == [(5, 20, 55, 24), (5, 60, 22, 64)]  # split in the gap, cropped
+
+
+def test_the_widest_line_is_bounded():
+    """A line far wider than tall (here 4096 x 8: scaled to 26 rows it would be 13,312 columns) is scaled down to
+    MAX_LINE_WIDTH columns, which bounds the network's work (measured in docs/line-reader.md: 191 ms, 44 MiB)."""
+    image = np.zeros((8, 4096), np.uint8)
+    image[1:7, ::16] = 255
+    tensor, placement = line_input(image)
+    assert tensor.shape[1] <= MAX_LINE_WIDTH and placement.scale < LINE_HEIGHT / 8
 
 
 def test_line_input_and_batches_have_the_network_shape(pool):
