@@ -173,7 +173,7 @@ class LineReader:
         return cls(LineForward.from_layers(model.layers), list(labels), "in memory")
 
     def logits(self, tensor: np.ndarray) -> np.ndarray:
-        """The network's outputs for one line input (LINE_HEIGHT, width, 1): (width / STRIDE, outputs)."""
+        """The network's outputs for one line input (LINE_HEIGHT, width, 1): ((width - WINDOW) / STRIDE + 1, outputs)."""
         return self.forward(tensor[None])[0, 0]
 
     def read(self, image: np.ndarray | Image.Image, row: str) -> Inscription:
