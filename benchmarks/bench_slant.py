@@ -241,8 +241,8 @@ def _write(recognizer: Recognizer, lines: list[str], args: argparse.Namespace) -
         "(positive: clockwise) or slanted by it (a horizontal shear by its tangent, positive leaning right); top-1 in "
         f"the row (target >= {TARGET_TOP1}). The last line counts the drawings the default row reads as another rune "
         "than the long-branch row. Generated: sketches with the training hand (seeds training never used) read in the "
-        f"default row, {args.sketches} per shape: how many are read as the rune of the other form (target < 1%); the same ᚠ and ᛓ "
-        "with a prior for the long-branch forms (the short-twig shape's output weighted: it only trades one "
+        f"default row, {args.sketches} per shape: how many are read as the rune of the other form (target < 1%); the "
+        "same ᚠ and ᛓ with a prior for the long-branch forms (the short-twig shape's output weighted: it only trades one "
         "confusion for the other); and "
         f"{args.form_sketches} per shape of each form, read in its own row and in the default row.",
         "",

@@ -100,8 +100,10 @@ def sketch_pool(per_shape: int, seed: int, style: SketchStyle | None = None) -> 
 
 
 def _resized(ink: np.ndarray, height: int, width: int) -> np.ndarray:
+    """The ink resized, its strongest ink brought back to 1 (a small rune's thin strokes stay as dark as the rest)."""
     image = Image.fromarray(ink, mode="F").resize((max(1, width), max(1, height)), Image.Resampling.BILINEAR)
-    return np.clip(np.asarray(image, np.float32), 0.0, 1.0)
+    resized = np.clip(np.asarray(image, np.float32), 0.0, 1.0)
+    return resized / max(float(resized.max()), 1e-6)
 
 
 def _dot(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -137,7 +139,6 @@ def compose_line(rng: np.random.Generator, pool: dict[str, list[np.ndarray]], to
             top += size * high
         width = max(1, round(crop.shape[1] * height / crop.shape[0]))
         ink = _resized(crop, round(height), width)
-        ink /= max(float(ink.max()), 1e-6)  # a small rune's thin strokes stay as dark as the rest
         if index and words_end[index - 1]:
             kind = rng.choice(["dot", "colon", "gap"])
             if kind == "gap":
@@ -147,9 +148,7 @@ def compose_line(rng: np.random.Generator, pool: dict[str, list[np.ndarray]], to
                 tall = max(2, round(size * (low - high) * rng.uniform(0.8, 1.25)))
                 mark = _resized(printed, tall, max(1, round(printed.shape[1] * tall / printed.shape[0])))
                 x += max(1, round(size * rng.uniform(0.04, 0.2)))
-                pieces.append(
-                    (mark / max(float(mark.max()), 1e-6), round(size * (high + rng.uniform(-0.06, 0.06))), x, False)
-                )
+                pieces.append((mark, round(size * (high + rng.uniform(-0.06, 0.06))), x, False))
                 x += mark.shape[1] + max(1, round(size * rng.uniform(0.04, 0.2)))
             else:
                 dot = max(2, round(size * rng.uniform(0.08, 0.2)))

@@ -48,6 +48,7 @@ __all__ = [
     "LineReader",
     "line_input",
     "greedy_decode",
+    "fired_column",
 ]
 
 LINE_HEIGHT = INPUT_SIZE  # rows of the network's input: the rune CNN's, whose layers it starts from
@@ -63,7 +64,7 @@ SEPARATOR_LABEL = "separator"  # the label of a word separator (᛫, : or a wide
 # ᛁ íss elsewhere (the network tells the place, the row what it means).
 LONE_STROKE_LABELS = ("lone-stroke-high", "lone-stroke-low")
 BLANK = 0  # CTC's blank is output 0; output i + 1 is labels[i]
-Found = tuple[str, float, tuple[int, int, int, int]]  # a rune read: shape, confidence, box in the ink map
+Found = tuple[str, float, tuple[int, int, int, int]]  # a rune read: label, confidence, box in the ink map
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,11 @@ def line_input(image: np.ndarray | Image.Image) -> tuple[np.ndarray, LinePlaceme
     out[y0 : y0 + new_height, PAD : PAD + new_width] = resized
     placement = LinePlacement((shape[0], shape[1]), _shrink_factor(*shape), box, new_width / width, mask)
     return out[..., None], placement
+
+
+def fired_column(first: int, last: int) -> float:
+    """The input column where a label fired over output columns first..last: the middle of their windows."""
+    return STRIDE * (first + last) / 2 + WINDOW / 2
 
 
 def greedy_decode(logits: np.ndarray, allowed: np.ndarray | None = None) -> list[tuple[int, int, int, float]]:
@@ -173,7 +179,8 @@ class LineReader:
         return cls(LineForward.from_layers(model.layers), list(labels), "in memory")
 
     def logits(self, tensor: np.ndarray) -> np.ndarray:
-        """The network's outputs for one line input (LINE_HEIGHT, width, 1): ((width - WINDOW) / STRIDE + 1, outputs)."""
+        """The network's outputs for one line input (LINE_HEIGHT, width, 1): ((width - WINDOW) / STRIDE + 1,
+        outputs)."""
         return self.forward(tensor[None])[0, 0]
 
     def read(self, image: np.ndarray | Image.Image, row: str) -> Inscription:
@@ -185,8 +192,7 @@ class LineReader:
         known = (*the_row.shapes, SEPARATOR_LABEL, *LONE_STROKE_LABELS)
         allowed = np.array([False] + [label in known for label in self.labels])
         tokens = greedy_decode(self.logits(tensor), allowed)
-        fired = [STRIDE * (first + last) / 2 + WINDOW / 2 - self.fire_offset for _, first, last, _ in tokens]
-        centres = [placement.ink_column(column) for column in fired]
+        centres = [placement.ink_column(fired_column(first, last) - self.fire_offset) for _, first, last, _ in tokens]
         bounds = [0, *(_valley(placement.mask, a, b) for a, b in zip(centres, centres[1:], strict=False))]
         bounds.append(placement.mask.shape[1])
         found: list[Found | None] = []  # each rune; None at a separator

@@ -65,10 +65,10 @@ def build_line_model(rune_model=None, outputs: int = len(LABELS) + 1, head: int 
     The rune CNN (`runes.model.build_model`) slid along the line: its convolutions over the whole line, its last
     pooling with strides (2, 1) and its `features` Dense layer as a (4, 4) convolution dilated (1, 2), so that each
     output column computes what the rune CNN computes for the window it reads (up to the ink of the neighbours
-    that the convolutions see past the window's edges). Then 1 x 5 convolutions dilated 1, 2 and 4 along the line (the
-    context of about two line heights either side: a word gap, the rest of a wide rune, a neighbour) and a Dense layer per column. Given
-    `rune_model` (a trained rune CNN), the shared layers start from its weights and its BatchNorm statistics stay
-    fixed (trainable False); `filters` is then its width. A plain chain: `runes.line_inference` runs it in numpy."""
+    that the convolutions see past the window's edges). Then 1 x 5 convolutions dilated 1, 2 and 4 along the line
+    (the context of about two line heights either side: a word gap, the rest of a wide rune, a neighbour) and a
+    Dense layer per column. Given `rune_model` (a trained rune CNN), the shared layers start from its weights and
+    its BatchNorm statistics stay fixed (trainable False); `filters` is then its width. A plain chain: `runes.line_inference` runs it in numpy."""
     import keras
     from keras import layers
 
@@ -239,7 +239,7 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
 def _measure(reader: LineReader, lines: list[Line]) -> tuple[float, float]:
     """On validation lines: the share whose labels (shapes and separators) the numpy reader decodes exactly, and
     how far after a rune's centre its label fires (the median, in input columns: `LineReader.fire_offset`)."""
-    from runes.line_reader import greedy_decode, line_input
+    from runes.line_reader import fired_column, greedy_decode, line_input
 
     right, offsets = 0, []
     separator = LABELS.index(SEPARATOR_LABEL) + 1
@@ -247,7 +247,7 @@ def _measure(reader: LineReader, lines: list[Line]) -> tuple[float, float]:
         tensor, placement = line_input(line.image)
         tokens = greedy_decode(reader.logits(tensor))
         right += tuple(output for output, _, _, _ in tokens) == line.labels
-        fired = [STRIDE * (first + last) / 2 + WINDOW / 2 for output, first, last, _ in tokens if output != separator]
+        fired = [fired_column(first, last) for output, first, last, _ in tokens if output != separator]
         if len(fired) == len(line.boxes):
             centres = [
                 PAD + ((left + right) / 2 - placement.box[1]) * placement.scale for _, left, _, right in line.boxes
