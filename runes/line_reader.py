@@ -11,12 +11,17 @@
    it; run in numpy by `runes.line_inference`) scores every STRIDE input columns (a window WINDOW wide) for
    each of its labels: the blank, every shape of `runes.rows.SHAPES`, the word separator (a dot, two dots or a
    wide gap) and a short lone stroke high or low in the line (LONE_STROKE_LABELS).
-3. Greedy CTC decoding over the row's own labels: the best label of each column, repeats merged, blanks
-   dropped. A rune's confidence is its label's highest probability over the columns where it fires. A short
-   lone stroke is ᛌ sól (high) or ᛧ yr (low) in a row that writes them, ᛁ íss elsewhere.
+3. CTC decoding over the row's own labels (`runes.ctc`): the likeliest label sequence summed over its paths
+   (prefix beam search), then the likeliest path that spells it (Viterbi) gives each label its columns. A rune's
+   confidence is its label's probability in the column where it is likeliest. A short lone stroke is ᛌ sól (high)
+   or ᛧ yr (low) in a row that writes them, ᛁ íss elsewhere.
 4. A light pass for the boxes: a label fires about `fire_offset` input columns after its rune's centre (measured
    in training); between two neighbouring runes' centres found so, the column with the least ink splits their
    boxes (the gap between them, or where they touch); each box is cropped to its ink.
+5. Given the rune CNN of the same folder (`Recognizer.read` passes it), a rune with blank columns either side (no
+   neighbour touches it: what the rune CNN was trained on) is read by both networks: its shape is the likeliest by
+   their probabilities multiplied. Runes that touch keep the line network's reading (a crop of one would hold
+   part of its neighbour).
 """
 
 from __future__ import annotations
@@ -24,16 +29,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
 
+from runes.ctc import align, beam_decode, softmax
 from runes.folder import LINE_FILES
 from runes.inscription import Inscription, RuneReading, _inscription, nothing_to_read
 from runes.kerasfile import read_keras_file
 from runes.line_inference import LineForward
-from runes.preprocess import GLYPH_SIZE, INPUT_SIZE, _shrink_factor, ink_mask, mask_box, to_ink
+from runes.preprocess import FAINT_INK, GLYPH_SIZE, INPUT_SIZE, _shrink_factor, ink_mask, mask_box, preprocess, to_ink
 from runes.rows import SHAPE_IDS, get_row
+
+if TYPE_CHECKING:
+    from runes.model import Recognizer
 
 __all__ = [
     "LINE_HEIGHT",
@@ -47,7 +57,6 @@ __all__ = [
     "LinePlacement",
     "LineReader",
     "line_input",
-    "greedy_decode",
     "fired_column",
 ]
 
@@ -56,14 +65,13 @@ LINE_INK = GLYPH_SIZE  # the line's ink is scaled to this many rows, as preproce
 WINDOW = INPUT_SIZE  # each output column reads this many input columns (the rune CNN's input, slid along)...
 STRIDE = 4  # ...and the next output column reads from this many columns further on
 PAD = WINDOW // 2  # blank columns before the ink (the first window is centred on the ink's start)...
-TAIL = WINDOW  # ...and after it, so the last rune has columns of its own after its ink
+TAIL = 2 * WINDOW  # ...and after it: a label fires after its rune (fire_offset), the last one too
 MAX_LINE_WIDTH = 4096  # columns of the input at most: a longer line is scaled down to fit (bounds the work)
 LINES_MODEL_FILENAME, LINES_CONFIG_FILENAME = LINE_FILES  # optional in a model folder: the line reader
 SEPARATOR_LABEL = "separator"  # the label of a word separator (᛫, : or a wide gap)
 # The labels of a short lone stroke high and low in the line: ᛌ sól and ᛧ yr in a row with short-twig forms,
 # ᛁ íss elsewhere (the network tells the place, the row what it means).
 LONE_STROKE_LABELS = ("lone-stroke-high", "lone-stroke-low")
-BLANK = 0  # CTC's blank is output 0; output i + 1 is labels[i]
 Found = tuple[str, float, tuple[int, int, int, int]]  # a rune read: label, confidence, box in the ink map
 
 
@@ -76,6 +84,7 @@ class LinePlacement:
     box: tuple[int, int, int, int]  # (top, left, bottom, right) of the ink in the ink map
     scale: float  # input pixels per ink-map pixel
     mask: np.ndarray  # the ink map's ink pixels (bool)
+    ink: np.ndarray  # the ink map: the image's ink in [0, 1] (to_ink)
 
     def ink_column(self, column: float) -> float:
         """The ink map's column for an input column."""
@@ -107,35 +116,13 @@ def line_input(image: np.ndarray | Image.Image) -> tuple[np.ndarray, LinePlaceme
     out = np.zeros((LINE_HEIGHT, columns), np.float32)
     y0 = (LINE_HEIGHT - new_height) // 2
     out[y0 : y0 + new_height, PAD : PAD + new_width] = resized
-    placement = LinePlacement((shape[0], shape[1]), _shrink_factor(*shape), box, new_width / width, mask)
+    placement = LinePlacement((shape[0], shape[1]), _shrink_factor(*shape), box, new_width / width, mask, ink)
     return out[..., None], placement
 
 
 def fired_column(first: int, last: int) -> float:
     """The input column where a label fired over output columns first..last: the middle of their windows."""
     return STRIDE * (first + last) / 2 + WINDOW / 2
-
-
-def greedy_decode(logits: np.ndarray, allowed: np.ndarray | None = None) -> list[tuple[int, int, int, float]]:
-    """Greedy CTC decoding of one line's logits (columns, outputs): [(output, first column, last column,
-    confidence)] of every label read, left to right. `allowed` (outputs, bool) limits the labels (the blank is
-    always allowed); probabilities are the softmax over the allowed outputs."""
-    logits = np.asarray(logits, np.float64)
-    if allowed is not None:
-        logits = np.where(allowed[None, :] | (np.arange(logits.shape[1]) == BLANK)[None, :], logits, -np.inf)
-    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probabilities /= probabilities.sum(axis=1, keepdims=True)
-    best = probabilities.argmax(axis=1)
-    tokens: list[tuple[int, int, int, float]] = []
-    previous = BLANK
-    for column, label in enumerate(best.tolist()):
-        if label != BLANK and label == previous:
-            output, first, _, confidence = tokens[-1]
-            tokens[-1] = (output, first, column, max(confidence, float(probabilities[column, label])))
-        elif label != BLANK:
-            tokens.append((label, column, column, float(probabilities[column, label])))
-        previous = label
-    return tokens
 
 
 def _valley(mask: np.ndarray, a: float, b: float) -> int:
@@ -183,20 +170,24 @@ class LineReader:
         outputs)."""
         return self.forward(tensor[None])[0, 0]
 
-    def read(self, image: np.ndarray | Image.Image, row: str) -> Inscription:
-        """Read a line of runes of `row` (a row id, already checked) written left to right."""
+    def read(self, image: np.ndarray | Image.Image, row: str, runes: Recognizer | None = None) -> Inscription:
+        """Read a line of runes of `row` (a row id, already checked) written left to right. Given `runes` (the
+        rune CNN of the same folder), a rune that stands alone in the line is read by both networks."""
         tensor, placement = line_input(image)
         if nothing_to_read(placement.mask):  # specks or noise, as the rule reader says
             return _inscription([])
         the_row = get_row(row)
         known = (*the_row.shapes, SEPARATOR_LABEL, *LONE_STROKE_LABELS)
-        allowed = np.array([False] + [label in known for label in self.labels])
-        tokens = greedy_decode(self.logits(tensor), allowed)
-        centres = [placement.ink_column(fired_column(first, last) - self.fire_offset) for _, first, last, _ in tokens]
+        probabilities = softmax(self.logits(tensor), np.array([False] + [label in known for label in self.labels]))
+        outputs = beam_decode(probabilities)
+        spans = align(probabilities, outputs)
+        centres = [placement.ink_column(fired_column(first, last) - self.fire_offset) for first, last in spans]
         bounds = [0, *(_valley(placement.mask, a, b) for a, b in zip(centres, centres[1:], strict=False))]
         bounds.append(placement.mask.shape[1])
         found: list[Found | None] = []  # each rune; None at a separator
-        for index, (output, _, _, confidence) in enumerate(tokens):
+        peaks: list[np.ndarray] = []  # each label's probabilities (all outputs) in the column where it is likeliest
+        for index, (output, (first, last)) in enumerate(zip(outputs, spans, strict=True)):
+            peaks.append(probabilities[first + int(probabilities[first : last + 1, output].argmax())])
             label = self.labels[output - 1]
             if label == SEPARATOR_LABEL:
                 found.append(None)
@@ -207,8 +198,47 @@ class LineReader:
             if box is None:  # no ink between the neighbours: its columns, the line's rows
                 box = (placement.box[0], 0, placement.box[2], max(end, start + 1) - start)
             top, left, bottom, right = box
-            found.append((label, confidence, (top, start + left, bottom, start + right)))
+            found.append((label, float(peaks[-1][output]), (top, start + left, bottom, start + right)))
+        if runes is not None:
+            found = self._second_reading(found, peaks, bounds, placement, the_row.shapes, runes)
         return self._inscription(found, the_row.id, placement)
+
+    def _second_reading(
+        self,
+        found: list[Found | None],
+        peaks: list[np.ndarray],
+        bounds: list[int],
+        placement: LinePlacement,
+        shapes: dict[str, str],
+        runes: Recognizer,
+    ) -> list[Found | None]:
+        """A rune with empty columns either side of it (no neighbour touches it) is what the rune CNN was trained on:
+        its shape is the likeliest by both networks (their probabilities multiplied, over the row's shapes). A short
+        lone stroke keeps the line reader's reading (the line tells its place)."""
+        mask = placement.mask
+        alone = [not (0 < bound < mask.shape[1] and mask[:, bound].any()) for bound in bounds]
+        common = [shape for shape in shapes if shape in self.labels and shape in runes.labels]
+        drawn = np.where(mask, placement.ink, 0.0)
+        picks = {
+            index: item
+            for index, item in enumerate(found)
+            if item is not None and item[0] in common and alone[index] and alone[index + 1]
+            and drawn[item[2][0] : item[2][2], item[2][1] : item[2][3]].max(initial=0.0) >= FAINT_INK
+        }  # fmt: skip
+        if not picks or len(common) < 2:
+            return found
+        crops = [
+            preprocess(np.pad(drawn[top:bottom, left:right], 2)) for _, _, (top, left, bottom, right) in picks.values()
+        ]
+        theirs = runes.predict_tensors(np.stack(crops)).astype(np.float64)[:, [runes.labels.index(s) for s in common]]
+        ours = np.stack([peaks[index] for index in picks])[:, [self.labels.index(s) + 1 for s in common]]
+        both = ours / ours.sum(axis=1, keepdims=True) * theirs / np.maximum(theirs.sum(axis=1, keepdims=True), 1e-12)
+        both /= np.maximum(both.sum(axis=1, keepdims=True), 1e-300)
+        result = list(found)
+        for (index, (_, _, box)), probabilities in zip(picks.items(), both, strict=True):
+            best = int(probabilities.argmax())
+            result[index] = (common[best], float(probabilities[best]), box)
+        return result
 
     @staticmethod
     def _inscription(found: list[Found | None], row: str, placement: LinePlacement) -> Inscription:

@@ -251,7 +251,7 @@ class Recognizer:
         `runes.inscription.Inscription` (runes with boxes, runic text, transliteration).
         """
         if reader == "learned":
-            return self.line_reader().read(image, self.check_row(row))
+            return self.line_reader().read(image, self.check_row(row), self)
         if reader != "rules":
             raise ValueError(f"There is no {reader!r} reader: use 'rules' or 'learned'.")
         from runes.inscription import read_inscription

@@ -239,13 +239,14 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
 def _measure(reader: LineReader, lines: list[Line]) -> tuple[float, float]:
     """On validation lines: the share whose labels (shapes and separators) the numpy reader decodes exactly, and
     how far after a rune's centre its label fires (the median, in input columns: `LineReader.fire_offset`)."""
-    from runes.line_reader import fired_column, greedy_decode, line_input
+    from runes.ctc import decode
+    from runes.line_reader import fired_column, line_input
 
     right, offsets = 0, []
     separator = LABELS.index(SEPARATOR_LABEL) + 1
     for line in lines:
         tensor, placement = line_input(line.image)
-        tokens = greedy_decode(reader.logits(tensor))
+        tokens = decode(reader.logits(tensor))
         right += tuple(output for output, _, _, _ in tokens) == line.labels
         fired = [fired_column(first, last) for output, first, last, _ in tokens if output != separator]
         if len(fired) == len(line.boxes):

@@ -1,0 +1,109 @@
+"""Decoding a CTC network's outputs: which labels a line holds, and the columns where each one fired.
+
+The outputs are per-column probabilities (columns, outputs), output 0 the blank (Graves et al. 2006).
+`greedy_decode` takes the best output of every column (repeats merged, blanks dropped); `beam_decode` keeps the
+`beam` likeliest label sequences column by column, each summed over all the paths that spell it (prefix beam
+search), so a rune that fires weakly over several columns outweighs the blank that wins each of them alone;
+`align` finds the likeliest path that spells a given sequence (Viterbi), so each label gets its columns back.
+`decode` does both: [(output, first column, last column, confidence)] left to right.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+__all__ = ["BLANK", "Token", "softmax", "greedy_decode", "beam_decode", "align", "decode"]
+
+BLANK = 0  # output 0 is CTC's blank
+BEAM = 8  # label sequences kept per column by beam_decode
+LEAST = 1e-3  # beam_decode extends a sequence only with outputs at least this probable in the column
+Token = tuple[int, int, int, float]  # (output, first column, last column, its highest probability there)
+
+
+def softmax(logits: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
+    """Per-column probabilities (float64) of logits (columns, outputs); `allowed` (outputs, bool) limits the
+    outputs (the blank is always allowed), the others get 0."""
+    logits = np.asarray(logits, np.float64)
+    if allowed is not None:
+        logits = np.where(allowed[None, :] | (np.arange(logits.shape[1]) == BLANK)[None, :], logits, -np.inf)
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+
+def greedy_decode(logits: np.ndarray, allowed: np.ndarray | None = None) -> list[Token]:
+    """The best output of every column, repeats merged, blanks dropped: [(output, first, last, confidence)]."""
+    probabilities = softmax(logits, allowed)
+    best = probabilities.argmax(axis=1)
+    tokens: list[Token] = []
+    previous = BLANK
+    for column, label in enumerate(best.tolist()):
+        if label != BLANK and label == previous:
+            output, first, _, confidence = tokens[-1]
+            tokens[-1] = (output, first, column, max(confidence, float(probabilities[column, label])))
+        elif label != BLANK:
+            tokens.append((label, column, column, float(probabilities[column, label])))
+        previous = label
+    return tokens
+
+
+def beam_decode(probabilities: np.ndarray, beam: int = BEAM) -> tuple[int, ...]:
+    """The likeliest label sequence (outputs, no blanks) by prefix beam search over (columns, outputs)."""
+    beams: dict[tuple[int, ...], tuple[float, float]] = {(): (1.0, 0.0)}  # prefix -> (ends in blank, in its label)
+    for column in probabilities:
+        candidates = [int(k) for k in np.flatnonzero(column >= LEAST) if k != BLANK]
+        grown: defaultdict[tuple[int, ...], list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for prefix, (blank, label) in beams.items():
+            grown[prefix][0] += (blank + label) * column[BLANK]
+            for k in candidates:
+                if prefix and prefix[-1] == k:  # the same label again: a repeat only after a blank
+                    grown[prefix][1] += label * column[k]
+                    grown[(*prefix, k)][1] += blank * column[k]
+                else:
+                    grown[(*prefix, k)][1] += (blank + label) * column[k]
+        kept = sorted(grown.items(), key=lambda item: -(item[1][0] + item[1][1]))[:beam]
+        scale = max(kept[0][1][0] + kept[0][1][1], 1e-300)  # rescaled every column: no underflow on long lines
+        beams = {prefix: (blank / scale, label / scale) for prefix, (blank, label) in kept}
+    return max(beams, key=lambda prefix: sum(beams[prefix]))
+
+
+def align(probabilities: np.ndarray, labels: tuple[int, ...]) -> list[tuple[int, int]]:
+    """The (first, last) column of each label on the likeliest path that spells `labels` (Viterbi)."""
+    if not labels:
+        return []
+    states = np.full(2 * len(labels) + 1, BLANK)  # blank, label 1, blank, label 2, ..., blank
+    states[1::2] = labels
+    log = np.log(np.maximum(probabilities[:, states], 1e-300))
+    # A path may step from state s to s + 1, or to s + 2 past a blank between two different labels.
+    skip = np.zeros(len(states), bool)
+    skip[3::2] = states[3::2] != states[1:-2:2]
+    score = np.full(len(states), -np.inf)
+    score[:2] = log[0, :2]
+    came = np.zeros((len(probabilities), len(states)), np.int8)  # steps back to the state before: 0, 1 or 2
+    for column in range(1, len(probabilities)):
+        one = np.concatenate([[-np.inf], score[:-1]])
+        two = np.where(skip, np.concatenate([[-np.inf, -np.inf], score[:-2]]), -np.inf)
+        options = np.stack([score, one, two])
+        came[column] = options.argmax(axis=0)
+        score = options.max(axis=0) + log[column]
+    state = len(states) - 1 if score[-1] >= score[-2] else len(states) - 2
+    path = np.empty(len(probabilities), int)
+    for column in range(len(probabilities) - 1, -1, -1):
+        path[column] = state
+        state -= int(came[column, state])
+    spans = []
+    for index in range(len(labels)):
+        columns = np.flatnonzero(path == 2 * index + 1)
+        spans.append((int(columns[0]), int(columns[-1])))
+    return spans
+
+
+def decode(logits: np.ndarray, allowed: np.ndarray | None = None, beam: int = BEAM) -> list[Token]:
+    """`beam_decode` then `align`: [(output, first, last, confidence)] of every label read, left to right."""
+    probabilities = softmax(logits, allowed)
+    labels = beam_decode(probabilities, beam)
+    return [
+        (label, first, last, float(probabilities[first : last + 1, label].max()))
+        for label, (first, last) in zip(labels, align(probabilities, labels), strict=True)
+    ]

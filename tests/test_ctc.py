@@ -1,0 +1,92 @@
+"""CTC decoding (runes.ctc) against brute force: every path of small random outputs enumerated."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from runes.ctc import align, beam_decode, decode, greedy_decode, softmax
+
+
+def _collapse(path: tuple[int, ...]) -> tuple[int, ...]:
+    merged = [k for index, k in enumerate(path) if index == 0 or path[index - 1] != k]
+    return tuple(k for k in merged if k != 0)
+
+
+def _paths(columns: int, outputs: int):
+    return itertools.product(range(outputs), repeat=columns)
+
+
+def _random_probabilities(rng: np.random.Generator, columns: int, outputs: int) -> np.ndarray:
+    return softmax(rng.normal(0, 2, (columns, outputs)))
+
+
+def test_beam_decode_finds_the_likeliest_label_sequence_summed_over_its_paths():
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        probabilities = _random_probabilities(rng, 5, 3)
+        totals: dict[tuple[int, ...], float] = {}
+        for path in _paths(5, 3):
+            labels = _collapse(path)
+            totals[labels] = totals.get(labels, 0.0) + float(np.prod(probabilities[np.arange(5), path]))
+        best = max(totals, key=lambda labels: totals[labels])
+        assert totals[beam_decode(probabilities, beam=64)] == totals[best]
+
+
+def test_a_label_weak_in_each_column_outweighs_the_blank_and_repeats_need_a_blank_between():
+    weak = np.array([[1.0, 0, 0], [0.55, 0.45, 0], [0.55, 0.45, 0], [0.55, 0.45, 0], [1.0, 0, 0]])
+    assert [output for output, *_ in greedy_decode(np.log(np.maximum(weak, 1e-12)))] == []
+    assert beam_decode(weak) == (1,)  # 1 - 0.55^3 = 0.83 of the paths spell it
+    twice = np.array([[0.0, 1, 0], [1.0, 0, 0], [0.0, 1, 0]])
+    once = np.array([[0.0, 1, 0], [0.0, 1, 0], [1.0, 0, 0]])
+    assert beam_decode(twice) == (1, 1) and beam_decode(once) == (1,)
+
+
+def test_align_is_the_likeliest_path_that_spells_the_labels():
+    rng = np.random.default_rng(1)
+    for _ in range(40):
+        probabilities = _random_probabilities(rng, 6, 3)
+        labels = tuple(int(k) for k in rng.integers(1, 3, int(rng.integers(1, 4))))
+        best, best_path = -1.0, None
+        for path in _paths(6, 3):
+            if _collapse(path) == labels:
+                score = float(np.prod(probabilities[np.arange(6), path]))
+                if score > best:
+                    best, best_path = score, path
+        if best_path is None:
+            continue  # six columns cannot spell it
+        spans = align(probabilities, labels)
+        path = [0] * 6
+        for label, (first, last) in zip(labels, spans, strict=True):
+            path[first : last + 1] = [label] * (last - first + 1)
+        assert np.isclose(np.prod(probabilities[np.arange(6), path]), best)
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_decode_gives_each_label_its_columns_and_confidence_and_keeps_to_the_allowed_outputs():
+    best = [0, 3, 3, 0, 3, 5, 5, 0, 2]
+    logits = np.full((len(best), 6), -4.0)
+    logits[np.arange(len(best)), best] = 4.0
+    logits[5:7, 4] = 3.0  # the runner-up where 5 fires
+    tokens = decode(logits)
+    assert [(output, first, last) for output, first, last, _ in tokens] == [(3, 1, 2), (3, 4, 4), (5, 5, 6), (2, 8, 8)]
+    confidences = [confidence for *_, confidence in tokens]
+    assert min(confidences[:2] + confidences[3:]) > 0.99 and 0.6 < confidences[2] < 0.8  # e^4 / (e^4 + e^3 + ...)
+    assert [output for output, *_ in greedy_decode(logits)] == [3, 3, 5, 2]
+    allowed = np.array([False, True, True, True, True, False])
+    assert [output for output, *_ in decode(logits, allowed)] == [3, 3, 4, 2]
+    assert decode(np.zeros((0, 6))) == [] and align(np.ones((3, 6)) / 6, ()) == []
+
+
+def test_long_lines_do_not_underflow():
+    rng = np.random.default_rng(2)
+    probabilities = np.full((2000, 4), 0.01)
+    probabilities[:, 0] = 0.97
+    fires = np.sort(rng.choice(np.arange(1, 1999, 4), 300, replace=False))
+    labels = rng.integers(1, 4, len(fires))
+    probabilities[fires] = 0.01
+    probabilities[fires, labels] = 0.97
+    decoded = beam_decode(probabilities)
+    assert decoded == tuple(int(k) for k in labels)
+    assert [first for first, _ in align(probabilities, decoded)] == fires.tolist()
