@@ -34,7 +34,7 @@ Short-twig sól and yr: a lone stroke (read as ísa, or narrower than 0.35 of it
 the lower half. Its confidence is the model's probability for ísa. A lone stroke with no taller rune beside it
 stays ísa, as in `Recognizer.predict`.
 
-Nothing rune-like: components all shorter than MIN_LINE_HEIGHT pixels (specks, a 1-pixel line), noise
+Nothing rune-like (`runes.components`): components all shorter than MIN_LINE_HEIGHT pixels (specks, a 1-pixel line), noise
 (more than NOISE_SPECKS dot-sized specks per tall component) or only units not drawn with strokes (under
 STROKE_LENGTH pen widths tall: a lone dot, a blob; such units are left out of a line of runes too) read
 as an Inscription without runes, text "".
@@ -50,15 +50,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
+from runes.components import DOT_SIZE, components, line_height, nothing_to_read, run_lengths
 from runes.preprocess import ink_mask, mask_box, preprocess, to_ink
-from runes.rows import DEFAULT_ROW, SHAPE_IDS, WORD_SEPARATOR, get_row
+from runes.reading import Box, Inscription, RuneReading, inscription
+from runes.rows import SHAPE_IDS, WORD_SEPARATOR, get_row
 
 if TYPE_CHECKING:
     from runes.model import Recognizer
 
 __all__ = ["WORD_SEPARATOR", "Inscription", "RuneReading", "read_inscription", "nothing_to_read"]
 
-DOT_SIZE = 0.3  # a separator dot: both sides at most this many line heights
 WORD_GAP = 0.6  # a gap wider than this many line heights ends a word
 MIN_PIECE_HEIGHT = 0.7  # a piece cut out of a component must be at least this tall (in line heights)
 SHORT_TWIG = 0.6  # a lone ísa-like stroke shorter than this (in line heights) is short-twig sól or yr
@@ -70,41 +71,9 @@ STEM = 0.6  # a stem: a near-vertical stroke at least this many line heights lon
 WIDE_STEM = 0.25  # a stem band wider than this (in line heights) may be two overlapping stems
 CUT_STEP = 0.05  # between two stems, cuts are tried every this many line heights
 STEM_COST = 2.0  # log-odds against each stem a piece has beyond what its rune has
-MIN_LINE_HEIGHT = 6  # pixels (of the ink map): components all shorter than this are specks, not runes
-# More specks (components no bigger than a separator dot) than this per tall component is noise: the 900
-# composed lines of benchmarks/bench_inscription.py have at most 1.3, uniform or salt-and-pepper noise 48+.
-NOISE_SPECKS = 20
 STROKE_LENGTH = 2.5  # a rune is at least this many pen widths tall (see _is_strokes); a dot or blob about 1.3
 SHARE = 0.1  # ink this close (in line heights) beyond a cut still joins a piece when it reaches the piece's stem first
-Box = tuple[int, int, int, int]
 _Piece = tuple[Box, np.ndarray]  # a candidate rune: its box in the image, and its ink mask inside that box
-
-
-@dataclass(frozen=True)
-class RuneReading:
-    """One rune of an inscription."""
-
-    rune: str  # rune id in the row read, as in Prediction.rune
-    glyph: (
-        str  # the glyph as drawn: the row's form of the shape read (ᛐ for a short-twig týr), ᛌ / ᛧ for a short stroke
-    )
-    confidence: float  # the model's probability for that shape (for ᛌ / ᛧ: for ísa, the lone stroke)
-    box: Box  # (top, left, bottom, right) of its ink in the input image's pixels; bottom/right exclusive
-    row: str = DEFAULT_ROW  # the rune row it was read in
-
-    @property
-    def transliteration(self) -> str:
-        return get_row(self.row).rune(self.rune).transliteration
-
-
-@dataclass(frozen=True)
-class Inscription:
-    """What `read_inscription` read: runes left to right, grouped into words."""
-
-    runes: tuple[RuneReading, ...]
-    words: tuple[tuple[RuneReading, ...], ...]  # the same runes, split at separators and wide gaps
-    text: str  # runic glyphs, words joined by WORD_SEPARATOR, e.g. "ᚦᚢᚱ᛫ᚴᚢᚾ"
-    transliteration: str  # Latin, words joined by a space, e.g. "þur kun"
 
 
 @dataclass
@@ -137,67 +106,6 @@ def _unit(pixels: list[tuple[np.ndarray, np.ndarray]], boxes: np.ndarray) -> _Un
     return _Unit(mask, mask_left, top, int(boxes[0, 1]), bottom, int(boxes[0, 3]))
 
 
-def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Horizontal runs of True pixels in raster order: (rows, starts, ends), ends exclusive."""
-    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)
-    rows, starts = np.nonzero(edges == 1)
-    return rows, starts, np.nonzero(edges == -1)[1]
-
-
-def _run_lengths(mask: np.ndarray) -> np.ndarray:
-    """For every True pixel, the length of the horizontal run it lies in (0 elsewhere)."""
-    rows, starts, ends = _runs(mask)
-    lengths = ends - starts
-    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    out = np.zeros(mask.shape, np.int32)
-    out[np.repeat(rows, lengths), np.repeat(starts, lengths) + offsets] = np.repeat(lengths, lengths)
-    return out
-
-
-def _components(mask: np.ndarray) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
-    """8-connected components in raster order of their first pixel: ([(rows, cols) index arrays], boxes),
-    boxes an int array (components, 4) of (top, left, bottom, right), bottom/right exclusive.
-
-    Vectorised union-find over horizontal runs (hook the larger root under the smaller, then compress),
-    so a noisy image with thousands of specks is labelled in milliseconds."""
-    rows, starts, ends = _runs(mask)
-    if not len(rows):
-        return [], np.zeros((0, 4), int)
-    # The runs of the row above touching run i (diagonals included) are a contiguous range [low, high).
-    stride = mask.shape[1] + 2
-    above = (rows - 1) * stride
-    low = np.searchsorted(rows * stride + ends, above + starts, side="left")
-    high = np.searchsorted(rows * stride + starts, above + ends, side="right")
-    counts = np.maximum(high - low, 0)
-    first = np.repeat(np.arange(len(rows)), counts)
-    second = np.repeat(low, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    root = np.arange(len(rows))
-    while True:
-        a, b = root[first], root[second]
-        if np.array_equal(a, b):
-            break
-        np.minimum.at(root, np.maximum(a, b), np.minimum(a, b))
-        while not np.array_equal(root[root], root):
-            root = root[root]
-    order = np.argsort(root, kind="stable")  # runs grouped by component, components by their first run
-    rows, starts, ends = rows[order], starts[order], ends[order]
-    firsts = np.flatnonzero(np.diff(root[order], prepend=-1))  # each component's first run
-    boxes = np.stack(
-        [
-            np.minimum.reduceat(rows, firsts),
-            np.minimum.reduceat(starts, firsts),
-            np.maximum.reduceat(rows, firsts) + 1,
-            np.maximum.reduceat(ends, firsts),
-        ],
-        axis=1,
-    )
-    lengths = ends - starts
-    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    pixel_rows, pixel_cols = np.repeat(rows, lengths), np.repeat(starts, lengths) + offsets
-    bounds = np.cumsum(lengths)[firsts[1:] - 1]
-    return list(zip(np.split(pixel_rows, bounds), np.split(pixel_cols, bounds), strict=True)), boxes
-
-
 def _is_strokes(unit: _Unit) -> bool:
     """Whether a unit is drawn with strokes: at least STROKE_LENGTH times as tall as its pen is wide.
 
@@ -206,7 +114,7 @@ def _is_strokes(unit: _Unit) -> bool:
     widths tall, the 138 real drawings in ../shared/real-runes/dev at least 5.3; a dot or a filled blob
     1.2-1.7."""
     ink = unit.columns(unit.left, unit.right)
-    across = np.minimum(_run_lengths(ink), _run_lengths(ink.T).T)[ink]
+    across = np.minimum(run_lengths(ink), run_lengths(ink.T).T)[ink]
     return unit.bottom - unit.top >= STROKE_LENGTH * float(np.median(across))
 
 
@@ -423,24 +331,6 @@ def _best_path(spans: list[tuple[int, int]], scores: np.ndarray) -> list[int]:
     return path[::-1]
 
 
-def _line_height(spans: np.ndarray) -> tuple[float, np.ndarray, bool]:
-    """(line height, which components are tall, whether the ink is only specks or noise) for the components' boxes.
-
-    The line height is the median height of the tall components: those at least half as tall as the ink's
-    extent or, when scattered specks stretch the extent beyond twice the tallest, the tallest."""
-    heights = spans[:, 2] - spans[:, 0]
-    extent = int(spans[:, 2].max() - spans[:, 0].min())
-    is_tall = heights >= min(0.5 * extent, int(heights.max()))
-    line = float(np.median(heights[is_tall]))
-    specks = int((np.maximum(heights, spans[:, 3] - spans[:, 1]) <= DOT_SIZE * line).sum())
-    return line, is_tall, line < MIN_LINE_HEIGHT or specks > NOISE_SPECKS * int(is_tall.sum())
-
-
-def nothing_to_read(mask: np.ndarray) -> bool:
-    """Whether an ink mask holds nothing rune-like: only specks under MIN_LINE_HEIGHT, or noise (NOISE_SPECKS)."""
-    return _line_height(_components(mask)[1])[2]
-
-
 def _scale(image: np.ndarray | Image.Image, ink: np.ndarray) -> int:
     """How many input pixels one ink pixel spans (to_ink shrinks huge images by an integer factor)."""
     height, width = (image.size[1], image.size[0]) if isinstance(image, Image.Image) else np.shape(image)[:2]
@@ -457,10 +347,10 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
     row = recognizer.check_row(row)
     ink = to_ink(image)
     mask = ink_mask(ink)
-    components, spans = _components(mask)
-    line, is_tall, nothing = _line_height(spans)
+    parts, spans = components(mask)
+    line, is_tall, nothing = line_height(spans)
     if nothing:  # specks or noise: nothing to read
-        return _inscription([])
+        return inscription([])
     tall = np.flatnonzero(is_tall)
     line_middle = (np.median(spans[tall, 0]) + np.median(spans[tall, 2])) / 2
     members = {int(index): [int(index)] for index in tall}  # unit -> its components, the unit's own first
@@ -475,10 +365,10 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
             dots.append((left, right))
         else:
             members[index] = [index]
-    units = [_unit([components[i] for i in group], spans[group]) for group in members.values()]
+    units = [_unit([parts[i] for i in group], spans[group]) for group in members.values()]
     units = [unit for unit in units if _is_strokes(unit)]  # a lone dot or a blob is not a rune
     if not units:
-        return _inscription([])
+        return inscription([])
     units.sort(key=lambda u: u.left)
     words: list[list[_Unit]] = []
     reach = -math.inf  # right edge of the ink read so far
@@ -533,15 +423,4 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
                 box = (top * factor, left * factor, min(height, bottom * factor), min(width, right * factor))
                 readings[-1].append(RuneReading(rune, glyph, float(probabilities[index, label]), box, row))
             start += len(unit_spans)
-    return _inscription(readings)
-
-
-def _inscription(readings: list[list[RuneReading]]) -> Inscription:
-    """The Inscription of runes read word by word (words left without a rune are dropped)."""
-    words = [word for word in readings if word]
-    return Inscription(
-        runes=tuple(r for word in words for r in word),
-        words=tuple(tuple(word) for word in words),
-        text=WORD_SEPARATOR.join("".join(r.glyph for r in word) for word in words),
-        transliteration=" ".join("".join(r.transliteration for r in word) for word in words),
-    )
+    return inscription(readings)

@@ -2,9 +2,9 @@
 
 `LineReader.load(folder)` reads `lines.keras` and `lines.json` from a model folder (written by
 `python -m runes.train_lines`) without Keras or TensorFlow, and `reader.read(image, row)` returns the same
-`runes.inscription.Inscription` as the rule reader. How it reads:
+`runes.reading.Inscription` as the rule reader. How it reads:
 
-1. Ink that is only specks or noise reads as no runes (`runes.inscription.nothing_to_read`, as the rule reader).
+1. Ink that is only specks or noise reads as no runes (`runes.components.nothing_to_read`, as the rule reader).
    `line_input`: the ink is cropped to its box and scaled so the line is LINE_INK pixels tall in an input
    LINE_HEIGHT pixels tall (any width, at most MAX_LINE_WIDTH), with PAD blank columns either side.
 2. The network (`runes.train_lines.build_line_model`: the rune CNN slid along the line, then convolutions along
@@ -34,12 +34,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
+from runes.components import nothing_to_read
 from runes.ctc import align, beam_decode, softmax
 from runes.folder import LINE_FILES
-from runes.inscription import Inscription, RuneReading, _inscription, nothing_to_read
 from runes.kerasfile import read_keras_file
 from runes.line_inference import LineForward
-from runes.preprocess import FAINT_INK, GLYPH_SIZE, INPUT_SIZE, _shrink_factor, ink_mask, mask_box, preprocess, to_ink
+from runes.preprocess import (
+    FAINT_INK,
+    GLYPH_SIZE,
+    INPUT_SIZE,
+    _shrink_factor,
+    ink_mask,
+    mask_box,
+    preprocess,
+    scale_ink,
+    to_ink,
+)
+from runes.reading import Inscription, RuneReading, inscription
 from runes.rows import SHAPE_IDS, get_row
 
 if TYPE_CHECKING:
@@ -104,14 +115,8 @@ def line_input(image: np.ndarray | Image.Image) -> tuple[np.ndarray, LinePlaceme
     crop = ink[top:bottom, left:right]
     height, width = crop.shape
     scale = min(LINE_INK / height, (MAX_LINE_WIDTH - PAD - TAIL) / width)
-    new_height, new_width = max(1, round(height * scale)), max(1, round(width * scale))
-    resized = np.asarray(
-        Image.fromarray(crop.astype(np.float32), mode="F").resize(
-            (new_width, new_height), Image.Resampling.BILINEAR if scale > 1 else Image.Resampling.BOX
-        ),
-        dtype=np.float32,
-    )
-    resized = np.clip(resized / max(float(resized.max()), 1e-6), 0.0, 1.0)
+    resized = scale_ink(crop, scale)
+    new_height, new_width = resized.shape
     columns = -(-(new_width + PAD + TAIL) // STRIDE) * STRIDE
     out = np.zeros((LINE_HEIGHT, columns), np.float32)
     y0 = (LINE_HEIGHT - new_height) // 2
@@ -175,7 +180,7 @@ class LineReader:
         rune CNN of the same folder), a rune that stands alone in the line is read by both networks."""
         tensor, placement = line_input(image)
         if nothing_to_read(placement.mask):  # specks or noise, as the rule reader says
-            return _inscription([])
+            return inscription([])
         the_row = get_row(row)
         known = (*the_row.shapes, SEPARATOR_LABEL, *LONE_STROKE_LABELS)
         probabilities = softmax(self.logits(tensor), np.array([False] + [label in known for label in self.labels]))
@@ -260,4 +265,4 @@ class LineReader:
                 glyph = the_row.form_glyph(rune, shape)
             box = (top * factor, left * factor, min(height, bottom * factor), min(width, right * factor))
             words[-1].append(RuneReading(rune, glyph, confidence, box, row))
-        return _inscription(words)
+        return inscription(words)

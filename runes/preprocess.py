@@ -18,6 +18,7 @@ __all__ = [
     "preprocess",
     "place",
     "Placement",
+    "scale_ink",
     "to_ink",
     "ink_box",
     "ink_mask",
@@ -179,6 +180,19 @@ class Placement:
         return out
 
 
+def scale_ink(crop: np.ndarray, scale: float) -> np.ndarray:
+    """An ink crop scaled by `scale` (bilinear when it grows, averaged when it shrinks), its strongest ink brought
+    back to 1: thin strokes on a big canvas average out to faint grey."""
+    height, width = max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * scale))
+    resized = np.asarray(
+        Image.fromarray(crop.astype(np.float32), mode="F").resize(
+            (width, height), Image.Resampling.BILINEAR if scale > 1 else Image.Resampling.BOX
+        ),
+        dtype=np.float32,
+    )
+    return np.clip(resized / max(float(resized.max()), 1e-6), 0.0, 1.0)
+
+
 def place(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> tuple[np.ndarray, Placement]:
     """`preprocess(image, size)` and where it put the ink (to map the input's pixels back onto the image)."""
     shape = image.size[::-1] if isinstance(image, Image.Image) else np.shape(image)[:2]
@@ -190,16 +204,8 @@ def place(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> tuple[np.n
     height, width = crop.shape
     glyph = GLYPH_SIZE * size / INPUT_SIZE
     scale = glyph / max(height, width)
-    new_height = max(1, round(height * scale))
-    new_width = max(1, round(width * scale))
-    resized = np.asarray(
-        Image.fromarray(crop.astype(np.float32), mode="F").resize(
-            (new_width, new_height), Image.Resampling.BILINEAR if scale > 1 else Image.Resampling.BOX
-        ),
-        dtype=np.float32,
-    )
-    # Thin strokes on a big canvas average out to faint grey: bring the strongest ink back to 1.
-    resized = np.clip(resized / max(float(resized.max()), 1e-6), 0.0, 1.0)
+    resized = scale_ink(crop, scale)
+    new_height, new_width = resized.shape
     out = np.zeros((size, size), dtype=np.float32)
     y0 = (size - new_height) // 2
     x0 = (size - new_width) // 2

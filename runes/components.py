@@ -1,0 +1,97 @@
+"""The ink of a line as connected components: their boxes, the line's height, and whether anything rune-like is there.
+
+`components(mask)` labels the 8-connected components of an ink mask; `line_height(boxes)` is the median height of the
+tall ones and tells ink that is only specks or noise; `nothing_to_read(mask)` is that question alone, asked by both
+inscription readers before they read.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["DOT_SIZE", "MIN_LINE_HEIGHT", "NOISE_SPECKS", "components", "line_height", "nothing_to_read", "run_lengths"]
+
+DOT_SIZE = 0.3  # a separator dot: both sides at most this many line heights
+MIN_LINE_HEIGHT = 6  # pixels (of the ink map): components all shorter than this are specks, not runes
+# More specks (components no bigger than a separator dot) than this per tall component is noise: the 900
+# composed lines of benchmarks/bench_inscription.py have at most 1.3, uniform or salt-and-pepper noise 48+.
+NOISE_SPECKS = 20
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Horizontal runs of True pixels in raster order: (rows, starts, ends), ends exclusive."""
+    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    return rows, starts, np.nonzero(edges == -1)[1]
+
+
+def run_lengths(mask: np.ndarray) -> np.ndarray:
+    """For every True pixel, the length of the horizontal run it lies in (0 elsewhere)."""
+    rows, starts, ends = _runs(mask)
+    lengths = ends - starts
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    out = np.zeros(mask.shape, np.int32)
+    out[np.repeat(rows, lengths), np.repeat(starts, lengths) + offsets] = np.repeat(lengths, lengths)
+    return out
+
+
+def components(mask: np.ndarray) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """8-connected components in raster order of their first pixel: ([(rows, cols) index arrays], boxes),
+    boxes an int array (components, 4) of (top, left, bottom, right), bottom/right exclusive.
+
+    Vectorised union-find over horizontal runs (hook the larger root under the smaller, then compress),
+    so a noisy image with thousands of specks is labelled in milliseconds."""
+    rows, starts, ends = _runs(mask)
+    if not len(rows):
+        return [], np.zeros((0, 4), int)
+    # The runs of the row above touching run i (diagonals included) are a contiguous range [low, high).
+    stride = mask.shape[1] + 2
+    above = (rows - 1) * stride
+    low = np.searchsorted(rows * stride + ends, above + starts, side="left")
+    high = np.searchsorted(rows * stride + starts, above + ends, side="right")
+    counts = np.maximum(high - low, 0)
+    first = np.repeat(np.arange(len(rows)), counts)
+    second = np.repeat(low, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    root = np.arange(len(rows))
+    while True:
+        a, b = root[first], root[second]
+        if np.array_equal(a, b):
+            break
+        np.minimum.at(root, np.maximum(a, b), np.minimum(a, b))
+        while not np.array_equal(root[root], root):
+            root = root[root]
+    order = np.argsort(root, kind="stable")  # runs grouped by component, components by their first run
+    rows, starts, ends = rows[order], starts[order], ends[order]
+    firsts = np.flatnonzero(np.diff(root[order], prepend=-1))  # each component's first run
+    boxes = np.stack(
+        [
+            np.minimum.reduceat(rows, firsts),
+            np.minimum.reduceat(starts, firsts),
+            np.maximum.reduceat(rows, firsts) + 1,
+            np.maximum.reduceat(ends, firsts),
+        ],
+        axis=1,
+    )
+    lengths = ends - starts
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    pixel_rows, pixel_cols = np.repeat(rows, lengths), np.repeat(starts, lengths) + offsets
+    bounds = np.cumsum(lengths)[firsts[1:] - 1]
+    return list(zip(np.split(pixel_rows, bounds), np.split(pixel_cols, bounds), strict=True)), boxes
+
+
+def line_height(spans: np.ndarray) -> tuple[float, np.ndarray, bool]:
+    """(line height, which components are tall, whether the ink is only specks or noise) for the components' boxes.
+
+    The line height is the median height of the tall components: those at least half as tall as the ink's
+    extent or, when scattered specks stretch the extent beyond twice the tallest, the tallest."""
+    heights = spans[:, 2] - spans[:, 0]
+    extent = int(spans[:, 2].max() - spans[:, 0].min())
+    is_tall = heights >= min(0.5 * extent, int(heights.max()))
+    line = float(np.median(heights[is_tall]))
+    specks = int((np.maximum(heights, spans[:, 3] - spans[:, 1]) <= DOT_SIZE * line).sum())
+    return line, is_tall, line < MIN_LINE_HEIGHT or specks > NOISE_SPECKS * int(is_tall.sum())
+
+
+def nothing_to_read(mask: np.ndarray) -> bool:
+    """Whether an ink mask holds nothing rune-like: only specks under MIN_LINE_HEIGHT, or noise (NOISE_SPECKS)."""
+    return line_height(components(mask)[1])[2]
