@@ -69,7 +69,8 @@ def beam_decode(probabilities: np.ndarray, beam: int = BEAM) -> tuple[int, ...]:
 
 
 def align(probabilities: np.ndarray, labels: tuple[int, ...]) -> list[tuple[int, int]]:
-    """The (first, last) column of each label on the likeliest path that spells `labels` (Viterbi)."""
+    """The (first, last) column of each label on the likeliest path that spells `labels` (Viterbi). The columns must be
+    able to spell them (as `beam_decode`'s labels always are: a column per label, one more between equal ones)."""
     if not labels:
         return []
     states = np.full(2 * len(labels) + 1, BLANK)  # blank, label 1, blank, label 2, ..., blank

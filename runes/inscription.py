@@ -51,7 +51,7 @@ import numpy as np
 from PIL import Image
 
 from runes.components import DOT_SIZE, components, line_height, nothing_to_read, run_lengths
-from runes.preprocess import ink_mask, mask_box, preprocess, to_ink
+from runes.preprocess import ink_input, ink_mask, mask_box, to_ink
 from runes.reading import Box, Inscription, RuneReading, inscription
 from runes.rows import SHAPE_IDS, WORD_SEPARATOR, get_row
 
@@ -388,8 +388,8 @@ def read_inscription(recognizer: Recognizer, image: np.ndarray | Image.Image, ro
     candidates = [piece for _, unit_pieces, _ in pieces for piece in unit_pieces]
     stems = np.array([count for _, _, counts in pieces for count in counts])[:, None]
     boxes = [box for box, _ in candidates]
-    crops = [np.pad(np.where(_dilate(m), ink[t:b, left:r], 0.0), 2) for (t, left, b, r), m in candidates]
-    probabilities = recognizer.predict_tensors(np.stack([preprocess(c) for c in crops])).astype(np.float64)
+    crops = [np.where(_dilate(m), ink[t:b, left:r], 0.0) for (t, left, b, r), m in candidates]
+    probabilities = recognizer.predict_tensors(np.stack([ink_input(c) for c in crops])).astype(np.float64)
     probabilities = probabilities[:, columns]
     aspect = np.array([(r - left) / max(b - t, MIN_PIECE_HEIGHT * line) for t, left, b, r in boxes])[:, None]
     low, high = _ASPECT[table, 0], _ASPECT[table, 1]

@@ -6,21 +6,21 @@
 
 1. Ink that is only specks or noise reads as no runes (`runes.components.nothing_to_read`, as the rule reader).
    `line_input`: the ink is cropped to its box and scaled so the line is LINE_INK pixels tall in an input
-   LINE_HEIGHT pixels tall (any width, at most MAX_LINE_WIDTH), with PAD blank columns either side.
+   LINE_HEIGHT pixels tall (any width, at most MAX_LINE_WIDTH), with PAD blank columns before it and TAIL after.
 2. The network (`runes.train_lines.build_line_model`: the rune CNN slid along the line, then convolutions along
    it; run in numpy by `runes.line_inference`) scores every STRIDE input columns (a window WINDOW wide) for
    each of its labels: the blank, every shape of `runes.rows.SHAPES`, the word separator (a dot, two dots or a
    wide gap) and a short lone stroke high or low in the line (LONE_STROKE_LABELS).
 3. CTC decoding over the row's own labels (`runes.ctc`): the likeliest label sequence summed over its paths
    (prefix beam search), then the likeliest path that spells it (Viterbi) gives each label its columns. A rune's
-   confidence is its label's probability in the column where it is likeliest. A short lone stroke is ᛌ sól (high)
+   confidence is its label's probability in the column where it is likeliest (step 5 may replace it). A short lone stroke is ᛌ sól (high)
    or ᛧ yr (low) in a row that writes them, ᛁ íss elsewhere.
 4. A light pass for the boxes: a label fires about `fire_offset` input columns after its rune's centre (measured
    in training); between two neighbouring runes' centres found so, the column with the least ink splits their
    boxes (the gap between them, or where they touch); each box is cropped to its ink.
 5. Given the rune CNN of the same folder (`Recognizer.read` passes it), a rune with blank columns either side (no
    neighbour touches it: what the rune CNN was trained on) is read by both networks: its shape is the likeliest by
-   their probabilities multiplied. Runes that touch keep the line network's reading (a crop of one would hold
+   their probabilities multiplied, and its confidence that product's share of all the row's shapes. Runes that touch keep the line network's reading (a crop of one would hold
    part of its neighbour).
 """
 
@@ -44,9 +44,9 @@ from runes.preprocess import (
     GLYPH_SIZE,
     INPUT_SIZE,
     _shrink_factor,
+    ink_input,
     ink_mask,
     mask_box,
-    preprocess,
     scale_ink,
     to_ink,
 )
@@ -186,9 +186,13 @@ class LineReader:
         probabilities = softmax(self.logits(tensor), np.array([False] + [label in known for label in self.labels]))
         outputs = beam_decode(probabilities)
         spans = align(probabilities, outputs)
-        centres = [placement.ink_column(fired_column(first, last) - self.fire_offset) for first, last in spans]
-        bounds = [0, *(_valley(placement.mask, a, b) for a, b in zip(centres, centres[1:], strict=False))]
-        bounds.append(placement.mask.shape[1])
+        width = placement.mask.shape[1]
+        centres = [
+            min(max(placement.ink_column(fired_column(first, last) - self.fire_offset), 0.0), width - 1.0)
+            for first, last in spans
+        ]  # a label that fires in the blank columns after the ink: its rune ends the ink
+        valleys = [_valley(placement.mask, a, b) for a, b in zip(centres, centres[1:], strict=False)]
+        bounds = [int(bound) for bound in np.maximum.accumulate([0, *valleys, width])]
         found: list[Found | None] = []  # each rune; None at a separator
         peaks: list[np.ndarray] = []  # each label's probabilities (all outputs) in the column where it is likeliest
         for index, (output, (first, last)) in enumerate(zip(outputs, spans, strict=True)):
@@ -197,11 +201,11 @@ class LineReader:
             if label == SEPARATOR_LABEL:
                 found.append(None)
                 continue
-            start, end = bounds[index : index + 2]
-            columns = placement.mask[:, start : max(end, start + 1)]
-            box = mask_box(columns)
+            start = min(bounds[index], width - 1)
+            end = max(bounds[index + 1], start + 1)
+            box = mask_box(placement.mask[:, start:end])
             if box is None:  # no ink between the neighbours: its columns, the line's rows
-                box = (placement.box[0], 0, placement.box[2], max(end, start + 1) - start)
+                box = (placement.box[0], 0, placement.box[2], end - start)
             top, left, bottom, right = box
             found.append((label, float(peaks[-1][output]), (top, start + left, bottom, start + right)))
         if runes is not None:
@@ -232,9 +236,7 @@ class LineReader:
         }  # fmt: skip
         if not picks or len(common) < 2:
             return found
-        crops = [
-            preprocess(np.pad(drawn[top:bottom, left:right], 2)) for _, _, (top, left, bottom, right) in picks.values()
-        ]
+        crops = [ink_input(drawn[top:bottom, left:right]) for _, _, (top, left, bottom, right) in picks.values()]
         theirs = runes.predict_tensors(np.stack(crops)).astype(np.float64)[:, [runes.labels.index(s) for s in common]]
         ours = np.stack([peaks[index] for index in picks])[:, [self.labels.index(s) + 1 for s in common]]
         both = ours / ours.sum(axis=1, keepdims=True) * theirs / np.maximum(theirs.sum(axis=1, keepdims=True), 1e-12)

@@ -19,6 +19,7 @@ __all__ = [
     "place",
     "Placement",
     "scale_ink",
+    "ink_input",
     "to_ink",
     "ink_box",
     "ink_mask",
@@ -193,24 +194,37 @@ def scale_ink(crop: np.ndarray, scale: float) -> np.ndarray:
     return np.clip(resized / max(float(resized.max()), 1e-6), 0.0, 1.0)
 
 
-def place(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> tuple[np.ndarray, Placement]:
-    """`preprocess(image, size)` and where it put the ink (to map the input's pixels back onto the image)."""
-    shape = image.size[::-1] if isinstance(image, Image.Image) else np.shape(image)[:2]
-    ink = to_ink(image)
+def _centred(
+    ink: np.ndarray, size: int
+) -> tuple[np.ndarray, tuple[int, int, int, int], tuple[int, int], tuple[int, int]]:
+    """(input, ink box, scaled size, offset): the ink cropped to its box, scaled so its longer side is the glyph's
+    (GLYPH_SIZE of INPUT_SIZE) and centred in a size x size input."""
     box = mask_box(ink_mask(ink))
     assert box is not None, "ink_mask found ink"
     top, left, bottom, right = box
     crop = ink[top:bottom, left:right]
     height, width = crop.shape
     glyph = GLYPH_SIZE * size / INPUT_SIZE
-    scale = glyph / max(height, width)
-    resized = scale_ink(crop, scale)
+    resized = scale_ink(crop, glyph / max(height, width))
     new_height, new_width = resized.shape
     out = np.zeros((size, size), dtype=np.float32)
     y0 = (size - new_height) // 2
     x0 = (size - new_width) // 2
     out[y0 : y0 + new_height, x0 : x0 + new_width] = resized
-    return out[..., None], Placement(tuple(shape), _shrink_factor(*shape), box, (new_height, new_width), (y0, x0))
+    return out[..., None], box, (new_height, new_width), (y0, x0)
+
+
+def place(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> tuple[np.ndarray, Placement]:
+    """`preprocess(image, size)` and where it put the ink (to map the input's pixels back onto the image)."""
+    shape = image.size[::-1] if isinstance(image, Image.Image) else np.shape(image)[:2]
+    tensor, box, scaled, offset = _centred(to_ink(image), size)
+    return tensor, Placement(tuple(shape), _shrink_factor(*shape), box, scaled, offset)
+
+
+def ink_input(ink: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """The model's input for a piece of an ink map (`to_ink`'s output, e.g. one rune cut from a line), as
+    `preprocess` makes it from an image. Raises EmptySketchError when no ink reaches FAINT_INK."""
+    return _centred(ink, size)[0]
 
 
 def preprocess(image: np.ndarray | Image.Image, size: int = INPUT_SIZE) -> np.ndarray:

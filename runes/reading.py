@@ -23,7 +23,7 @@ class RuneReading:
     glyph: (
         str  # the glyph as drawn: the row's form of the shape read (ᛐ for a short-twig týr), ᛌ / ᛧ for a short stroke
     )
-    confidence: float  # the model's probability for that shape (for ᛌ / ᛧ: for ísa, the lone stroke)
+    confidence: float  # how sure the reader is of that shape, 0-1 (for ᛌ / ᛧ: of ísa, the lone stroke)
     box: Box  # (top, left, bottom, right) of its ink in the input image's pixels; bottom/right exclusive
     row: str = DEFAULT_ROW  # the rune row it was read in
 
