@@ -152,6 +152,17 @@ def test_labels_that_fire_after_the_ink_keep_their_boxes_on_it():
         assert 0 <= top < bottom <= 60 and 0 <= left < right <= 60
 
 
+def test_a_faint_rune_as_tall_as_the_largest_ink_map_is_read_by_both_networks():
+    """A faint X of 1-pixel diagonals filling a 1024 x 1024 image stands alone: the rune CNN reads it from the ink
+    map as it is (read as an image again, a crop padded past 1024 pixels would be halved and its faint ink lost)."""
+    image = np.zeros((1024, 1024), np.float32)
+    diagonal = np.arange(1023)
+    image[diagonal, diagonal + 1] = image[diagonal, 1022 - diagonal] = 0.2
+    image[500:524] = 0
+    reading = Recognizer.load().read(image, "elder", reader="learned")
+    assert len(reading.runes) == 1 and reading.runes[0].box[2] - reading.runes[0].box[0] > 1000
+
+
 def test_the_widest_line_is_bounded():
     """A line far wider than tall (here 4096 x 8: scaled to 26 rows it would be 13,312 columns) is scaled down to
     MAX_LINE_WIDTH columns, which bounds the network's work (measured in docs/line-reader.md)."""
