@@ -14,6 +14,8 @@ from collections import defaultdict
 
 import numpy as np
 
+from runes.inference import _softmax
+
 __all__ = ["BLANK", "Token", "softmax", "greedy_decode", "beam_decode", "align", "decode"]
 
 BLANK = 0  # output 0 is CTC's blank
@@ -28,8 +30,7 @@ def softmax(logits: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray
     logits = np.asarray(logits, np.float64)
     if allowed is not None:
         logits = np.where(allowed[None, :] | (np.arange(logits.shape[1]) == BLANK)[None, :], logits, -np.inf)
-    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return probabilities / probabilities.sum(axis=1, keepdims=True)
+    return _softmax(logits)
 
 
 def greedy_decode(logits: np.ndarray, allowed: np.ndarray | None = None) -> list[Token]:

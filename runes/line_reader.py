@@ -13,15 +13,15 @@
    wide gap) and a short lone stroke high or low in the line (LONE_STROKE_LABELS).
 3. CTC decoding over the row's own labels (`runes.ctc`): the likeliest label sequence summed over its paths
    (prefix beam search), then the likeliest path that spells it (Viterbi) gives each label its columns. A rune's
-   confidence is its label's probability in the column where it is likeliest (step 5 may replace it). A short lone stroke is ᛌ sól (high)
-   or ᛧ yr (low) in a row that writes them, ᛁ íss elsewhere.
+   confidence is its label's probability in the column where it is likeliest (step 5 may replace it). A short
+   lone stroke is ᛌ sól (high) or ᛧ yr (low) in a row that writes them, ᛁ íss elsewhere.
 4. A light pass for the boxes: a label fires about `fire_offset` input columns after its rune's centre (measured
    in training); between two neighbouring runes' centres found so, the column with the least ink splits their
    boxes (the gap between them, or where they touch); each box is cropped to its ink.
 5. Given the rune CNN of the same folder (`Recognizer.read` passes it), a rune with blank columns either side (no
    neighbour touches it: what the rune CNN was trained on) is read by both networks: its shape is the likeliest by
-   their probabilities multiplied, and its confidence that product's share of all the row's shapes. Runes that touch keep the line network's reading (a crop of one would hold
-   part of its neighbour).
+   their probabilities multiplied, and its confidence that product's share of all the row's shapes. Runes that
+   touch keep the line network's reading (a crop of one would hold part of its neighbour).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from runes.preprocess import (
     scale_ink,
     to_ink,
 )
-from runes.reading import Inscription, RuneReading, inscription
+from runes.reading import Box, Inscription, RuneReading, inscription
 from runes.rows import SHAPE_IDS, get_row
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ SEPARATOR_LABEL = "separator"  # the label of a word separator (᛫, : or a wide
 # The labels of a short lone stroke high and low in the line: ᛌ sól and ᛧ yr in a row with short-twig forms,
 # ᛁ íss elsewhere (the network tells the place, the row what it means).
 LONE_STROKE_LABELS = ("lone-stroke-high", "lone-stroke-low")
-Found = tuple[str, float, tuple[int, int, int, int]]  # a rune read: label, confidence, box in the ink map
+Found = tuple[str, float, Box]  # a rune read: label, confidence, box in the ink map
 
 
 @dataclass(frozen=True)
@@ -227,22 +227,22 @@ class LineReader:
         mask = placement.mask
         alone = [not (0 < bound < mask.shape[1] and mask[:, bound].any()) for bound in bounds]
         common = [shape for shape in shapes if shape in self.labels and shape in runes.labels]
-        drawn = np.where(mask, placement.ink, 0.0)
-        picks = {
-            index: item
-            for index, item in enumerate(found)
-            if item is not None and item[0] in common and alone[index] and alone[index + 1]
-            and drawn[item[2][0] : item[2][2], item[2][1] : item[2][3]].max(initial=0.0) >= FAINT_INK
-        }  # fmt: skip
-        if not picks or len(common) < 2:
+        drawn: dict[int, tuple[Box, np.ndarray]] = {}  # each rune standing alone: its box, its ink there
+        for index, item in enumerate(found):
+            if item is not None and item[0] in common and alone[index] and alone[index + 1]:
+                top, left, bottom, right = item[2]
+                ink = np.where(mask[top:bottom, left:right], placement.ink[top:bottom, left:right], 0.0)
+                if ink.max(initial=0.0) >= FAINT_INK:
+                    drawn[index] = (item[2], ink)
+        if not drawn or len(common) < 2:
             return found
-        crops = [ink_input(drawn[top:bottom, left:right]) for _, _, (top, left, bottom, right) in picks.values()]
+        crops = [ink_input(ink) for _, ink in drawn.values()]
         theirs = runes.predict_tensors(np.stack(crops)).astype(np.float64)[:, [runes.labels.index(s) for s in common]]
-        ours = np.stack([peaks[index] for index in picks])[:, [self.labels.index(s) + 1 for s in common]]
+        ours = np.stack([peaks[index] for index in drawn])[:, [self.labels.index(s) + 1 for s in common]]
         both = ours / ours.sum(axis=1, keepdims=True) * theirs / np.maximum(theirs.sum(axis=1, keepdims=True), 1e-12)
         both /= np.maximum(both.sum(axis=1, keepdims=True), 1e-300)
         result = list(found)
-        for (index, (_, _, box)), probabilities in zip(picks.items(), both, strict=True):
+        for (index, (box, _)), probabilities in zip(drawn.items(), both, strict=True):
             best = int(probabilities.argmax())
             result[index] = (common[best], float(probabilities[best]), box)
         return result

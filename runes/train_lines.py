@@ -68,7 +68,8 @@ def build_line_model(rune_model=None, outputs: int = len(LABELS) + 1, head: int 
     that the convolutions see past the window's edges). Then 1 x 5 convolutions dilated 1, 2 and 4 along the line
     (the context of about two line heights either side: a word gap, the rest of a wide rune, a neighbour) and a
     Dense layer per column. Given `rune_model` (a trained rune CNN), the shared layers start from its weights and
-    its BatchNorm statistics stay fixed (trainable False); `filters` is then its width. A plain chain: `runes.line_inference` runs it in numpy."""
+    its BatchNorm statistics stay fixed (trainable False); `filters` is then its width. A plain chain:
+    `runes.line_inference` runs it in numpy."""
     import keras
     from keras import layers
 
