@@ -1,7 +1,7 @@
 """The model card (README.md) of a model folder: one writer, used when training and when publishing.
 
     write_model_folder(out, model, config, metrics)   # runes.train and runes.teach: the whole folder, card and web/ included
-    model_card(config, metrics)                 # the card alone
+    model_card(config, metrics)                 # the card alone (+ lines=lines.json: its line reader's section)
     model_card(config, metrics, "owner/name")   # runes.hub push uploads it, naming the repo it goes to
     python -m runes.card MODEL_DIR              # rewrite MODEL_DIR/README.md from its config.json + metrics.json
 
@@ -28,6 +28,7 @@ from runes import __version__
 from runes.folder import (
     CARD_FILENAME,
     CONFIG_FILENAME,
+    LINE_FILES,
     METRICS_FILENAME,
     MODEL_FILENAME,
     MODEL_FILES,
@@ -35,6 +36,7 @@ from runes.folder import (
     ROWS_KEY,
     ModelLoadError,
     read_config,
+    read_lines_config,
     read_metrics,
 )
 from runes.labels import BLUETOOTH, NOT_A_RUNE
@@ -258,11 +260,51 @@ def _taught_line(taught: list[str]) -> str:
     )
 
 
-def model_card(config: dict, metrics: dict, repo_id: str | None = None, license: str = "mit") -> str:
+def _lines_section(lines: dict | None) -> str:
+    """The card's section on the folder's learned line reader (its lines.json), or "" when it has none."""
+    if not lines:
+        return ""
+    metrics = lines.get("metrics") or {}
+    settings = {
+        k: v for k, v in (lines.get("train_config") or {}).items() if k not in _UNUSED_SETTINGS and v != ""
+    }  # "" is a default: the bundled rune CNN to start from, no network to go on from
+    labels = lines.get("labels") or []
+    measured = [
+        f"- generated validation lines read exactly: {metrics['val_sequence_accuracy']:.4f} "
+        f"(n={settings.get('val_lines', '?')})"
+        if "val_sequence_accuracy" in metrics
+        else "- generated validation lines read exactly: not measured",
+        f"- a label fires {lines['fire_offset']:.1f} input columns after its rune's centre (`fire_offset`, for "
+        "the boxes)"
+        if "fire_offset" in lines
+        else "- where labels fire: not measured (boxes are placed where they fire)",
+    ]
+    if "train_seconds" in metrics:
+        measured.append(
+            f"- training time: {metrics['train_seconds']:.0f} s on {metrics.get('cpu_count', '?')} CPU cores, "
+            f"epochs run: {metrics.get('epochs_run', '?')}"
+        )
+    intro = textwrap.fill(
+        f"`{LINE_FILES[0]}` and `{LINE_FILES[1]}`: a CNN with CTC that reads a whole line of runes without cutting "
+        'it into runes (`recognizer.read(image, reader="learned")`, runes.line_reader; served in numpy). It scores '
+        f"{len(labels)} labels and the CTC blank along the line: every glyph shape, the word separator (᛫, : or a "
+        "wide gap) and a short lone stroke high or low. Trained with `python -m runes.train_lines` (package version "
+        f"{lines.get('package_version', '?')}) on lines composed from generated sketches only.",
+        110,
+        break_on_hyphens=False,
+    )
+    config_lines = "\n".join(f"- `{key}`: {value}" for key, value in settings.items()) or "- not recorded"
+    return f"\n## Line reader\n{intro}\n\n{chr(10).join(measured)}\n\nTraining config:\n{config_lines}\n"
+
+
+def model_card(
+    config: dict, metrics: dict, repo_id: str | None = None, license: str = "mit", lines: dict | None = None
+) -> str:
     """The README.md of a model folder: YAML front matter and markdown, from its config and metrics.
 
     `repo_id` ("owner/name") is the Hub repo the card goes to, if any: it names the model and the load
-    snippet. The rest of the card is the same whether it is written by training or by a push."""
+    snippet. The rest of the card is the same whether it is written by training or by a push. `lines` is the
+    folder's lines.json when it has a line reader (`read_lines_config`): the card then has a section on it."""
     labels = [str(label) for label in config.get("labels", [])]
     row_ids = list(config.get(ROWS_KEY, OLD_MODEL_ROWS))
     shapes = sum(label in SHAPES for label in labels)
@@ -306,7 +348,7 @@ Output: softmax probabilities in the label order above.
 
 ## Training config
 {chr(10).join(f"- `{key}`: {value}" for key, value in settings.items()) or "- not recorded"}
-
+{_lines_section(lines)}
 ## Intended use and limitations
 - For recognising single hand-drawn runes of these rows, in a sketching app or for teaching.
 {_limitations(labels, row_ids)}
@@ -339,7 +381,7 @@ def write_model_folder(out: str | os.PathLike, model: Any, config: dict, metrics
     model.save(out / MODEL_FILENAME)
     for name, data in ((CONFIG_FILENAME, config), (METRICS_FILENAME, metrics)):
         (out / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / CARD_FILENAME).write_text(model_card(config, metrics), encoding="utf-8")
+    (out / CARD_FILENAME).write_text(model_card(config, metrics, lines=read_lines_config(out)), encoding="utf-8")
     try:  # and its browser export, so the page guesses with it too
         export(out)
     except (ModelLoadError, ValueError) as error:  # a layer the export cannot write: the page asks the server
@@ -354,7 +396,8 @@ def write_card(folder: str | Path, repo_id: str | None = None, license: str = "m
     if not folder.is_dir():
         raise ModelLoadError(f"Model folder {str(folder)!r} does not exist.")
     path = folder / CARD_FILENAME
-    path.write_text(model_card(read_config(folder), read_metrics(folder), repo_id, license), encoding="utf-8")
+    card = model_card(read_config(folder), read_metrics(folder), repo_id, license, read_lines_config(folder))
+    path.write_text(card, encoding="utf-8")
     return path
 
 

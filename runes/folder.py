@@ -41,6 +41,7 @@ __all__ = [
     "same_names",
     "read_config",
     "read_metrics",
+    "read_lines_config",
     "load_keras_model",
     "read_stored_model",
 ]
@@ -188,6 +189,23 @@ def read_metrics(folder: Path) -> dict:
     if not isinstance(metrics, dict):
         raise ModelLoadError(f"{path} holds a JSON {type(metrics).__name__}; expected an object of metrics.")
     return metrics
+
+
+def read_lines_config(folder: Path) -> dict | None:
+    """The folder's lines.json (its line reader's labels, training config and metrics), or None when the folder has
+    no line reader. Raises ModelLoadError when it is not a JSON object."""
+    path = folder / LINE_FILES[1]
+    if not path.is_file():
+        return None
+    try:
+        lines = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelLoadError(
+            f"{path} is not valid JSON ({error}); retrain with `python -m runes.train_lines`."
+        ) from None
+    if not isinstance(lines, dict):
+        raise ModelLoadError(f"{path} holds a JSON {type(lines).__name__}; expected an object with 'labels'.")
+    return lines
 
 
 def load_keras_model(folder: Path):

@@ -33,6 +33,7 @@ from runes.folder import (
     MODEL_FILES,
     ModelLoadError,
     read_config,
+    read_lines_config,
     read_metrics,
 )
 from runes.web import WEB_DIRNAME, WEB_FILES, export
@@ -190,7 +191,8 @@ def push_model(
     config = read_config(folder)
     if not (folder / MODEL_FILENAME).is_file():
         raise HubError(f"{folder} has no {MODEL_FILENAME}; nothing to publish.")
-    card = model_card(config, read_metrics(folder), repo_id, license=license)  # the folder's card, naming the repo
+    lines = read_lines_config(folder)
+    card = model_card(config, read_metrics(folder), repo_id, license, lines)  # the folder's card, naming the repo
 
     api = HfApi(token=token)
     with tempfile.TemporaryDirectory(prefix="rune-push-") as staging:

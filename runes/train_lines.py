@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 
 from runes import __version__
+from runes.card import write_card
+from runes.folder import CONFIG_FILENAME
 from runes.line_data import LABELS, Line, compose_line, line_batch, sketch_pool
 from runes.line_reader import (
     LINE_HEIGHT,
@@ -229,6 +231,8 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
     reader = LineReader.load(out)
     metrics["val_sequence_accuracy"], settings["fire_offset"] = _measure(reader, val_set)
     (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
+    if (out / CONFIG_FILENAME).is_file():  # a model folder: its card gets a section on the line reader
+        write_card(out)
     if verbose:
         print(
             f"wrote {out / LINES_MODEL_FILENAME} (generated val lines read right: "

@@ -740,6 +740,7 @@ def test_one_card_for_training_and_the_hub(small_model):
         .replace("alice/runes", "owner/name")
     )
     assert generic == trained
+    assert "## Line reader" not in trained  # this folder has no line reader
     for card in (trained, pushed):
         assert ModelCard(card).data.to_yaml() + "\n" == _front_matter(card)
         assert (
@@ -761,8 +762,12 @@ def test_bundled_card_is_generated_from_its_config_and_metrics():
 
     config = json.loads((BUNDLED_MODEL_DIR / "config.json").read_text())
     metrics = json.loads((BUNDLED_MODEL_DIR / "metrics.json").read_text())
+    lines = json.loads((BUNDLED_MODEL_DIR / "lines.json").read_text())
     card = (BUNDLED_MODEL_DIR / "README.md").read_text(encoding="utf-8")
-    assert card == model_card(config, metrics), "run python -m runes.card models"
+    assert card == model_card(config, metrics, lines=lines), "run python -m runes.card models"
+    # The bundled folder has a line reader: the card says what it is and what it measured.
+    assert "## Line reader" in card and 'reader="learned"' in card
+    assert f"read exactly: {lines['metrics']['val_sequence_accuracy']:.4f} (n=400)" in card
     calibration, real = metrics["calibration"], metrics["real_drawings"]
     assert (
         f"- 'not a rune': rune_threshold {config['rune_threshold']:.3f} accepts {calibration['acceptance']:.4f} of "
@@ -838,6 +843,8 @@ def test_a_line_reader_travels_with_its_model(small_model, tmp_path):
         assert {name: uploaded[name] for name in LINE_FILES} == {
             name: (folder / name).read_bytes() for name in LINE_FILES
         }
+        assert "## Line reader" in uploaded["README.md"].decode("utf-8")  # the card says it is there
         _push(hub, small_model, "alice/lines")
         assert not set(LINE_FILES) & set(hub.files("alice/lines"))
+        assert "## Line reader" not in hub.files("alice/lines")["README.md"].decode("utf-8")
     assert Recognizer.load(folder).line_reader().labels == list(LABELS)

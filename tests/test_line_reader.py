@@ -203,6 +203,8 @@ def test_cli_writes_a_line_reader_that_loads_in_safe_mode_and_reads(tiny_folder)
     assert config["labels"] == list(LABELS) and config["train_config"]["lines"] == 24
     assert config["metrics"]["epochs_run"] == 1 and 0 <= config["metrics"]["val_sequence_accuracy"] <= 1
     assert isinstance(config["fire_offset"], float)  # measured on the validation lines
+    card = (tiny_folder / "README.md").read_text(encoding="utf-8")  # rewritten with a section on the line reader
+    assert "## Line reader" in card and "- `lines`: 24" in card and "epochs run: 1" in card
     model = keras.saving.load_model(tiny_folder / "lines.keras", compile=False, safe_mode=True)
     assert model.output_shape[-1] == len(LABELS) + 1
     image = np.zeros((40, 120), np.uint8)
