@@ -260,26 +260,32 @@ def _taught_line(taught: list[str]) -> str:
     )
 
 
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _lines_section(lines: dict | None) -> str:
     """The card's section on the folder's learned line reader (its lines.json), or "" when it has none."""
     if not lines:
         return ""
-    metrics = lines.get("metrics") or {}
+    metrics, train_config, labels = lines.get("metrics"), lines.get("train_config"), lines.get("labels")
+    metrics = metrics if isinstance(metrics, dict) else {}
+    train_config = train_config if isinstance(train_config, dict) else {}
+    labels = labels if isinstance(labels, list) else []
     settings = {
-        k: v for k, v in (lines.get("train_config") or {}).items() if k not in _UNUSED_SETTINGS and v != ""
+        k: v for k, v in train_config.items() if k not in _UNUSED_SETTINGS and v != ""
     }  # "" is a default: the bundled rune CNN to start from, no network to go on from
-    labels = lines.get("labels") or []
     measured = [
         f"- generated validation lines read exactly: {metrics['val_sequence_accuracy']:.4f} "
         f"(n={settings.get('val_lines', '?')})"
-        if "val_sequence_accuracy" in metrics
+        if _number(metrics.get("val_sequence_accuracy"))
         else "- generated validation lines read exactly: not measured",
         f"- a label fires {lines['fire_offset']:.1f} input columns after its rune's centre (`fire_offset`, for "
         "the boxes)"
-        if "fire_offset" in lines
+        if _number(lines.get("fire_offset"))
         else "- where labels fire: not measured (boxes are placed where they fire)",
     ]
-    if "train_seconds" in metrics:
+    if _number(metrics.get("train_seconds")):
         measured.append(
             f"- training time: {metrics['train_seconds']:.0f} s on {metrics.get('cpu_count', '?')} CPU cores, "
             f"epochs run: {metrics.get('epochs_run', '?')}"
@@ -381,7 +387,12 @@ def write_model_folder(out: str | os.PathLike, model: Any, config: dict, metrics
     model.save(out / MODEL_FILENAME)
     for name, data in ((CONFIG_FILENAME, config), (METRICS_FILENAME, metrics)):
         (out / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / CARD_FILENAME).write_text(model_card(config, metrics, lines=read_lines_config(out)), encoding="utf-8")
+    try:
+        lines = read_lines_config(out)
+    except ModelLoadError as error:  # the model just trained is kept all the same; its card leaves the line reader out
+        lines = None
+        logging.getLogger(__name__).warning("The card of %s leaves its line reader out: %s", out, error)
+    (out / CARD_FILENAME).write_text(model_card(config, metrics, lines=lines), encoding="utf-8")
     try:  # and its browser export, so the page guesses with it too
         export(out)
     except (ModelLoadError, ValueError) as error:  # a layer the export cannot write: the page asks the server

@@ -26,7 +26,7 @@ import numpy as np
 
 from runes import __version__
 from runes.card import write_card
-from runes.folder import CONFIG_FILENAME
+from runes.folder import CARD_FILENAME, CONFIG_FILENAME, ModelLoadError
 from runes.line_data import LABELS, Line, compose_line, line_batch, sketch_pool
 from runes.line_reader import (
     LINE_HEIGHT,
@@ -232,7 +232,10 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
     metrics["val_sequence_accuracy"], settings["fire_offset"] = _measure(reader, val_set)
     (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
     if (out / CONFIG_FILENAME).is_file():  # a model folder: its card gets a section on the line reader
-        write_card(out)
+        try:
+            write_card(out)
+        except ModelLoadError as error:  # the line reader is written all the same
+            print(f"warning: {out / CARD_FILENAME} was not rewritten: {error}", file=sys.stderr)
     if verbose:
         print(
             f"wrote {out / LINES_MODEL_FILENAME} (generated val lines read right: "

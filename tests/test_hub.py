@@ -782,6 +782,33 @@ def test_bundled_card_is_generated_from_its_config_and_metrics():
         )
 
 
+def test_a_broken_lines_json_is_said_plainly_and_loses_no_model(small_model, tmp_path, caplog):
+    """`python -m runes.card` names the broken lines.json; training into the folder keeps its model and writes a
+    card without the section; odd values in a lines.json that parses are left out rather than crash the card."""
+    from runes.card import model_card, write_card, write_model_folder
+    from runes.folder import ModelLoadError, read_config, read_metrics
+    from runes.model import Recognizer
+
+    folder = tmp_path / "broken"
+    shutil.copytree(small_model, folder)
+    (folder / "lines.json").write_text("{not json")
+    with pytest.raises(ModelLoadError, match=r"lines\.json is not valid JSON.*runes\.train_lines"):
+        write_card(folder)
+    done = subprocess.run(
+        [sys.executable, "-m", "runes.card", str(folder)], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1 and "lines.json is not valid JSON" in done.stderr and "Traceback" not in done.stderr
+    config, metrics = read_config(folder), read_metrics(folder)
+    with caplog.at_level(logging.WARNING, logger="runes.card"):
+        write_model_folder(folder, Recognizer.load(small_model).model, config, metrics)
+    assert "leaves its line reader out" in caplog.text
+    assert (folder / "model.keras").is_file() and "## Line reader" not in (folder / "README.md").read_text()
+    card = model_card(config, metrics, lines={"labels": "?", "metrics": [], "fire_offset": "x", "train_config": 3})
+    assert (
+        "## Line reader" in card and "read exactly: not measured" in card and "where labels fire: not measured" in card
+    )
+
+
 def _pull(source: str, out: Path, env: dict) -> subprocess.CompletedProcess:
     """`python -m runes.hub pull SOURCE --to OUT` in a subprocess with `env`; it must succeed."""
     done = subprocess.run(
