@@ -22,12 +22,12 @@ Tried and left (issue 18): ᛓ templates drawn as Noto Sans Runic draws ᛓ, bot
 more below the stem's top (the bundled templates put one within 0.05-0.08 of it, where ᚠ's branches end), and the
 rune CNN retrained with the default config (seed 1234) twice, the twigs 0.17-0.20 and then 0.17-0.24 below the top:
 ᚠ read as ᛓ 3.3% and 2.1%, ᛓ as ᚠ 2.0% and 2.0% (bundled model: 5.6% and 3.3%), but what the bundled model must keep
-dropped each time: the first called a real ᚼ (hagall/0010) "not a rune" (top-1 0.993 in both Younger rows), the
-second accepted 136 of the 138 real drawings (137) and rejected 0.988 of the non-runes in the long-branch row
-(0.991); turned +12 degrees, the real drawings read younger 0.986 and 0.978 (0.993), elder 0.989 and 0.968 (0.979):
-within one training's spread, no gain. Many of the sketches still misread show the other rune's defining trait after
-the hand's jitter (a twig stretched to the top, a stem run on past ᚠ's branches): under 1% needs a hand that keeps
-each rune's defining trait.
+dropped each time: the first called a real ᚼ (hagall/0010) "not a rune" (top-1 0.993 in both Younger rows) and
+rejected fewer non-runes (0.975 / 0.986 in younger / long-branch against 0.977 / 0.991), the second accepted 136 of
+the 138 real drawings (137) and rejected 0.988 of the non-runes in the long-branch row (0.991); turned +12 degrees,
+the real drawings read younger 0.986 and 0.978 (0.993), elder 0.989 and 0.968 (0.979): within one training's spread,
+no gain. Many of the sketches still misread show the other rune's defining trait after the hand's jitter (a twig
+stretched to the top, a stem run on past ᚠ's branches): under 1% needs a hand that keeps each rune's defining trait.
 """
 
 from __future__ import annotations
