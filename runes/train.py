@@ -317,9 +317,11 @@ def compile_for_training(model, config: TrainConfig) -> list:
 
 
 def _field_comments(cls: type) -> dict[str, str]:
-    """Each field's comment in the class's source, by field name: the one place a setting is explained."""
+    """Each field's comment in the class's source, by field name: the one place a setting is explained. A "%" is
+    doubled, as argparse's help strings need ("2% of this" would otherwise break --help)."""
     field_line = re.compile(r"^\s+(\w+): [^#]*#\s*(.+)$")
-    return {match[1]: match[2] for line in inspect.getsource(cls).splitlines() if (match := field_line.match(line))}
+    lines = inspect.getsource(cls).splitlines()
+    return {match[1]: match[2].replace("%", "%%") for line in lines if (match := field_line.match(line))}
 
 
 def _parser() -> argparse.ArgumentParser:

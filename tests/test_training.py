@@ -82,6 +82,16 @@ def test_train_help_lists_every_field():
         assert flag in result.stdout
 
 
+def test_train_lines_help_lists_every_field_and_its_percent_signs():
+    result = subprocess.run(
+        [sys.executable, "-m", "runes.train_lines", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    for flag in ("--lines", "--val-lines", "--per-shape", "--epochs", "--learning-rate", "--seed", "--out"):
+        assert flag in result.stdout
+    assert "2% of this" in " ".join(result.stdout.split())
+
+
 def test_evaluate_cli_last_line_and_empty_images(tmp_path):
     for rune, seed in (("isa", 1), ("tyr", 2), ("hagall", 3)):
         (tmp_path / rune).mkdir()
