@@ -34,6 +34,7 @@ from runes.folder import (
     MODEL_FILES,
     OLD_MODEL_ROWS,
     ROWS_KEY,
+    SECOND_LINES_FILENAME,
     ModelLoadError,
     read_config,
     read_lines_config,
@@ -285,10 +286,19 @@ def _lines_section(lines: dict | None) -> str:
         if _number(lines.get("fire_offset"))
         else "- where labels fire: not measured (boxes are placed where they fire)",
     ]
+    second = metrics.get("second") if isinstance(metrics.get("second"), dict) else None
+    if second is not None:
+        first_alone = metrics.get("val_sequence_accuracy_first")
+        measured.append(
+            f"- a second network, `{SECOND_LINES_FILENAME}` (trained the same way from seed {second['seed'] if _number(second.get('seed')) else '?'}), "
+            "reads each line with the first: the label sequence likeliest by both"
+            + (f"; the first network alone reads {first_alone:.4f}" if _number(first_alone) else "")
+        )
     if _number(metrics.get("train_seconds")):
         measured.append(
-            f"- training time: {metrics['train_seconds']:.0f} s on {metrics.get('cpu_count', '?')} CPU cores, "
-            f"epochs run: {metrics.get('epochs_run', '?')}"
+            f"- training time: {metrics['train_seconds']:.0f} s on {metrics.get('cpu_count', '?')} CPU cores"
+            + (" (both networks)" if second is not None else "")
+            + f", epochs run: {metrics.get('epochs_run', '?')}"
         )
     intro = textwrap.fill(
         f"`{LINE_FILES[0]}` and `{LINE_FILES[1]}`: a CNN with CTC that reads a whole line of runes without cutting "

@@ -5,7 +5,11 @@ The outputs are per-column probabilities (columns, outputs), output 0 the blank 
 `beam` likeliest label sequences column by column, each summed over all the paths that spell it (prefix beam
 search), so a rune that fires weakly over several columns outweighs the blank that wins each of them alone;
 `align` finds the likeliest path that spells a given sequence (Viterbi), so each label gets its columns back.
-`decode` does both: [(output, first column, last column, confidence)] left to right.
+`decode` does both: [(output, first column, last column, confidence)] left to right. `log_likelihood` is a
+sequence's log-probability summed over all its paths (the CTC forward pass), and `combined_decode` reads one line
+with several networks: the sequence likeliest by all of them (the product of their likelihoods) among the ones
+each network's beam search kept. Networks trained apart fire a label at different columns, so their per-column
+outputs cannot be averaged; their sequences' likelihoods can.
 """
 
 from __future__ import annotations
@@ -16,7 +20,18 @@ import numpy as np
 
 from runes.inference import _softmax
 
-__all__ = ["BLANK", "Token", "softmax", "greedy_decode", "beam_decode", "align", "decode"]
+__all__ = [
+    "BLANK",
+    "Token",
+    "softmax",
+    "greedy_decode",
+    "beam_search",
+    "beam_decode",
+    "log_likelihood",
+    "combined_decode",
+    "align",
+    "decode",
+]
 
 BLANK = 0  # output 0 is CTC's blank
 BEAM = 8  # label sequences kept per column by beam_decode
@@ -51,6 +66,11 @@ def greedy_decode(logits: np.ndarray, allowed: np.ndarray | None = None) -> list
 
 def beam_decode(probabilities: np.ndarray, beam: int = BEAM) -> tuple[int, ...]:
     """The likeliest label sequence (outputs, no blanks) by prefix beam search over (columns, outputs)."""
+    return beam_search(probabilities, beam)[0]
+
+
+def beam_search(probabilities: np.ndarray, beam: int = BEAM) -> list[tuple[int, ...]]:
+    """The `beam` label sequences that prefix beam search keeps to the last column, likeliest first."""
     beams: dict[tuple[int, ...], tuple[float, float]] = {(): (1.0, 0.0)}  # prefix -> (ends in blank, in its label)
     for column in probabilities:
         candidates = [int(k) for k in np.flatnonzero(column >= LEAST) if k != BLANK]
@@ -66,7 +86,50 @@ def beam_decode(probabilities: np.ndarray, beam: int = BEAM) -> tuple[int, ...]:
         kept = sorted(grown.items(), key=lambda item: -(item[1][0] + item[1][1]))[:beam]
         scale = max(kept[0][1][0] + kept[0][1][1], 1e-300)  # rescaled every column: no underflow on long lines
         beams = {prefix: (blank / scale, label / scale) for prefix, (blank, label) in kept}
-    return max(beams, key=lambda prefix: sum(beams[prefix]))
+    return sorted(beams, key=lambda prefix: -sum(beams[prefix]))
+
+
+def log_likelihood(probabilities: np.ndarray, sequences: list[tuple[int, ...]]) -> np.ndarray:
+    """Each label sequence's log-probability under (columns, outputs), summed over all the paths that spell it (the
+    CTC forward pass, all sequences at once); -inf for one the columns cannot spell."""
+    if not sequences:
+        return np.zeros(0)
+    size = 2 * max(map(len, sequences)) + 1
+    states = np.full((len(sequences), size), BLANK)  # blank, label 1, blank, label 2, ..., blank (then padding)
+    valid = np.zeros((len(sequences), size), bool)
+    for index, labels in enumerate(sequences):
+        states[index, 1 : 2 * len(labels) : 2] = labels
+        valid[index, : 2 * len(labels) + 1] = True
+    # A path may step from state s to s + 1, or to s + 2 past a blank between two different labels.
+    skip = np.zeros_like(valid)
+    skip[:, 3::2] = states[:, 3::2] != states[:, 1:-2:2]
+
+    def log(column: int) -> np.ndarray:  # one column at a time: (sequences, states), no (columns, ...) array
+        with np.errstate(divide="ignore"):
+            return np.where(valid, np.log(probabilities[column][states]), -np.inf)
+
+    alpha = np.full(states.shape, -np.inf)
+    alpha[:, :2] = log(0)[:, :2]
+    never = np.full((len(sequences), 2), -np.inf)
+    for column in range(1, len(probabilities)):
+        one = np.concatenate([never[:, :1], alpha[:, :-1]], axis=1)
+        two = np.where(skip, np.concatenate([never, alpha[:, :-2]], axis=1), -np.inf)
+        alpha = np.logaddexp(np.logaddexp(alpha, one), two) + log(column)
+    ends = np.array([2 * len(labels) for labels in sequences])  # the last blank; the last label is just before it
+    rows = np.arange(len(sequences))
+    return np.logaddexp(alpha[rows, ends], np.where(ends > 0, alpha[rows, np.maximum(ends - 1, 0)], -np.inf))
+
+
+def combined_decode(outputs: list[np.ndarray], beam: int = BEAM) -> tuple[int, ...]:
+    """The label sequence likeliest by several networks' outputs on one line (each (columns, outputs), the same
+    columns and labels): among the sequences each one's beam search keeps, the highest sum of log-likelihoods."""
+    if len(outputs) == 1:
+        return beam_decode(outputs[0], beam)
+    candidates = list(
+        dict.fromkeys(sequence for probabilities in outputs for sequence in beam_search(probabilities, beam))
+    )
+    scores = sum(log_likelihood(probabilities, candidates) for probabilities in outputs)
+    return candidates[int(np.argmax(scores))]
 
 
 def align(probabilities: np.ndarray, labels: tuple[int, ...]) -> list[tuple[int, int]]:

@@ -32,6 +32,8 @@ __all__ = [
     "CARD_FILENAME",
     "MODEL_FILES",
     "LINE_FILES",
+    "SECOND_LINES_FILENAME",
+    "LINE_READER_FILES",
     "TAUGHT_KEY",
     "ROWS_KEY",
     "OLD_MODEL_ROWS",
@@ -54,6 +56,8 @@ METRICS_FILENAME = "metrics.json"
 CARD_FILENAME = "README.md"
 MODEL_FILES = (MODEL_FILENAME, CONFIG_FILENAME, METRICS_FILENAME, CARD_FILENAME)  # what a folder (and a Hub repo) holds
 LINE_FILES = ("lines.keras", "lines.json")  # optional: the learned line reader (runes.line_reader, runes.train_lines)
+SECOND_LINES_FILENAME = "lines-2.keras"  # optional beside LINE_FILES: a second line network, read together with it
+LINE_READER_FILES = (*LINE_FILES, SECOND_LINES_FILENAME)  # every file of a line reader (a Hub repo carries them)
 TAUGHT_KEY = "taught"  # config.json: the labels of symbols taught by runes.teach (outputs after the runes and extras)
 ROWS_KEY = "rows"  # config.json: the rune rows a model reads; absent in models from before rows (Younger only)
 OLD_MODEL_ROWS = ["younger"]  # what a model without ROWS_KEY reads

@@ -28,7 +28,7 @@ from runes.folder import (
     CARD_FILENAME,
     CONFIG_FILENAME,
     HF_PREFIX,
-    LINE_FILES,
+    LINE_READER_FILES,
     MODEL_FILENAME,
     MODEL_FILES,
     ModelLoadError,
@@ -55,7 +55,11 @@ __all__ = [
     "main",
 ]
 
-HUB_FILES = [*MODEL_FILES, *LINE_FILES, *WEB_FILES]  # model.keras, config.json, metrics.json, README.md, lines.keras...
+HUB_FILES = [
+    *MODEL_FILES,
+    *LINE_READER_FILES,
+    *WEB_FILES,
+]  # model.keras, config.json, metrics.json, README.md, lines.keras...
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +201,7 @@ def push_model(
     api = HfApi(token=token)
     with tempfile.TemporaryDirectory(prefix="rune-push-") as staging:
         staging_path = Path(staging)
-        for name in (*MODEL_FILES, *LINE_FILES):  # the line reader when the folder has one
+        for name in (*MODEL_FILES, *LINE_READER_FILES):  # the line reader when the folder has one
             if name != CARD_FILENAME and (folder / name).is_file():
                 shutil.copyfile(folder / name, staging_path / name)
         (staging_path / CARD_FILENAME).write_text(card, encoding="utf-8")
@@ -212,7 +216,7 @@ def push_model(
             revision=revision,
             commit_message=f"Upload rune model ({len(config['labels'])} labels)",
             delete_patterns=([] if exported else list(WEB_FILES))
-            + [name for name in LINE_FILES if not (staging_path / name).is_file()]
+            + [name for name in LINE_READER_FILES if not (staging_path / name).is_file()]
             or None,
         )
 
@@ -273,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
                 if (folder / name).is_file():
                     (out / name).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(folder / name, out / name)  # follows the cache's symlinks
-                elif name in WEB_FILES or name in LINE_FILES:
+                elif name in WEB_FILES or name in LINE_READER_FILES:
                     (out / name).unlink(missing_ok=True)  # an export or line reader of another model would not match
             read_config(out)
             print(f"pulled {hf_source(repo_id, revision)} (commit {folder.name}) into {out}")

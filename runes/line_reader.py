@@ -1,8 +1,9 @@
 """The learned line reader: a CNN with CTC reads a whole line of runes, no segmentation rules.
 
 `LineReader.load(folder)` reads `lines.keras` and `lines.json` from a model folder (written by
-`python -m runes.train_lines`) without Keras or TensorFlow, and `reader.read(image, row)` returns the same
-`runes.reading.Inscription` as the rule reader. How it reads:
+`python -m runes.train_lines`), and `lines-2.keras` when there is one (a second network trained apart), without
+Keras or TensorFlow, and `reader.read(image, row)` returns the same `runes.reading.Inscription` as the rule
+reader. How it reads:
 
 1. Ink that is only specks or noise reads as no runes (`runes.components.nothing_to_read`, as the rule reader).
    `line_input`: the ink is cropped to its box and scaled so the line is LINE_INK pixels tall in an input
@@ -12,7 +13,8 @@
    each of its labels: the blank, every shape of `runes.rows.SHAPES`, the word separator (a dot, two dots or a
    wide gap) and a short lone stroke high or low in the line (LONE_STROKE_LABELS).
 3. CTC decoding over the row's own labels (`runes.ctc`): the likeliest label sequence summed over its paths
-   (prefix beam search), then the likeliest path that spells it (Viterbi) gives each label its columns. A rune's
+   (prefix beam search; with two networks, the sequence likeliest by both among those their beam searches kept),
+   then the likeliest path that spells it in the first network (Viterbi) gives each label its columns. A rune's
    confidence is its label's probability in the column where it is likeliest (step 5 may replace it). A short
    lone stroke is ᛌ sól (high) or ᛧ yr (low) in a row that writes them, ᛁ íss elsewhere.
 4. A light pass for the boxes: a label fires about `fire_offset` input columns after its rune's centre (measured
@@ -35,8 +37,8 @@ import numpy as np
 from PIL import Image
 
 from runes.components import nothing_to_read
-from runes.ctc import align, beam_decode, softmax
-from runes.folder import LINE_FILES
+from runes.ctc import align, combined_decode, softmax
+from runes.folder import LINE_FILES, SECOND_LINES_FILENAME, ModelLoadError
 from runes.kerasfile import read_keras_file
 from runes.line_inference import LineForward
 from runes.preprocess import (
@@ -63,6 +65,7 @@ __all__ = [
     "LINES_MODEL_FILENAME",
     "LINES_CONFIG_FILENAME",
     "LINE_FILES",
+    "SECOND_LINES_FILENAME",
     "SEPARATOR_LABEL",
     "LONE_STROKE_LABELS",
     "LinePlacement",
@@ -148,22 +151,41 @@ class LineReader:
     """A loaded line reader: `LineReader.load(folder).read(image, row)`."""
 
     def __init__(
-        self, forward: LineForward, labels: list[str], source: str = "in memory", fire_offset: float = 0.0
+        self,
+        forward: LineForward,
+        labels: list[str],
+        source: str = "in memory",
+        fire_offset: float = 0.0,
+        second: LineForward | None = None,
     ) -> None:
         """`fire_offset`: how many input columns after a rune's centre its label fires (measured on validation
-        lines by `runes.train_lines`, kept in lines.json): the box pass looks for a rune where it fired, less this."""
+        lines by `runes.train_lines`, kept in lines.json): the box pass looks for a rune where it fired, less this.
+        `second`: another network over the same labels, trained apart: the line is read as the sequence likeliest
+        by both (`runes.ctc.combined_decode`); columns, boxes and confidences come from the first."""
         unknown = [label for label in labels if label not in (*SHAPE_IDS, SEPARATOR_LABEL, *LONE_STROKE_LABELS)]
         if unknown:
             raise ValueError(f"{source}: the line reader's labels {unknown} are not shapes, separators or strokes")
         self.forward, self.labels, self.source, self.fire_offset = forward, list(labels), source, fire_offset
+        self.second = second
 
     @classmethod
     def load(cls, folder: Path) -> LineReader:
-        """Read lines.keras and lines.json from a model folder (no Keras: zipfile and h5py)."""
-        config = json.loads((Path(folder) / LINES_CONFIG_FILENAME).read_text(encoding="utf-8"))
-        stored = read_keras_file(Path(folder) / LINES_MODEL_FILENAME)
-        forward = LineForward.from_layers(stored.layers)
-        return cls(forward, config["labels"], str(folder), float(config.get("fire_offset", 0.0)))
+        """Read lines.keras and lines.json from a model folder, and lines-2.keras when it has one (no Keras: zipfile
+        and h5py)."""
+        folder = Path(folder)
+        config = json.loads((folder / LINES_CONFIG_FILENAME).read_text(encoding="utf-8"))
+        forward = LineForward.from_layers(read_keras_file(folder / LINES_MODEL_FILENAME).layers)
+        second = None
+        if (folder / SECOND_LINES_FILENAME).is_file():
+            second = LineForward.from_layers(read_keras_file(folder / SECOND_LINES_FILENAME).layers)
+            blank = np.zeros((1, LINE_HEIGHT, 4 * WINDOW, 1), np.float32)
+            ours, theirs = forward(blank).shape, second(blank).shape
+            if ours != theirs:  # another stride or other labels: their columns or outputs would not match
+                raise ModelLoadError(
+                    f"{folder / SECOND_LINES_FILENAME} gives outputs of shape {theirs} where {LINES_MODEL_FILENAME} "
+                    f"gives {ours}: retrain both with `python -m runes.train_lines`, or delete {SECOND_LINES_FILENAME}."
+                )
+        return cls(forward, config["labels"], str(folder), float(config.get("fire_offset", 0.0)), second)
 
     @classmethod
     def from_keras(cls, model, labels: list[str] | tuple[str, ...]) -> LineReader:
@@ -171,9 +193,16 @@ class LineReader:
         return cls(LineForward.from_layers(model.layers), list(labels), "in memory")
 
     def logits(self, tensor: np.ndarray) -> np.ndarray:
-        """The network's outputs for one line input (LINE_HEIGHT, width, 1): ((width - WINDOW) / STRIDE + 1,
+        """The (first) network's outputs for one line input (LINE_HEIGHT, width, 1): ((width - WINDOW) / STRIDE + 1,
         outputs)."""
         return self.forward(tensor[None])[0, 0]
+
+    def probabilities(self, tensor: np.ndarray, allowed: np.ndarray | None = None) -> list[np.ndarray]:
+        """Each network's per-column probabilities (over the `allowed` outputs), the first network's first."""
+        outputs = [softmax(self.logits(tensor), allowed)]
+        if self.second is not None:
+            outputs.append(softmax(self.second(tensor[None])[0, 0], allowed))
+        return outputs
 
     def read(self, image: np.ndarray | Image.Image, row: str, runes: Recognizer | None = None) -> Inscription:
         """Read a line of runes of `row` (a row id, already checked) written left to right. Given `runes` (the
@@ -183,8 +212,9 @@ class LineReader:
             return inscription([])
         the_row = get_row(row)
         known = (*the_row.shapes, SEPARATOR_LABEL, *LONE_STROKE_LABELS)
-        probabilities = softmax(self.logits(tensor), np.array([False] + [label in known for label in self.labels]))
-        outputs = beam_decode(probabilities)
+        both = self.probabilities(tensor, np.array([False] + [label in known for label in self.labels]))
+        probabilities = both[0]
+        outputs = combined_decode(both)
         spans = align(probabilities, outputs)
         width = placement.mask.shape[1]
         centres = [

@@ -33,6 +33,7 @@ from runes.line_reader import (
     LINES_CONFIG_FILENAME,
     LINES_MODEL_FILENAME,
     PAD,
+    SECOND_LINES_FILENAME,
     SEPARATOR_LABEL,
     STRIDE,
     WINDOW,
@@ -56,8 +57,9 @@ class LinesConfig:
     rune_model: str = ""  # the rune CNN (model.keras) whose layers the network starts from: "" the bundled one
     patience: int = 10  # epochs without val_loss improvement before early stopping
     seed: int = 4321  # seeds the sketches, the lines, weight initialisation and shuffling
+    second_seed: int = 2222  # a second network, trained the same way from this seed, read with the first (0: none)
     minutes: float = 0.0  # stop after the first epoch that ends past this many minutes of training (0: no limit)
-    init: str = ""  # a lines.keras to go on training from (its weights; the same labels), instead of a new network
+    init: str = ""  # a lines.keras to go on training from (its weights; the same labels) for the first network
 
 
 def build_line_model(rune_model=None, outputs: int = len(LABELS) + 1, head: int = 128, filters: int = 16):
@@ -169,14 +171,53 @@ def _widen(x: np.ndarray, step: int = 32) -> np.ndarray:
 
 
 def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
-    """Train the line reader as configured, write lines.keras and lines.json into config.out, return metrics."""
+    """Train the line reader as configured: the first network into lines.keras, the second (seeded by
+    `config.second_seed`, unless 0) into lines-2.keras, and lines.json; return the metrics written there."""
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / SECOND_LINES_FILENAME).unlink(missing_ok=True)  # an earlier training's second network would not match
+    metrics, val_set = _train_network(config, config.seed, out / LINES_MODEL_FILENAME, verbose)
+    settings = {
+        "labels": list(LABELS),
+        "height": LINE_HEIGHT,
+        "stride": STRIDE,
+        "package_version": __version__,
+        "architecture": "line_cnn_ctc",
+        "train_config": dataclasses.asdict(config),
+    }
+    (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
+    metrics["val_sequence_accuracy_first"], settings["fire_offset"] = _measure(LineReader.load(out), val_set)
+    if config.second_seed:  # trained exactly as the first, from its own seed (another init, sketches and lines)
+        second = dataclasses.replace(config, init="")
+        metrics["second"], _ = _train_network(second, config.second_seed, out / SECOND_LINES_FILENAME, verbose)
+        metrics["second"]["seed"] = config.second_seed
+        for key in ("train_seconds", "cpu_seconds"):
+            metrics[key] = round(metrics[key] + metrics["second"][key], 1)
+    metrics["val_sequence_accuracy"], _ = _measure(LineReader.load(out), val_set)  # the reader as served
+    (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
+    if (out / CONFIG_FILENAME).is_file():  # a model folder: its card gets a section on the line reader
+        try:
+            write_card(out)
+        except ModelLoadError as error:  # the line reader is written all the same
+            print(f"warning: {out / CARD_FILENAME} was not rewritten: {error}", file=sys.stderr)
+    if verbose:
+        print(
+            f"wrote {out / LINES_MODEL_FILENAME}{' and ' + SECOND_LINES_FILENAME if config.second_seed else ''} "
+            f"(generated val lines read right: {metrics['val_sequence_accuracy']:.4f}, {metrics['train_seconds']:.0f} s)"
+        )
+    return metrics
+
+
+def _train_network(config: LinesConfig, seed: int, path: Path, verbose: int) -> tuple[dict[str, Any], list[Line]]:
+    """Train one line network from `seed` (its sketches, lines, initial weights and order), save it to `path`;
+    return its metrics and its validation lines."""
     import keras
 
     start, cpu_start = time.perf_counter(), time.process_time()
-    keras.utils.set_random_seed(config.seed)
-    pool = sketch_pool(config.per_shape, config.seed)
-    val_pool = sketch_pool(max(1, config.per_shape // 4), config.seed + 1)
-    rng = np.random.default_rng(config.seed)
+    keras.utils.set_random_seed(seed)
+    pool = sketch_pool(config.per_shape, seed)
+    val_pool = sketch_pool(max(1, config.per_shape // 4), seed + 1)
+    rng = np.random.default_rng(seed)
     val_set = [compose_line(rng, val_pool) for _ in range(config.val_lines)]
     made = time.perf_counter() - start
     if verbose:
@@ -198,8 +239,8 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
                 self.model.stop_training = True
 
     history = model.fit(
-        _batches(lambda: _new_lines(rng, pool, config.lines), config.batch_size, config.seed),
-        validation_data=_batches(lambda: iter([val_set]), config.batch_size, config.seed + 1),
+        _batches(lambda: _new_lines(rng, pool, config.lines), config.batch_size, seed),
+        validation_data=_batches(lambda: iter([val_set]), config.batch_size, seed + 1),
         epochs=config.epochs,
         callbacks=[
             keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience, restore_best_weights=True),
@@ -207,9 +248,7 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
         ],
         verbose=verbose,
     )
-    out = Path(config.out)
-    out.mkdir(parents=True, exist_ok=True)
-    save_line_model(model, out / LINES_MODEL_FILENAME)
+    save_line_model(model, path)
     metrics: dict[str, Any] = {
         "train_seconds": round(time.perf_counter() - start, 1),
         "cpu_seconds": round(time.process_time() - cpu_start, 1),  # this process's CPU (the machine may be shared)
@@ -219,44 +258,29 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
         "val_loss": round(float(min(history.history["val_loss"])), 4),
         "cpu_count": os.cpu_count(),
     }
-    settings = {
-        "labels": list(LABELS),
-        "height": LINE_HEIGHT,
-        "stride": STRIDE,
-        "package_version": __version__,
-        "architecture": "line_cnn_ctc",
-        "train_config": dataclasses.asdict(config),
-    }
-    (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
-    reader = LineReader.load(out)
-    metrics["val_sequence_accuracy"], settings["fire_offset"] = _measure(reader, val_set)
-    (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
-    if (out / CONFIG_FILENAME).is_file():  # a model folder: its card gets a section on the line reader
-        try:
-            write_card(out)
-        except ModelLoadError as error:  # the line reader is written all the same
-            print(f"warning: {out / CARD_FILENAME} was not rewritten: {error}", file=sys.stderr)
-    if verbose:
-        print(
-            f"wrote {out / LINES_MODEL_FILENAME} (generated val lines read right: "
-            f"{metrics['val_sequence_accuracy']:.4f}, {metrics['train_seconds']:.0f} s)"
-        )
-    return metrics
+    return metrics, val_set
 
 
 def _measure(reader: LineReader, lines: list[Line]) -> tuple[float, float]:
-    """On validation lines: the share whose labels (shapes and separators) the numpy reader decodes exactly, and
-    how far after a rune's centre its label fires (the median, in input columns: `LineReader.fire_offset`)."""
-    from runes.ctc import decode
+    """On validation lines: the share whose labels (shapes and separators) the numpy reader decodes exactly (all its
+    networks together), and how far after a rune's centre its first network's label fires (the median, in input
+    columns: `LineReader.fire_offset`)."""
+    from runes.ctc import align, combined_decode
     from runes.line_reader import fired_column, line_input
 
     right, offsets = 0, []
     separator = LABELS.index(SEPARATOR_LABEL) + 1
     for line in lines:
         tensor, placement = line_input(line.image)
-        tokens = decode(reader.logits(tensor))
-        right += tuple(output for output, _, _, _ in tokens) == line.labels
-        fired = [fired_column(first, last) for output, first, last, _ in tokens if output != separator]
+        outputs = reader.probabilities(tensor)
+        labels = combined_decode(outputs)
+        right += labels == line.labels
+        spans = align(outputs[0], labels)
+        fired = [
+            fired_column(first, last)
+            for output, (first, last) in zip(labels, spans, strict=True)
+            if output != separator
+        ]
         if len(fired) == len(line.boxes):
             centres = [
                 PAD + ((left + right) / 2 - placement.box[1]) * placement.scale for _, left, _, right in line.boxes

@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 
-from runes.ctc import align, beam_decode, decode, greedy_decode, softmax
+from runes.ctc import align, beam_decode, beam_search, combined_decode, decode, greedy_decode, log_likelihood, softmax
 
 
 def _collapse(path: tuple[int, ...]) -> tuple[int, ...]:
@@ -32,6 +32,42 @@ def test_beam_decode_finds_the_likeliest_label_sequence_summed_over_its_paths():
             totals[labels] = totals.get(labels, 0.0) + float(np.prod(probabilities[np.arange(5), path]))
         best = max(totals, key=lambda labels: totals[labels])
         assert totals[beam_decode(probabilities, beam=64)] == totals[best]
+
+
+def _totals(probabilities: np.ndarray) -> dict[tuple[int, ...], float]:
+    columns, outputs = probabilities.shape
+    totals: dict[tuple[int, ...], float] = {}
+    for path in _paths(columns, outputs):
+        labels = _collapse(path)
+        totals[labels] = totals.get(labels, 0.0) + float(np.prod(probabilities[np.arange(columns), path]))
+    return totals
+
+
+def test_log_likelihood_is_every_path_that_spells_the_sequence_summed():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        probabilities = _random_probabilities(rng, 5, 4)
+        totals = _totals(probabilities)
+        sequences = [*totals, (1, 2, 3, 1, 2, 3), (1, 1, 1)]  # too long to spell in 5 columns: never
+        expected = [np.log(totals[s]) if s in totals else -np.inf for s in sequences]
+        np.testing.assert_allclose(log_likelihood(probabilities, sequences), expected, rtol=1e-9)
+    assert log_likelihood(probabilities, []).shape == (0,)
+
+
+def test_combined_decode_picks_the_sequence_likeliest_by_every_network():
+    rng = np.random.default_rng(4)
+    for _ in range(30):
+        outputs = [_random_probabilities(rng, 5, 3) for _ in range(2)]
+        totals = [_totals(probabilities) for probabilities in outputs]
+        candidates = {s for probabilities in outputs for s in beam_search(probabilities, beam=4)}
+        best = max(candidates, key=lambda s: np.log(totals[0].get(s, 0)) + np.log(totals[1].get(s, 0)))
+        assert combined_decode(outputs, beam=4) == best
+        assert combined_decode(outputs[:1], beam=4) == beam_decode(outputs[0], beam=4)
+    # Where one network cannot tell two readings apart, the other decides.
+    first = np.array([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]])  # 1 or 2, equally
+    second = np.array([[0.0, 0.45, 0.55], [1.0, 0.0, 0.0]])
+    third = np.array([[0.0, 0.55, 0.45], [1.0, 0.0, 0.0]])
+    assert combined_decode([second]) == (2,) and combined_decode([first, third]) == (1,)
 
 
 def test_a_label_weak_in_each_column_outweighs_the_blank_and_repeats_need_a_blank_between():

@@ -768,6 +768,12 @@ def test_bundled_card_is_generated_from_its_config_and_metrics():
     # The bundled folder has a line reader: the card says what it is and what it measured.
     assert "## Line reader" in card and 'reader="learned"' in card
     assert f"read exactly: {lines['metrics']['val_sequence_accuracy']:.4f} (n=400)" in card
+    second = lines["metrics"]["second"]  # and its second network, read with the first
+    assert (BUNDLED_MODEL_DIR / "lines-2.keras").is_file() and second["seed"] == lines["train_config"]["second_seed"]
+    assert (
+        f"`lines-2.keras` (trained the same way from seed {second['seed']})" in " ".join(card.split())
+        and f"the first network alone reads {lines['metrics']['val_sequence_accuracy_first']:.4f}" in card
+    )
     calibration, real = metrics["calibration"], metrics["real_drawings"]
     assert (
         f"- 'not a rune': rune_threshold {config['rune_threshold']:.3f} accepts {calibration['acceptance']:.4f} of "
@@ -807,6 +813,11 @@ def test_a_broken_lines_json_is_said_plainly_and_loses_no_model(small_model, tmp
     assert (
         "## Line reader" in card and "read exactly: not measured" in card and "where labels fire: not measured" in card
     )
+    odd = {"second": {"seed": [1]}, "val_sequence_accuracy_first": "x", "train_seconds": 5.0}
+    card = model_card(config, metrics, lines={"labels": [], "metrics": odd})
+    assert "a second network, `lines-2.keras` (trained the same way from seed ?)" in " ".join(card.split())
+    assert "alone reads" not in card and "5 s on ? CPU cores (both networks)" in card
+    assert "lines-2.keras" not in model_card(config, metrics, lines={"labels": [], "metrics": {"second": "?"}})
 
 
 def _pull(source: str, out: Path, env: dict) -> subprocess.CompletedProcess:
@@ -854,24 +865,29 @@ def test_app_runs_hub_model_and_shows_it(hub_cache, tmp_path):
 
 
 def test_a_line_reader_travels_with_its_model(small_model, tmp_path):
-    """A folder's line reader (lines.keras, lines.json) is pushed with it; pushing a folder without one removes
-    the one an earlier push left, so no line reader disagrees with the model beside it."""
-    from runes.folder import LINE_FILES
+    """A folder's line reader (lines.keras, lines.json and its second network lines-2.keras) is pushed with it;
+    pushing a folder without one removes the one an earlier push left, so no line reader disagrees with the model
+    beside it."""
+    from runes.folder import LINE_READER_FILES
     from runes.line_data import LABELS
     from runes.train_lines import build_line_model
 
     folder = tmp_path / "with-lines"
     shutil.copytree(small_model, folder)
     build_line_model(filters=2).save(folder / "lines.keras")
+    build_line_model(filters=2).save(folder / "lines-2.keras")
     (folder / "lines.json").write_text(json.dumps({"labels": list(LABELS)}))
     with LocalHub() as hub:
         _push(hub, folder, "alice/lines")
         uploaded = hub.files("alice/lines")
-        assert {name: uploaded[name] for name in LINE_FILES} == {
-            name: (folder / name).read_bytes() for name in LINE_FILES
+        assert {name: uploaded[name] for name in LINE_READER_FILES} == {
+            name: (folder / name).read_bytes() for name in LINE_READER_FILES
         }
         assert "## Line reader" in uploaded["README.md"].decode("utf-8")  # the card says it is there
+        (folder / "lines-2.keras").unlink()  # one network now: the second one on the Hub must go
+        _push(hub, folder, "alice/lines")
+        assert "lines.keras" in hub.files("alice/lines") and "lines-2.keras" not in hub.files("alice/lines")
         _push(hub, small_model, "alice/lines")
-        assert not set(LINE_FILES) & set(hub.files("alice/lines"))
+        assert not set(LINE_READER_FILES) & set(hub.files("alice/lines"))
         assert "## Line reader" not in hub.files("alice/lines")["README.md"].decode("utf-8")
     assert Recognizer.load(folder).line_reader().labels == list(LABELS)

@@ -91,6 +91,43 @@ class _Fixed:
         return logits
 
 
+class _Scores:
+    """A stand-in network that scores several labels in a column: {column: {output: logit}}."""
+
+    def __init__(self, scores: dict[int, dict[int, float]]) -> None:
+        self.scores = scores
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        logits = _Fixed({})(batch)
+        for column, outputs in self.scores.items():
+            for output, logit in outputs.items():
+                logits[0, 0, column, output] = logit
+        return logits
+
+
+def test_two_networks_read_the_sequence_likeliest_by_both_with_the_first_ones_columns():
+    image = np.zeros((60, 100), np.uint8)
+    image[5:55, 20:24] = 255  # a stave
+    tensor, placement = line_input(image)
+    column = round((PAD + (22 - placement.box[1]) * placement.scale - WINDOW / 2) / STRIDE)
+    tyr, isa = LABELS.index("tyr") + 1, LABELS.index("isa") + 1
+    first = _Scores({column: {tyr: 10.2, isa: 10.0}})  # barely týr
+    second = _Scores({column + 2: {isa: 10.0}})  # ísa, sure, firing two columns later (trained apart)
+    alone = LineReader(first, list(LABELS)).read(image, "younger")  # type: ignore[arg-type]
+    both = LineReader(first, list(LABELS), second=second).read(image, "younger")  # type: ignore[arg-type]
+    assert [r.rune for r in alone.runes] == ["tyr"] and [r.rune for r in both.runes] == ["isa"]
+    assert both.runes[0].box == alone.runes[0].box == (5, 20, 55, 24)
+
+
+def test_a_second_network_that_does_not_match_the_first_is_refused_plainly(tiny_folder, tmp_path):
+    from runes.train_lines import build_line_model
+
+    shutil.copytree(tiny_folder, tmp_path / "m")
+    build_line_model(outputs=5, head=8).save(tmp_path / "m" / "lines-2.keras")
+    with pytest.raises(ModelLoadError, match=r"lines-2\.keras gives outputs of shape .* delete lines-2\.keras"):
+        LineReader.load(tmp_path / "m")
+
+
 def test_lone_strokes_read_by_row_and_boxes_split_at_the_gap():
     image = np.zeros((60, 100), np.uint8)
     image[5:55, 20:24] = 255  # a stave
@@ -184,7 +221,7 @@ def test_line_input_and_batches_have_the_network_shape(pool):
 
 @pytest.fixture(scope="module")
 def tiny_folder(tmp_path_factory):
-    """A model folder with the bundled rune CNN and a line reader trained for one epoch by the CLI."""
+    """A model folder with the bundled rune CNN and a line reader (two networks) trained for one epoch by the CLI."""
     folder = tmp_path_factory.mktemp("model")
     for name in MODEL_FILES:
         shutil.copyfile(BUNDLED_MODEL_DIR / name, folder / name)
@@ -203,10 +240,16 @@ def test_cli_writes_a_line_reader_that_loads_in_safe_mode_and_reads(tiny_folder)
     assert config["labels"] == list(LABELS) and config["train_config"]["lines"] == 24
     assert config["metrics"]["epochs_run"] == 1 and 0 <= config["metrics"]["val_sequence_accuracy"] <= 1
     assert isinstance(config["fire_offset"], float)  # measured on the validation lines
+    second = config["metrics"]["second"]  # the second network, trained the same way from its own seed
+    assert second["seed"] == config["train_config"]["second_seed"] == 2222 and second["epochs_run"] == 1
+    assert config["metrics"]["train_seconds"] >= second["train_seconds"] > 0
     card = (tiny_folder / "README.md").read_text(encoding="utf-8")  # rewritten with a section on the line reader
     assert "## Line reader" in card and "- `lines`: 24" in card and "epochs run: 1" in card
-    model = keras.saving.load_model(tiny_folder / "lines.keras", compile=False, safe_mode=True)
-    assert model.output_shape[-1] == len(LABELS) + 1
+    assert "`lines-2.keras` (trained the same way from seed 2222)" in " ".join(card.split())
+    for name in ("lines.keras", "lines-2.keras"):
+        model = keras.saving.load_model(tiny_folder / name, compile=False, safe_mode=True)
+        assert model.output_shape[-1] == len(LABELS) + 1
+    assert Recognizer.load(tiny_folder).line_reader().second is not None
     image = np.zeros((40, 120), np.uint8)
     image[5:35, 10:13] = image[5:35, 40:43] = 255
     reading = Recognizer.load(tiny_folder).read(image, reader="learned")
@@ -281,6 +324,23 @@ def test_reader_choice_and_a_folder_without_a_line_reader(tmp_path):
     with pytest.raises(ValueError, match="no 'neural' reader"):
         recognizer.read(image, reader="neural")
     assert [r.rune for r in recognizer.read(image).runes] == ["isa"]
+
+
+def test_training_one_network_removes_an_earlier_second_one(tiny_folder, tmp_path):
+    folder = tmp_path / "m"
+    shutil.copytree(tiny_folder, folder)
+    command = [sys.executable, "-m", "runes.train_lines", "--out", str(folder), "--lines", "8", "--val-lines", "2"]
+    command += ["--per-shape", "1", "--epochs", "1", "--head", "8", "--second-seed", "0"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not (folder / "lines-2.keras").exists()  # it would not match the new first network
+    config = json.loads((folder / "lines.json").read_text())
+    assert "second" not in config["metrics"] and config["train_config"]["second_seed"] == 0
+    assert "lines-2.keras" not in (folder / "README.md").read_text(encoding="utf-8")
+    reader = Recognizer.load(folder).line_reader()
+    image = np.zeros((40, 60), np.uint8)
+    image[5:35, 10:13] = 255
+    assert reader.second is None and isinstance(reader.read(image, "younger"), Inscription)
 
 
 def test_cli_refuses_nonsense_in_plain_words():
