@@ -1,6 +1,7 @@
 """Train the line reader (a CNN with CTC loss) on lines of generated sketches: `python -m runes.train_lines`.
 
-Writes lines.keras and lines.json into a model folder (default: the bundled models/) beside the rune CNN;
+Writes lines.keras, lines-2.keras (a second network trained the same way from another seed, read together with
+the first) and lines.json into a model folder (default: the bundled models/) beside the rune CNN;
 `runes.line_reader` serves them in numpy. After keras-io's captcha_ocr and handwriting_recognition, without
 their LSTM, and starting from what the rune CNN learned: the network is the rune CNN slid along the line (its
 layers and weights, one output column every STRIDE input columns), then dilated 1 x 5 convolutions along the line
