@@ -288,10 +288,10 @@ def _lines_section(lines: dict | None) -> str:
     ]
     second = metrics.get("second") if isinstance(metrics.get("second"), dict) else None
     if second is not None:
-        first_alone = metrics.get("val_sequence_accuracy_first")
+        first_alone, seed = metrics.get("val_sequence_accuracy_first"), second.get("seed")
         measured.append(
-            f"- a second network, `{SECOND_LINES_FILENAME}` (trained the same way from seed {second['seed'] if _number(second.get('seed')) else '?'}), "
-            "reads each line with the first: the label sequence likeliest by both"
+            f"- a second network, `{SECOND_LINES_FILENAME}` (trained the same way from seed "
+            f"{seed if _number(seed) else '?'}), reads each line with the first: the label sequence likeliest by both"
             + (f"; the first network alone reads {first_alone:.4f}" if _number(first_alone) else "")
         )
     if _number(metrics.get("train_seconds")):

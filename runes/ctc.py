@@ -164,10 +164,11 @@ def align(probabilities: np.ndarray, labels: tuple[int, ...]) -> list[tuple[int,
     return spans
 
 
-def decode(logits: np.ndarray, allowed: np.ndarray | None = None, beam: int = BEAM) -> list[Token]:
-    """`beam_decode` then `align`: [(output, first, last, confidence)] of every label read, left to right."""
-    probabilities = softmax(logits, allowed)
-    labels = beam_decode(probabilities, beam)
+def decode(outputs: list[np.ndarray], beam: int = BEAM) -> list[Token]:
+    """`combined_decode` of one or more networks' per-column probabilities, then `align` in the first network:
+    [(output, first, last, confidence)] of every label read, left to right (columns and confidence the first's)."""
+    probabilities = outputs[0]
+    labels = combined_decode(outputs, beam)
     return [
         (label, first, last, float(probabilities[first : last + 1, label].max()))
         for label, (first, last) in zip(labels, align(probabilities, labels), strict=True)

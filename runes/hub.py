@@ -55,11 +55,8 @@ __all__ = [
     "main",
 ]
 
-HUB_FILES = [
-    *MODEL_FILES,
-    *LINE_READER_FILES,
-    *WEB_FILES,
-]  # model.keras, config.json, metrics.json, README.md, lines.keras...
+# model.keras, config.json, metrics.json, README.md, lines.keras, lines.json, lines-2.keras, web/...
+HUB_FILES = [*MODEL_FILES, *LINE_READER_FILES, *WEB_FILES]
 
 log = logging.getLogger(__name__)
 

@@ -37,7 +37,7 @@ import numpy as np
 from PIL import Image
 
 from runes.components import nothing_to_read
-from runes.ctc import align, combined_decode, softmax
+from runes.ctc import decode, softmax
 from runes.folder import LINE_FILES, SECOND_LINES_FILENAME, ModelLoadError
 from runes.kerasfile import read_keras_file
 from runes.line_inference import LineForward
@@ -212,20 +212,19 @@ class LineReader:
             return inscription([])
         the_row = get_row(row)
         known = (*the_row.shapes, SEPARATOR_LABEL, *LONE_STROKE_LABELS)
-        both = self.probabilities(tensor, np.array([False] + [label in known for label in self.labels]))
-        probabilities = both[0]
-        outputs = combined_decode(both)
-        spans = align(probabilities, outputs)
+        outputs = self.probabilities(tensor, np.array([False] + [label in known for label in self.labels]))
+        probabilities = outputs[0]  # the first network's: columns, boxes and confidences
+        tokens = decode(outputs)
         width = placement.mask.shape[1]
         centres = [
             min(max(placement.ink_column(fired_column(first, last) - self.fire_offset), 0.0), width - 1.0)
-            for first, last in spans
+            for _, first, last, _ in tokens
         ]  # a label that fires in the blank columns after the ink: its rune ends the ink
         valleys = [_valley(placement.mask, a, b) for a, b in zip(centres, centres[1:], strict=False)]
         bounds = [int(bound) for bound in np.maximum.accumulate([0, *valleys, width])]
         found: list[Found | None] = []  # each rune; None at a separator
         peaks: list[np.ndarray] = []  # each label's probabilities (all outputs) in the column where it is likeliest
-        for index, (output, (first, last)) in enumerate(zip(outputs, spans, strict=True)):
+        for index, (output, first, last, _) in enumerate(tokens):
             peaks.append(probabilities[first + int(probabilities[first : last + 1, output].argmax())])
             label = self.labels[output - 1]
             if label == SEPARATOR_LABEL:

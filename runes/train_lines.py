@@ -188,13 +188,14 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
     }
     (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
     metrics["val_sequence_accuracy_first"], settings["fire_offset"] = _measure(LineReader.load(out), val_set)
+    metrics["val_sequence_accuracy"] = metrics["val_sequence_accuracy_first"]  # the reader as served
     if config.second_seed:  # trained exactly as the first, from its own seed (another init, sketches and lines)
         second = dataclasses.replace(config, init="")
         metrics["second"], _ = _train_network(second, config.second_seed, out / SECOND_LINES_FILENAME, verbose)
         metrics["second"]["seed"] = config.second_seed
         for key in ("train_seconds", "cpu_seconds"):
             metrics[key] = round(metrics[key] + metrics["second"][key], 1)
-    metrics["val_sequence_accuracy"], _ = _measure(LineReader.load(out), val_set)  # the reader as served
+        metrics["val_sequence_accuracy"], _ = _measure(LineReader.load(out), val_set)  # both networks
     (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
     if (out / CONFIG_FILENAME).is_file():  # a model folder: its card gets a section on the line reader
         try:
@@ -266,22 +267,16 @@ def _measure(reader: LineReader, lines: list[Line]) -> tuple[float, float]:
     """On validation lines: the share whose labels (shapes and separators) the numpy reader decodes exactly (all its
     networks together), and how far after a rune's centre its first network's label fires (the median, in input
     columns: `LineReader.fire_offset`)."""
-    from runes.ctc import align, combined_decode
+    from runes.ctc import decode
     from runes.line_reader import fired_column, line_input
 
     right, offsets = 0, []
     separator = LABELS.index(SEPARATOR_LABEL) + 1
     for line in lines:
         tensor, placement = line_input(line.image)
-        outputs = reader.probabilities(tensor)
-        labels = combined_decode(outputs)
-        right += labels == line.labels
-        spans = align(outputs[0], labels)
-        fired = [
-            fired_column(first, last)
-            for output, (first, last) in zip(labels, spans, strict=True)
-            if output != separator
-        ]
+        tokens = decode(reader.probabilities(tensor))
+        right += tuple(output for output, _, _, _ in tokens) == line.labels
+        fired = [fired_column(first, last) for output, first, last, _ in tokens if output != separator]
         if len(fired) == len(line.boxes):
             centres = [
                 PAD + ((left + right) / 2 - placement.box[1]) * placement.scale for _, left, _, right in line.boxes

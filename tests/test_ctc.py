@@ -105,14 +105,14 @@ def test_decode_gives_each_label_its_columns_and_confidence_and_keeps_to_the_all
     logits = np.full((len(best), 6), -4.0)
     logits[np.arange(len(best)), best] = 4.0
     logits[5:7, 4] = 3.0  # the runner-up where 5 fires
-    tokens = decode(logits)
+    tokens = decode([softmax(logits)])
     assert [(output, first, last) for output, first, last, _ in tokens] == [(3, 1, 2), (3, 4, 4), (5, 5, 6), (2, 8, 8)]
     confidences = [confidence for *_, confidence in tokens]
     assert min(confidences[:2] + confidences[3:]) > 0.99 and 0.6 < confidences[2] < 0.8  # e^4 / (e^4 + e^3 + ...)
     assert [output for output, *_ in greedy_decode(logits)] == [3, 3, 5, 2]
     allowed = np.array([False, True, True, True, True, False])
-    assert [output for output, *_ in decode(logits, allowed)] == [3, 3, 4, 2]
-    assert decode(np.zeros((0, 6))) == [] and align(np.ones((3, 6)) / 6, ()) == []
+    assert [output for output, *_ in decode([softmax(logits, allowed)])] == [3, 3, 4, 2]
+    assert decode([softmax(np.zeros((0, 6)))]) == [] and align(np.ones((3, 6)) / 6, ()) == []
 
 
 def _log_beam(probabilities: np.ndarray, beam: int) -> tuple[tuple[int, ...], float]:
