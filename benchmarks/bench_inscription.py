@@ -105,6 +105,15 @@ def box_agreement(lines, readings) -> float:
     return good / max(total, 1)
 
 
+def load(model: str | None):
+    """The model folder's recognizer, warmed up, and the real drawings (exits when ../shared lacks them)."""
+    if not REAL_RUNES.is_dir():
+        sys.exit(f"needs {REAL_RUNES}")
+    recognizer = Recognizer.load(model)
+    recognizer.warm_up()
+    return recognizer, load_drawings()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=300)
@@ -114,11 +123,7 @@ def main() -> int:
     parser.add_argument("--readers", nargs="+", default=["rules", "learned"], choices=["rules", "learned"])
     parser.add_argument("--sets", nargs="+", default=["mixed", "spaced", "touching", "font"])
     args = parser.parse_args()
-    if not REAL_RUNES.is_dir():
-        sys.exit(f"needs {REAL_RUNES}")
-    recognizer = Recognizer.load(args.model)
-    recognizer.warm_up()
-    drawings = load_drawings()
+    recognizer, drawings = load(args.model)
     print(f"model {recognizer.source}; {args.lines} lines per seed, seeds {' '.join(map(str, args.seed))}")
     print(
         f"{'set':<10} {'reader':<11} {'lines':>6} {'sequence':>9} {'per rune':>9} {'boxes':>7} {'ms/line':>8} "

@@ -7,9 +7,10 @@ search), so a rune that fires weakly over several columns outweighs the blank th
 `align` finds the likeliest path that spells a given sequence (Viterbi), so each label gets its columns back.
 `decode` does both: [(output, first column, last column, confidence)] left to right. `log_likelihood` is a
 sequence's log-probability summed over all its paths (the CTC forward pass), and `combined_decode` reads one line
-with several networks: the sequence likeliest by all of them (the product of their likelihoods) among the ones
-each network's beam search kept. Networks trained apart fire a label at different columns, so their per-column
-outputs cannot be averaged; their sequences' likelihoods can.
+with several networks, at one or more widths (views): the sequence likeliest by all the networks (the product of
+their likelihoods) at the width where it is likeliest, among the ones each beam search kept. Networks trained
+apart fire a label at different columns, and a line read wider has more columns, so their per-column outputs
+cannot be averaged; their sequences' likelihoods can.
 """
 
 from __future__ import annotations
@@ -104,31 +105,41 @@ def log_likelihood(probabilities: np.ndarray, sequences: list[tuple[int, ...]]) 
     skip = np.zeros_like(valid)
     skip[:, 3::2] = states[:, 3::2] != states[:, 1:-2:2]
 
-    def log(column: int) -> np.ndarray:  # one column at a time: (sequences, states), no (columns, ...) array
-        with np.errstate(divide="ignore"):
-            return np.where(valid, np.log(probabilities[column][states]), -np.inf)
-
-    alpha = np.full(states.shape, -np.inf)
-    alpha[:, :2] = log(0)[:, :2]
-    never = np.full((len(sequences), 2), -np.inf)
+    # The forward pass in probabilities, each sequence's row divided by its largest every column (its log kept):
+    # no underflow on long lines, and a third of the work of adding logarithms. One column of (sequences, states)
+    # at a time, never a (columns, ...) array.
+    alpha = np.zeros(states.shape)
+    alpha[:, :2] = np.where(valid, probabilities[0][states], 0.0)[:, :2]
+    divided = np.zeros(len(sequences))  # the log of all that each row was divided by
+    step = np.empty_like(alpha)
     for column in range(1, len(probabilities)):
-        one = np.concatenate([never[:, :1], alpha[:, :-1]], axis=1)
-        two = np.where(skip, np.concatenate([never, alpha[:, :-2]], axis=1), -np.inf)
-        alpha = np.logaddexp(np.logaddexp(alpha, one), two) + log(column)
+        step[:] = alpha
+        step[:, 1:] += alpha[:, :-1]
+        step[:, 2:] += np.where(skip[:, 2:], alpha[:, :-2], 0.0)
+        alpha = step * np.where(valid, probabilities[column][states], 0.0)
+        largest = alpha.max(axis=1)
+        largest[largest <= 0] = 1.0  # a sequence the columns so far cannot spell stays at 0
+        alpha /= largest[:, None]
+        divided += np.log(largest)
     ends = np.array([2 * len(labels) for labels in sequences])  # the last blank; the last label is just before it
     rows = np.arange(len(sequences))
-    return np.logaddexp(alpha[rows, ends], np.where(ends > 0, alpha[rows, np.maximum(ends - 1, 0)], -np.inf))
+    total = alpha[rows, ends] + np.where(ends > 0, alpha[rows, np.maximum(ends - 1, 0)], 0.0)
+    with np.errstate(divide="ignore"):
+        return np.log(total) + divided
 
 
-def combined_decode(outputs: list[np.ndarray], beam: int = BEAM) -> tuple[int, ...]:
-    """The label sequence likeliest by several networks' outputs on one line (each (columns, outputs), the same
-    columns and labels): among the sequences each one's beam search keeps, the highest sum of log-likelihoods."""
+def combined_decode(views: list[list[np.ndarray]], beam: int = BEAM) -> tuple[int, ...]:
+    """The label sequence likeliest in one line read at one or more widths (`views`: for each width, every network's
+    outputs (columns, outputs), the same labels): among the sequences each beam search kept, the one whose sum of
+    the networks' log-likelihoods is highest at the width where it is highest."""
+    outputs = [probabilities for view in views for probabilities in view]
     if len(outputs) == 1:
         return beam_decode(outputs[0], beam)
     candidates = list(
         dict.fromkeys(sequence for probabilities in outputs for sequence in beam_search(probabilities, beam))
     )
-    scores = sum(log_likelihood(probabilities, candidates) for probabilities in outputs)
+    by_width = [np.sum([log_likelihood(probabilities, candidates) for probabilities in view], axis=0) for view in views]
+    scores = np.max(by_width, axis=0)
     return candidates[int(np.argmax(scores))]
 
 
@@ -164,11 +175,12 @@ def align(probabilities: np.ndarray, labels: tuple[int, ...]) -> list[tuple[int,
     return spans
 
 
-def decode(outputs: list[np.ndarray], beam: int = BEAM) -> list[Token]:
-    """`combined_decode` of one or more networks' per-column probabilities, then `align` in the first network:
-    [(output, first, last, confidence)] of every label read, left to right (columns and confidence the first's)."""
-    probabilities = outputs[0]
-    labels = combined_decode(outputs, beam)
+def decode(views: list[list[np.ndarray]], beam: int = BEAM) -> list[Token]:
+    """`combined_decode` of one or more networks' per-column probabilities at one or more widths, then `align` in the
+    first network at the first width: [(output, first, last, confidence)] of every label read, left to right
+    (columns and confidence the first view's)."""
+    probabilities = views[0][0]
+    labels = combined_decode(views, beam)
     return [
         (label, first, last, float(probabilities[first : last + 1, label].max()))
         for label, (first, last) in zip(labels, align(probabilities, labels), strict=True)

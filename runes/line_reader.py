@@ -7,14 +7,16 @@ reader. How it reads:
 
 1. Ink that is only specks or noise reads as no runes (`runes.components.nothing_to_read`, as the rule reader).
    `line_input`: the ink is cropped to its box and scaled so the line is LINE_INK pixels tall in an input
-   LINE_HEIGHT pixels tall (any width, at most MAX_LINE_WIDTH), with PAD blank columns before it and TAIL after.
+   LINE_HEIGHT pixels tall (any width, at most MAX_LINE_WIDTH), with PAD blank columns before it and TAIL after;
+   the line is read at its own width and stretched along the line by each of READ_WIDTHS.
 2. The network (`runes.train_lines.build_line_model`: the rune CNN slid along the line, then convolutions along
    it; run in numpy by `runes.line_inference`) scores every STRIDE input columns (a window WINDOW wide) for
    each of its labels: the blank, every shape of `runes.rows.SHAPES`, the word separator (a dot, two dots or a
    wide gap) and a short lone stroke high or low in the line (LONE_STROKE_LABELS).
 3. CTC decoding over the row's own labels (`runes.ctc`): the likeliest label sequence summed over its paths
-   (prefix beam search; with two networks, the sequence likeliest by both among those their beam searches kept),
-   then the likeliest path that spells it in the first network (Viterbi) gives each label its columns. A rune's
+   (prefix beam search; with two networks or widths, the sequence likeliest by both networks at the width where it
+   is likeliest, among those their beam searches kept), then the likeliest path that spells it in the first
+   network at the line's own width (Viterbi) gives each label its columns. A rune's
    confidence is its label's probability in the column where it is likeliest (step 5 may replace it). A short
    lone stroke is ᛌ sól (high) or ᛧ yr (low) in a row that writes them, ᛁ íss elsewhere.
 4. A light pass for the boxes: a label fires about `fire_offset` input columns after its rune's centre (measured
@@ -37,7 +39,7 @@ import numpy as np
 from PIL import Image
 
 from runes.components import nothing_to_read
-from runes.ctc import decode, softmax
+from runes.ctc import Token, decode, softmax
 from runes.folder import LINE_FILES, SECOND_LINES_FILENAME, ModelLoadError
 from runes.kerasfile import read_keras_file
 from runes.line_inference import LineForward
@@ -62,6 +64,7 @@ __all__ = [
     "LINE_HEIGHT",
     "STRIDE",
     "WINDOW",
+    "READ_WIDTHS",
     "LINES_MODEL_FILENAME",
     "LINES_CONFIG_FILENAME",
     "LINE_FILES",
@@ -81,6 +84,10 @@ STRIDE = 4  # ...and the next output column reads from this many columns further
 PAD = WINDOW // 2  # blank columns before the ink (the first window is centred on the ink's start)...
 TAIL = 2 * WINDOW  # ...and after it: a label fires after its rune (fire_offset), the last one too
 MAX_LINE_WIDTH = 4096  # columns of the input at most: a longer line is scaled down to fit (bounds the work)
+# The widths a line is read at, as stretches along the line of its own (the first, where boxes come from): real
+# hands draw runes narrower than the generated sketches the networks learned from, and the reading kept is the one
+# likeliest at the width where it is likeliest. Measured by `python benchmarks/measure_widths.py`.
+READ_WIDTHS = (1.0, 1.15, 1.3)
 LINES_MODEL_FILENAME, LINES_CONFIG_FILENAME = LINE_FILES  # optional in a model folder: the line reader
 SEPARATOR_LABEL = "separator"  # the label of a word separator (᛫, : or a wide gap)
 # The labels of a short lone stroke high and low in the line: ᛌ sól and ᛧ yr in a row with short-twig forms,
@@ -105,8 +112,9 @@ class LinePlacement:
         return self.box[1] + (column - PAD) / self.scale
 
 
-def line_input(image: np.ndarray | Image.Image) -> tuple[np.ndarray, LinePlacement]:
-    """The network's input for a line: float32 (LINE_HEIGHT, width, 1), ink bright, width a multiple of STRIDE.
+def line_input(image: np.ndarray | Image.Image, stretch: float = 1.0) -> tuple[np.ndarray, LinePlacement]:
+    """The network's input for a line: float32 (LINE_HEIGHT, width, 1), ink bright, width a multiple of STRIDE; the
+    ink `stretch` times as wide as its height makes it (within MAX_LINE_WIDTH).
 
     Raises EmptySketchError when nothing is drawn."""
     shape = image.size[::-1] if isinstance(image, Image.Image) else np.shape(image)[:2]
@@ -117,8 +125,9 @@ def line_input(image: np.ndarray | Image.Image) -> tuple[np.ndarray, LinePlaceme
     top, left, bottom, right = box
     crop = ink[top:bottom, left:right]
     height, width = crop.shape
-    scale = min(LINE_INK / height, (MAX_LINE_WIDTH - PAD - TAIL) / width)
-    resized = scale_ink(crop, scale)
+    widest = (MAX_LINE_WIDTH - PAD - TAIL) / width
+    scale = min(LINE_INK / height, widest)
+    resized = scale_ink(crop, scale, min(scale * stretch, widest))
     new_height, new_width = resized.shape
     columns = -(-(new_width + PAD + TAIL) // STRIDE) * STRIDE
     out = np.zeros((LINE_HEIGHT, columns), np.float32)
@@ -157,16 +166,20 @@ class LineReader:
         source: str = "in memory",
         fire_offset: float = 0.0,
         second: LineForward | None = None,
+        widths: tuple[float, ...] = READ_WIDTHS,
     ) -> None:
         """`fire_offset`: how many input columns after a rune's centre its label fires (measured on validation
         lines by `runes.train_lines`, kept in lines.json): the box pass looks for a rune where it fired, less this.
         `second`: another network over the same labels, trained apart: the line is read as the sequence likeliest
-        by both (`runes.ctc.combined_decode`); columns, boxes and confidences come from the first."""
+        by both (`runes.ctc.combined_decode`); columns, boxes and confidences come from the first. `widths`: the
+        stretches of the line it is read at (READ_WIDTHS), the first 1 (its columns give the boxes)."""
+        if not widths or widths[0] != 1.0 or min(widths) <= 0:
+            raise ValueError(f"read widths must start at 1.0 (the line's own) and be positive, not {widths}")
         unknown = [label for label in labels if label not in (*SHAPE_IDS, SEPARATOR_LABEL, *LONE_STROKE_LABELS)]
         if unknown:
             raise ValueError(f"{source}: the line reader's labels {unknown} are not shapes, separators or strokes")
         self.forward, self.labels, self.source, self.fire_offset = forward, list(labels), source, fire_offset
-        self.second = second
+        self.second, self.widths = second, tuple(widths)
 
     @classmethod
     def load(cls, folder: Path) -> LineReader:
@@ -204,17 +217,28 @@ class LineReader:
             outputs.append(softmax(self.second(tensor[None])[0, 0], allowed))
         return outputs
 
+    def tokens(
+        self, image: np.ndarray | Image.Image, allowed: np.ndarray | None = None
+    ) -> tuple[list[Token], list[np.ndarray], LinePlacement]:
+        """The labels read in a line (`runes.ctc.decode` of every network's probabilities over the `allowed` outputs,
+        at each of `self.widths`), the networks' probabilities at the line's own width, and where `line_input` put
+        its ink. No labels and no probabilities when the ink is only specks or noise (as the rule reader says)."""
+        tensor, placement = line_input(image)
+        if nothing_to_read(placement.mask):
+            return [], [], placement
+        views = [self.probabilities(tensor, allowed)]
+        views += [self.probabilities(line_input(image, stretch)[0], allowed) for stretch in self.widths[1:]]
+        return decode(views), views[0], placement
+
     def read(self, image: np.ndarray | Image.Image, row: str, runes: Recognizer | None = None) -> Inscription:
         """Read a line of runes of `row` (a row id, already checked) written left to right. Given `runes` (the
         rune CNN of the same folder), a rune that stands alone in the line is read by both networks."""
-        tensor, placement = line_input(image)
-        if nothing_to_read(placement.mask):  # specks or noise, as the rule reader says
-            return inscription([])
         the_row = get_row(row)
         known = (*the_row.shapes, SEPARATOR_LABEL, *LONE_STROKE_LABELS)
-        outputs = self.probabilities(tensor, np.array([False] + [label in known for label in self.labels]))
+        tokens, outputs, placement = self.tokens(image, np.array([False] + [label in known for label in self.labels]))
+        if not outputs:
+            return inscription([])
         probabilities = outputs[0]  # the first network's: columns, boxes and confidences
-        tokens = decode(outputs)
         width = placement.mask.shape[1]
         centres = [
             min(max(placement.ink_column(fired_column(first, last) - self.fire_offset), 0.0), width - 1.0)

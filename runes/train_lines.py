@@ -1,8 +1,8 @@
 """Train the line reader (a CNN with CTC loss) on lines of generated sketches: `python -m runes.train_lines`.
 
-Writes lines.keras, lines-2.keras (a second network trained the same way from another seed, read together with
-the first) and lines.json into a model folder (default: the bundled models/) beside the rune CNN;
-`runes.line_reader` serves them in numpy. After keras-io's captcha_ocr and handwriting_recognition, without
+Writes lines.keras, lines-2.keras (a second network trained the same way from another seed, side by side with the
+first on a machine with two cores, and read together with it) and lines.json into a model folder (default: the
+bundled models/) beside the rune CNN; `runes.line_reader` serves them in numpy. After keras-io's captcha_ocr and handwriting_recognition, without
 their LSTM, and starting from what the rune CNN learned: the network is the rune CNN slid along the line (its
 layers and weights, one output column every STRIDE input columns), then dilated 1 x 5 convolutions along the line
 that see about two line heights either side (a word gap, the rest of a wide rune); every column scores the blank,
@@ -15,10 +15,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,7 +179,8 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / SECOND_LINES_FILENAME).unlink(missing_ok=True)  # an earlier training's second network would not match
-    metrics, val_set = _train_network(config, config.seed, out / LINES_MODEL_FILENAME, verbose)
+    start = time.perf_counter()
+    (metrics, val_set), *second = _train_networks(config, out, verbose)
     settings = {
         "labels": list(LABELS),
         "height": LINE_HEIGHT,
@@ -186,16 +189,17 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
         "architecture": "line_cnn_ctc",
         "train_config": dataclasses.asdict(config),
     }
+    if second:
+        metrics["second"] = {**second[0][0], "seed": config.second_seed}
+        metrics["cpu_seconds"] = round(metrics["cpu_seconds"] + metrics["second"]["cpu_seconds"], 1)
+        metrics["train_seconds"] = round(time.perf_counter() - start, 1)  # both, side by side
     (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
-    metrics["val_sequence_accuracy_first"], settings["fire_offset"] = _measure(LineReader.load(out), val_set)
+    reader = LineReader.load(out)
+    first = LineReader(reader.forward, reader.labels, reader.source, reader.fire_offset)  # the first network alone
+    metrics["val_sequence_accuracy_first"], settings["fire_offset"] = _measure(first, val_set)
     metrics["val_sequence_accuracy"] = metrics["val_sequence_accuracy_first"]  # the reader as served
-    if config.second_seed:  # trained exactly as the first, from its own seed (another init, sketches and lines)
-        second = dataclasses.replace(config, init="")
-        metrics["second"], _ = _train_network(second, config.second_seed, out / SECOND_LINES_FILENAME, verbose)
-        metrics["second"]["seed"] = config.second_seed
-        for key in ("train_seconds", "cpu_seconds"):
-            metrics[key] = round(metrics[key] + metrics["second"][key], 1)
-        metrics["val_sequence_accuracy"], _ = _measure(LineReader.load(out), val_set)  # both networks
+    if second:
+        metrics["val_sequence_accuracy"], _ = _measure(reader, val_set)  # both networks
     (out / LINES_CONFIG_FILENAME).write_text(json.dumps({**settings, "metrics": metrics}, indent=2) + "\n")
     if (out / CONFIG_FILENAME).is_file():  # a model folder: its card gets a section on the line reader
         try:
@@ -208,6 +212,18 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
             f"(generated val lines read right: {metrics['val_sequence_accuracy']:.4f}, {metrics['train_seconds']:.0f} s)"
         )
     return metrics
+
+
+def _train_networks(config: LinesConfig, out: Path, verbose: int) -> list[tuple[dict[str, Any], list[Line]]]:
+    """Train the first network, and the second when `config.second_seed` asks for it: side by side in two
+    processes when the machine has two cores or more (each keeps about one busy), the second one quiet."""
+    jobs = [(config, config.seed, out / LINES_MODEL_FILENAME, verbose)]
+    if config.second_seed:  # trained exactly as the first, from its own seed (another init, sketches and lines)
+        jobs.append((dataclasses.replace(config, init=""), config.second_seed, out / SECOND_LINES_FILENAME, 0))
+    if len(jobs) == 1 or (os.cpu_count() or 1) < 2:
+        return [_train_network(*job) for job in jobs]
+    with ProcessPoolExecutor(len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
+        return [future.result() for future in [pool.submit(_train_network, *job) for job in jobs]]
 
 
 def _train_network(config: LinesConfig, seed: int, path: Path, verbose: int) -> tuple[dict[str, Any], list[Line]]:
@@ -265,16 +281,14 @@ def _train_network(config: LinesConfig, seed: int, path: Path, verbose: int) -> 
 
 def _measure(reader: LineReader, lines: list[Line]) -> tuple[float, float]:
     """On validation lines: the share whose labels (shapes and separators) the numpy reader decodes exactly (all its
-    networks together), and how far after a rune's centre its first network's label fires (the median, in input
-    columns: `LineReader.fire_offset`)."""
-    from runes.ctc import decode
-    from runes.line_reader import fired_column, line_input
+    networks and widths together, as it reads), and how far after a rune's centre its first network's label fires
+    (the median, in input columns: `LineReader.fire_offset`)."""
+    from runes.line_reader import fired_column
 
     right, offsets = 0, []
     separator = LABELS.index(SEPARATOR_LABEL) + 1
     for line in lines:
-        tensor, placement = line_input(line.image)
-        tokens = decode(reader.probabilities(tensor))
+        tokens, _, placement = reader.tokens(line.image)
         right += tuple(output for output, _, _, _ in tokens) == line.labels
         fired = [fired_column(first, last) for output, first, last, _ in tokens if output != separator]
         if len(fired) == len(line.boxes):

@@ -61,13 +61,33 @@ def test_combined_decode_picks_the_sequence_likeliest_by_every_network():
         totals = [_totals(probabilities) for probabilities in outputs]
         candidates = {s for probabilities in outputs for s in beam_search(probabilities, beam=4)}
         best = max(candidates, key=lambda s: np.log(totals[0].get(s, 0)) + np.log(totals[1].get(s, 0)))
-        assert combined_decode(outputs, beam=4) == best
-        assert combined_decode(outputs[:1], beam=4) == beam_decode(outputs[0], beam=4)
+        assert combined_decode([outputs], beam=4) == best
+        assert combined_decode([outputs[:1]], beam=4) == beam_decode(outputs[0], beam=4)
     # Where one network cannot tell two readings apart, the other decides.
     first = np.array([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]])  # 1 or 2, equally
     second = np.array([[0.0, 0.45, 0.55], [1.0, 0.0, 0.0]])
     third = np.array([[0.0, 0.55, 0.45], [1.0, 0.0, 0.0]])
-    assert combined_decode([second]) == (2,) and combined_decode([first, third]) == (1,)
+    assert combined_decode([[second]]) == (2,) and combined_decode([[first, third]]) == (1,)
+
+
+def test_at_several_widths_the_sequence_likeliest_at_its_best_width_wins():
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        columns = [4, 5, 6]  # a line read wider has more columns
+        views = [[_random_probabilities(rng, n, 3) for _ in range(2)] for n in columns]
+        totals = [[_totals(probabilities) for probabilities in view] for view in views]
+        candidates = {s for view in views for probabilities in view for s in beam_search(probabilities, beam=4)}
+
+        def score(s, totals=totals):
+            return max(sum(np.log(t[s]) if s in t else -np.inf for t in width) for width in totals)
+
+        best = max(candidates, key=score)
+        assert score(combined_decode(views, beam=4)) == score(best)
+    # Read at its own width the line is 1 or 2 (barely 1); stretched, it is surely 2.
+    own = [np.array([[0.0, 0.52, 0.48], [1.0, 0.0, 0.0]])]
+    wider = [np.array([[0.0, 0.02, 0.98], [0.9, 0.0, 0.1], [1.0, 0.0, 0.0]])]
+    assert combined_decode([own]) == (1,) and combined_decode([own, wider]) == (2,)
+    assert [output for output, *_ in decode([own, wider])] == [2] and decode([own, wider])[0][1:3] == (0, 0)
 
 
 def test_a_label_weak_in_each_column_outweighs_the_blank_and_repeats_need_a_blank_between():
@@ -105,14 +125,14 @@ def test_decode_gives_each_label_its_columns_and_confidence_and_keeps_to_the_all
     logits = np.full((len(best), 6), -4.0)
     logits[np.arange(len(best)), best] = 4.0
     logits[5:7, 4] = 3.0  # the runner-up where 5 fires
-    tokens = decode([softmax(logits)])
+    tokens = decode([[softmax(logits)]])
     assert [(output, first, last) for output, first, last, _ in tokens] == [(3, 1, 2), (3, 4, 4), (5, 5, 6), (2, 8, 8)]
     confidences = [confidence for *_, confidence in tokens]
     assert min(confidences[:2] + confidences[3:]) > 0.99 and 0.6 < confidences[2] < 0.8  # e^4 / (e^4 + e^3 + ...)
     assert [output for output, *_ in greedy_decode(logits)] == [3, 3, 5, 2]
     allowed = np.array([False, True, True, True, True, False])
-    assert [output for output, *_ in decode([softmax(logits, allowed)])] == [3, 3, 4, 2]
-    assert decode([softmax(np.zeros((0, 6)))]) == [] and align(np.ones((3, 6)) / 6, ()) == []
+    assert [output for output, *_ in decode([[softmax(logits, allowed)]])] == [3, 3, 4, 2]
+    assert decode([[softmax(np.zeros((0, 6)))]]) == [] and align(np.ones((3, 6)) / 6, ()) == []
 
 
 def _log_beam(probabilities: np.ndarray, beam: int) -> tuple[tuple[int, ...], float]:
@@ -151,3 +171,7 @@ def test_long_lines_do_not_underflow():
     assert log_probability < np.log(np.finfo(np.float64).smallest_subnormal)  # no float64 holds it
     assert len(decoded) > 500 and decoded == expected
     assert len(align(probabilities, decoded)) == len(decoded)
+    # The forward pass (rescaled every column too) sums every path: at least the beam's share of them.
+    likelihood = log_likelihood(probabilities, [decoded, ()])
+    assert np.isfinite(likelihood[0]) and log_probability - 1e-6 <= likelihood[0] < 0
+    np.testing.assert_allclose(likelihood[1], np.sum(np.log(probabilities[:, 0])), rtol=1e-12)  # only blanks

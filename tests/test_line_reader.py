@@ -21,6 +21,7 @@ from runes.line_reader import (
     LONE_STROKE_LABELS,
     MAX_LINE_WIDTH,
     PAD,
+    READ_WIDTHS,
     SEPARATOR_LABEL,
     STRIDE,
     WINDOW,
@@ -119,6 +120,38 @@ def test_two_networks_read_the_sequence_likeliest_by_both_with_the_first_ones_co
     assert both.runes[0].box == alone.runes[0].box == (5, 20, 55, 24)
 
 
+class _ByWidth:
+    """A stand-in network that reads the ink's middle column as ísa (barely) when the ink is at most `narrow` columns
+    wide, as týr (surely) when it is wider."""
+
+    def __init__(self, narrow: int) -> None:
+        self.narrow = narrow
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        inked = np.flatnonzero(batch[0, :, :, 0].max(axis=0) > 0.5)
+        column = round(((inked[0] + inked[-1]) / 2 - WINDOW / 2) / STRIDE)
+        tyr, isa = LABELS.index("tyr") + 1, LABELS.index("isa") + 1
+        wide = len(inked) > self.narrow
+        return _Scores({column: {tyr: 12.0} if wide else {tyr: 10.0, isa: 10.2}})(batch)
+
+
+def test_a_line_is_read_at_each_width_and_kept_where_likeliest():
+    image = np.zeros((60, 100), np.uint8)
+    image[5:55, 20:30] = 255  # a stave 10 wide, 50 tall: 5 columns of 26 rows
+    own, wider = line_input(image)[0], line_input(image, 1.3)[0]
+    columns = [np.count_nonzero(tensor[..., 0].max(axis=0) > 0.5) for tensor in (own, wider)]
+    assert columns == [5, 7]  # 5 x 1.3 = 6.5: the ink 1.3 times as wide, its height the same
+    assert np.array_equal(np.flatnonzero(own[..., 0].max(axis=1)), np.flatnonzero(wider[..., 0].max(axis=1)))
+    network = _ByWidth(narrow=5)
+    alone = LineReader(network, list(LABELS), widths=(1.0,)).read(image, "younger")  # type: ignore[arg-type]
+    stretched = LineReader(network, list(LABELS), widths=(1.0, 1.3)).read(image, "younger")  # type: ignore[arg-type]
+    assert [r.rune for r in alone.runes] == ["isa"] and [r.rune for r in stretched.runes] == ["tyr"]
+    assert stretched.runes[0].box == alone.runes[0].box == (5, 20, 55, 30)  # the box: the line's own width
+    for widths in [(), (1.2, 1.0), (1.0, 0.0)]:
+        with pytest.raises(ValueError, match="read widths must start at 1.0"):
+            LineReader(network, list(LABELS), widths=widths)  # type: ignore[arg-type]
+
+
 def test_a_second_network_that_does_not_match_the_first_is_refused_plainly(tiny_folder, tmp_path):
     from runes.train_lines import build_line_model
 
@@ -207,6 +240,7 @@ def test_the_widest_line_is_bounded():
     image[1:7, ::16] = 255
     tensor, placement = line_input(image)
     assert tensor.shape[1] <= MAX_LINE_WIDTH and placement.scale < LINE_HEIGHT / 8
+    assert all(line_input(image, stretch)[0].shape[1] <= MAX_LINE_WIDTH for stretch in READ_WIDTHS)
 
 
 def test_line_input_and_batches_have_the_network_shape(pool):
