@@ -104,13 +104,20 @@ def log_likelihood(probabilities: np.ndarray, sequences: list[tuple[int, ...]]) 
     # A path may step from state s to s + 1, or to s + 2 past a blank between two different labels.
     skip = np.zeros_like(valid)
     skip[:, 3::2] = states[:, 3::2] != states[:, 1:-2:2]
+    ends = np.array([2 * len(labels) for labels in sequences])  # the last blank; the last label is just before it
+    result = _forward(probabilities, states, valid, skip, ends)
+    lost = np.flatnonzero(result == -np.inf)  # cannot be spelled, or a state fell 1e308 behind its row's best
+    if len(lost):
+        result[lost] = _forward_in_logs(probabilities, states[lost], valid[lost], skip[lost], ends[lost])
+    return result
 
-    # The forward pass in probabilities, each sequence's row divided by its largest every column (its log kept):
-    # no underflow on long lines, and a third of the work of adding logarithms. One column of (sequences, states)
-    # at a time, never a (columns, ...) array.
+
+def _forward(probabilities: np.ndarray, states, valid, skip, ends) -> np.ndarray:
+    """The forward pass in probabilities, each sequence's row divided by its largest every column (the log kept):
+    a third of the work of adding logarithms. One column of (sequences, states) at a time."""
     alpha = np.zeros(states.shape)
     alpha[:, :2] = np.where(valid, probabilities[0][states], 0.0)[:, :2]
-    divided = np.zeros(len(sequences))  # the log of all that each row was divided by
+    divided = np.zeros(len(states))  # the log of all that each row was divided by
     step = np.empty_like(alpha)
     for column in range(1, len(probabilities)):
         step[:] = alpha
@@ -121,26 +128,47 @@ def log_likelihood(probabilities: np.ndarray, sequences: list[tuple[int, ...]]) 
         largest[largest <= 0] = 1.0  # a sequence the columns so far cannot spell stays at 0
         alpha /= largest[:, None]
         divided += np.log(largest)
-    ends = np.array([2 * len(labels) for labels in sequences])  # the last blank; the last label is just before it
-    rows = np.arange(len(sequences))
+    rows = np.arange(len(states))
     total = alpha[rows, ends] + np.where(ends > 0, alpha[rows, np.maximum(ends - 1, 0)], 0.0)
     with np.errstate(divide="ignore"):
         return np.log(total) + divided
 
 
+def _forward_in_logs(probabilities: np.ndarray, states, valid, skip, ends) -> np.ndarray:
+    """The same forward pass adding logarithms: slower, but no path is ever too unlikely to count."""
+
+    def log(column: int) -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            return np.where(valid, np.log(probabilities[column][states]), -np.inf)
+
+    alpha = np.full(states.shape, -np.inf)
+    alpha[:, :2] = log(0)[:, :2]
+    never = np.full((len(states), 2), -np.inf)
+    for column in range(1, len(probabilities)):
+        one = np.concatenate([never[:, :1], alpha[:, :-1]], axis=1)
+        two = np.where(skip, np.concatenate([never, alpha[:, :-2]], axis=1), -np.inf)
+        alpha = np.logaddexp(np.logaddexp(alpha, one), two) + log(column)
+    rows = np.arange(len(states))
+    return np.logaddexp(alpha[rows, ends], np.where(ends > 0, alpha[rows, np.maximum(ends - 1, 0)], -np.inf))
+
+
+def _spellable(sequence: tuple[int, ...], columns: int) -> bool:
+    """Whether `columns` columns can spell the labels: one column each, and a blank between two equal ones."""
+    return len(sequence) + sum(a == b for a, b in zip(sequence, sequence[1:], strict=False)) <= columns
+
+
 def combined_decode(views: list[list[np.ndarray]], beam: int = BEAM) -> tuple[int, ...]:
     """The label sequence likeliest in one line read at one or more widths (`views`: for each width, every network's
-    outputs (columns, outputs), the same labels): among the sequences each beam search kept, the one whose sum of
-    the networks' log-likelihoods is highest at the width where it is highest."""
+    outputs (columns, outputs), the same labels; the first width is the line's own): among the sequences each beam
+    search kept that the first width's columns can spell (`align` gives them their columns there), the one whose sum
+    of the networks' log-likelihoods is highest at the width where it is highest."""
     outputs = [probabilities for view in views for probabilities in view]
     if len(outputs) == 1:
         return beam_decode(outputs[0], beam)
-    candidates = list(
-        dict.fromkeys(sequence for probabilities in outputs for sequence in beam_search(probabilities, beam))
-    )
+    found = (sequence for probabilities in outputs for sequence in beam_search(probabilities, beam))
+    candidates = list(dict.fromkeys(sequence for sequence in found if _spellable(sequence, len(outputs[0]))))
     by_width = [np.sum([log_likelihood(probabilities, candidates) for probabilities in view], axis=0) for view in views]
-    scores = np.max(by_width, axis=0)
-    return candidates[int(np.argmax(scores))]
+    return candidates[int(np.argmax(np.max(by_width, axis=0)))]
 
 
 def align(probabilities: np.ndarray, labels: tuple[int, ...]) -> list[tuple[int, int]]:

@@ -14,9 +14,9 @@ reader. How it reads:
    each of its labels: the blank, every shape of `runes.rows.SHAPES`, the word separator (a dot, two dots or a
    wide gap) and a short lone stroke high or low in the line (LONE_STROKE_LABELS).
 3. CTC decoding over the row's own labels (`runes.ctc`): the likeliest label sequence summed over its paths
-   (prefix beam search; with two networks or widths, the sequence likeliest by both networks at the width where it
-   is likeliest, among those their beam searches kept), then the likeliest path that spells it in the first
-   network at the line's own width (Viterbi) gives each label its columns. A rune's
+   (prefix beam search; with two networks or several widths, the sequence whose likelihood by the networks
+   together is highest at the width where it is highest, among those their beam searches kept), then the likeliest
+   path that spells it in the first network at the line's own width (Viterbi) gives each label its columns. A rune's
    confidence is its label's probability in the column where it is likeliest (step 5 may replace it). A short
    lone stroke is ᛌ sól (high) or ᛧ yr (low) in a row that writes them, ᛁ íss elsewhere.
 4. A light pass for the boxes: a label fires about `fire_offset` input columns after its rune's centre (measured
@@ -31,6 +31,7 @@ reader. How it reads:
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,8 +174,11 @@ class LineReader:
         `second`: another network over the same labels, trained apart: the line is read as the sequence likeliest
         by both (`runes.ctc.combined_decode`); columns, boxes and confidences come from the first. `widths`: the
         stretches of the line it is read at (READ_WIDTHS), the first 1 (its columns give the boxes)."""
-        if not widths or widths[0] != 1.0 or min(widths) <= 0:
-            raise ValueError(f"read widths must start at 1.0 (the line's own) and be positive, not {widths}")
+        finite = all(isinstance(w, (int, float)) and math.isfinite(w) and w > 0 for w in widths)
+        if not widths or widths[0] != 1.0 or not finite or len(set(widths)) < len(widths):
+            raise ValueError(
+                f"read widths must start at 1.0 (the line's own) and be other positive numbers, not {widths}"
+            )
         unknown = [label for label in labels if label not in (*SHAPE_IDS, SEPARATOR_LABEL, *LONE_STROKE_LABELS)]
         if unknown:
             raise ValueError(f"{source}: the line reader's labels {unknown} are not shapes, separators or strokes")
@@ -226,8 +230,12 @@ class LineReader:
         tensor, placement = line_input(image)
         if nothing_to_read(placement.mask):
             return [], [], placement
-        views = [self.probabilities(tensor, allowed)]
-        views += [self.probabilities(line_input(image, stretch)[0], allowed) for stretch in self.widths[1:]]
+        views, scales = [self.probabilities(tensor, allowed)], {placement.scale}
+        for stretch in self.widths[1:]:
+            stretched, placed = line_input(image, stretch)
+            if placed.scale not in scales:  # a line at MAX_LINE_WIDTH already cannot be stretched further
+                views.append(self.probabilities(stretched, allowed))
+                scales.add(placed.scale)
         return decode(views), views[0], placement
 
     def read(self, image: np.ndarray | Image.Image, row: str, runes: Recognizer | None = None) -> Inscription:

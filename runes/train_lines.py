@@ -220,10 +220,15 @@ def _train_networks(config: LinesConfig, out: Path, verbose: int) -> list[tuple[
     jobs = [(config, config.seed, out / LINES_MODEL_FILENAME, verbose)]
     if config.second_seed:  # trained exactly as the first, from its own seed (another init, sketches and lines)
         jobs.append((dataclasses.replace(config, init=""), config.second_seed, out / SECOND_LINES_FILENAME, 0))
-    if len(jobs) == 1 or (os.cpu_count() or 1) < 2:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if len(jobs) == 1 or cores < 2:
         return [_train_network(*job) for job in jobs]
-    with ProcessPoolExecutor(len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-        return [future.result() for future in [pool.submit(_train_network, *job) for job in jobs]]
+    try:
+        with ProcessPoolExecutor(len(jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
+            return [future.result() for future in [pool.submit(_train_network, *job) for job in jobs]]
+    except BaseException:  # one failed (the other has finished): never a second network beside an older first
+        (out / SECOND_LINES_FILENAME).unlink(missing_ok=True)
+        raise
 
 
 def _train_network(config: LinesConfig, seed: int, path: Path, verbose: int) -> tuple[dict[str, Any], list[Line]]:

@@ -77,6 +77,7 @@ def test_at_several_widths_the_sequence_likeliest_at_its_best_width_wins():
         views = [[_random_probabilities(rng, n, 3) for _ in range(2)] for n in columns]
         totals = [[_totals(probabilities) for probabilities in view] for view in views]
         candidates = {s for view in views for probabilities in view for s in beam_search(probabilities, beam=4)}
+        candidates &= set(totals[0][0])  # those the line's own width can spell (each has some path there)
 
         def score(s, totals=totals):
             return max(sum(np.log(t[s]) if s in t else -np.inf for t in width) for width in totals)
@@ -88,6 +89,18 @@ def test_at_several_widths_the_sequence_likeliest_at_its_best_width_wins():
     wider = [np.array([[0.0, 0.02, 0.98], [0.9, 0.0, 0.1], [1.0, 0.0, 0.0]])]
     assert combined_decode([own]) == (1,) and combined_decode([own, wider]) == (2,)
     assert [output for output, *_ in decode([own, wider])] == [2] and decode([own, wider])[0][1:3] == (0, 0)
+    # A sequence only the wider reading's columns can spell (1, blank, 1) is not one the line's own width can
+    # place: the reading keeps to what its own columns spell.
+    own = [np.array([[0.2, 0.8, 0.0], [0.2, 0.8, 0.0]])]
+    wider = [np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])]
+    assert [output for output, *_ in decode([own, wider])] == [1]
+
+
+def test_log_likelihood_counts_paths_far_below_the_likeliest_state():
+    """A sequence whose every path is 1e-400 times the likeliest state's: rescaling alone would lose it to 0."""
+    probabilities = np.array([[1.0, 1e-200, 1e-200], [1.0, 1e-200, 1e-200]])
+    likelihood = log_likelihood(probabilities, [(1, 2), (1, 2, 1)])
+    assert np.isclose(likelihood[0], 2 * np.log(1e-200), rtol=1e-12) and likelihood[1] == -np.inf
 
 
 def test_a_label_weak_in_each_column_outweighs_the_blank_and_repeats_need_a_blank_between():

@@ -147,7 +147,7 @@ def test_a_line_is_read_at_each_width_and_kept_where_likeliest():
     stretched = LineReader(network, list(LABELS), widths=(1.0, 1.3)).read(image, "younger")  # type: ignore[arg-type]
     assert [r.rune for r in alone.runes] == ["isa"] and [r.rune for r in stretched.runes] == ["tyr"]
     assert stretched.runes[0].box == alone.runes[0].box == (5, 20, 55, 30)  # the box: the line's own width
-    for widths in [(), (1.2, 1.0), (1.0, 0.0)]:
+    for widths in [(), (1.2, 1.0), (1.0, 0.0), (1.0, float("nan")), (1.0, float("inf")), (1.0, 1.2, 1.2)]:
         with pytest.raises(ValueError, match="read widths must start at 1.0"):
             LineReader(network, list(LABELS), widths=widths)  # type: ignore[arg-type]
 
@@ -241,6 +241,17 @@ def test_the_widest_line_is_bounded():
     tensor, placement = line_input(image)
     assert tensor.shape[1] <= MAX_LINE_WIDTH and placement.scale < LINE_HEIGHT / 8
     assert all(line_input(image, stretch)[0].shape[1] <= MAX_LINE_WIDTH for stretch in READ_WIDTHS)
+    calls = []  # the network reads it once: stretched, it would be just as wide
+
+    def network(batch: np.ndarray) -> np.ndarray:
+        calls.append(batch.shape)
+        return _Fixed({})(batch)
+
+    staves = np.zeros((8, 1000), np.uint8)
+    for column in range(0, 1000, 12):
+        staves[1:7, column : column + 2] = 255  # 6 rows of ink, 26 rows in the input: 4333 columns, capped
+    LineReader(network, list(LABELS)).read(staves, "younger")  # type: ignore[arg-type]
+    assert len(READ_WIDTHS) > 1 and len(calls) == 1 and calls[0][2] <= MAX_LINE_WIDTH
 
 
 def test_line_input_and_batches_have_the_network_shape(pool):
@@ -375,6 +386,21 @@ def test_training_one_network_removes_an_earlier_second_one(tiny_folder, tmp_pat
     image = np.zeros((40, 60), np.uint8)
     image[5:35, 10:13] = 255
     assert reader.second is None and isinstance(reader.read(image, "younger"), Inscription)
+
+
+def test_a_first_network_that_fails_leaves_no_second_one_beside_the_older_first(tiny_folder, tmp_path):
+    """The two networks train side by side: when the first fails (here its --init file is broken), the second one
+    that finished must not stay beside the older lines.keras (they would load as a pair that never trained together)."""
+    folder = tmp_path / "m"
+    shutil.copytree(tiny_folder, folder)
+    older = (folder / "lines.keras").read_bytes()
+    (tmp_path / "broken.keras").write_bytes(b"not a keras file")
+    command = [sys.executable, "-m", "runes.train_lines", "--out", str(folder), "--lines", "8", "--val-lines", "2"]
+    command += ["--per-shape", "1", "--epochs", "1", "--head", "8", "--init", str(tmp_path / "broken.keras")]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert result.returncode != 0 and "broken.keras" in result.stderr
+    assert (folder / "lines.keras").read_bytes() == older and not (folder / "lines-2.keras").exists()
+    assert Recognizer.load(folder).line_reader().second is None
 
 
 def test_cli_refuses_nonsense_in_plain_words():
