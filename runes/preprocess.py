@@ -182,13 +182,14 @@ class Placement:
 
 
 def scale_ink(crop: np.ndarray, scale: float, width_scale: float | None = None) -> np.ndarray:
-    """An ink crop scaled by `scale` (its width by `width_scale` when given; bilinear when it grows, averaged when it
-    shrinks), its strongest ink brought back to 1: thin strokes on a big canvas average out to faint grey."""
+    """An ink crop scaled by `scale` (its width by `width_scale` when given; bilinear when it grows either way,
+    averaged when it shrinks both ways), its strongest ink brought back to 1: thin strokes on a big canvas average
+    out to faint grey."""
     across = scale if width_scale is None else width_scale
     height, width = max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * across))
     resized = np.asarray(
         Image.fromarray(crop.astype(np.float32), mode="F").resize(
-            (width, height), Image.Resampling.BILINEAR if scale > 1 else Image.Resampling.BOX
+            (width, height), Image.Resampling.BILINEAR if max(scale, across) > 1 else Image.Resampling.BOX
         ),
         dtype=np.float32,
     )

@@ -28,6 +28,7 @@ from runes.line_reader import (
     LineReader,
     line_input,
 )
+from runes.preprocess import scale_ink
 
 ROOT = Path(__file__).resolve().parents[1]
 SEPARATOR = LABELS.index(SEPARATOR_LABEL) + 1
@@ -150,6 +151,15 @@ def test_a_line_is_read_at_each_width_and_kept_where_likeliest():
     for widths in [(), (1.2, 1.0), (1.0, 0.0), (1.0, float("nan")), (1.0, float("inf")), (1.0, 1.2, 1.2)]:
         with pytest.raises(ValueError, match="read widths must start at 1.0"):
             LineReader(network, list(LABELS), widths=widths)  # type: ignore[arg-type]
+
+
+def test_stretching_resamples_the_same_whichever_way_the_ink_grows():
+    """A line 30 rows tall shrinks to 26 rows while a stretch of 1.3 widens it: widened, it is interpolated as a
+    taller line's would be (bilinear), not copied in blocks; the same whichever axis grows."""
+    crop = np.random.default_rng(0).random((30, 40)).astype(np.float32)
+    wider = scale_ink(crop, 26 / 30, 1.3 * 26 / 30)
+    np.testing.assert_allclose(wider, scale_ink(crop.T, 1.3 * 26 / 30, 26 / 30).T, atol=1e-5)
+    assert wider.shape == (26, 45)
 
 
 def test_a_second_network_that_does_not_match_the_first_is_refused_plainly(tiny_folder, tmp_path):
