@@ -75,6 +75,7 @@ __all__ = [
     "LinePlacement",
     "LineReader",
     "line_input",
+    "stretched_input",
     "fired_column",
 ]
 
@@ -123,6 +124,17 @@ def line_input(image: np.ndarray | Image.Image, stretch: float = 1.0) -> tuple[n
     mask = ink_mask(ink)
     box = mask_box(mask)
     assert box is not None, "ink_mask found ink"
+    return _placed(ink, mask, box, (shape[0], shape[1]), stretch)
+
+
+def stretched_input(placement: LinePlacement, stretch: float) -> tuple[np.ndarray, LinePlacement]:
+    """`line_input` of the same image `stretch` times as wide, from the ink `placement` already holds."""
+    return _placed(placement.ink, placement.mask, placement.box, placement.image_shape, stretch)
+
+
+def _placed(
+    ink: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int], shape: tuple[int, int], stretch: float
+) -> tuple[np.ndarray, LinePlacement]:
     top, left, bottom, right = box
     crop = ink[top:bottom, left:right]
     height, width = crop.shape
@@ -134,7 +146,7 @@ def line_input(image: np.ndarray | Image.Image, stretch: float = 1.0) -> tuple[n
     out = np.zeros((LINE_HEIGHT, columns), np.float32)
     y0 = (LINE_HEIGHT - new_height) // 2
     out[y0 : y0 + new_height, PAD : PAD + new_width] = resized
-    placement = LinePlacement((shape[0], shape[1]), _shrink_factor(*shape), box, new_width / width, mask, ink)
+    placement = LinePlacement(shape, _shrink_factor(*shape), box, new_width / width, mask, ink)
     return out[..., None], placement
 
 
@@ -232,7 +244,7 @@ class LineReader:
             return [], [], placement
         views, scales = [self.probabilities(tensor, allowed)], {placement.scale}
         for stretch in self.widths[1:]:
-            stretched, placed = line_input(image, stretch)
+            stretched, placed = stretched_input(placement, stretch)
             if placed.scale not in scales:  # a line at MAX_LINE_WIDTH already cannot be stretched further
                 views.append(self.probabilities(stretched, allowed))
                 scales.add(placed.scale)
