@@ -105,6 +105,33 @@ def box_agreement(lines, readings) -> float:
     return good / max(total, 1)
 
 
+def read_sets(
+    recognizer, name: str, sets: list, reader: str
+) -> tuple[list[tuple[int, dict]], list[float], list[float]]:
+    """Read the lines of set `name` (`sets`: (row, lines) pairs) with `reader`: each pair's line count and scores,
+    and the wall and CPU seconds of each line."""
+    results, elapsed, cpu = [], [], []
+    for row, lines in sets:
+        recognizer.read(lines[0].image, row, reader=reader)  # warm
+        readings = []
+        for line in lines:
+            start, cpu_start = time.perf_counter(), time.process_time()
+            readings.append(recognizer.read(line.image, row, reader=reader))
+            elapsed.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - cpu_start)
+        if name == "font":
+            results.append((len(lines), _font_score(readings, lines)))
+        else:
+            result = score(recognizer, lines, readings)
+            results.append((len(lines), {**result, "boxes": box_agreement(lines, readings)}))
+    return results, elapsed, cpu
+
+
+def weighted(results: list[tuple[int, dict]], key: str) -> float:
+    """The mean of one score over `read_sets`' results, each weighed by its line count."""
+    return sum(n * r[key] for n, r in results) / sum(n for n, _ in results)
+
+
 def load(model: str | None):
     """The model folder's recognizer, warmed up, and the real drawings (exits when ../shared lacks them)."""
     if not REAL_RUNES.is_dir():
@@ -139,23 +166,9 @@ def main() -> int:
             sets = [(args.row, lines)]
         times: dict[str, float] = {}
         for reader in args.readers:
-            results, elapsed, cpu = [], [], []
-            for row, lines in sets:
-                recognizer.read(lines[0].image, row, reader=reader)  # warm
-                readings = []
-                for line in lines:
-                    start, cpu_start = time.perf_counter(), time.process_time()
-                    readings.append(recognizer.read(line.image, row, reader=reader))
-                    elapsed.append(time.perf_counter() - start)
-                    cpu.append(time.process_time() - cpu_start)
-                if name == "font":
-                    results.append((len(lines), _font_score(readings, lines)))
-                else:
-                    result = score(recognizer, lines, readings)
-                    results.append((len(lines), {**result, "boxes": box_agreement(lines, readings)}))
+            results, elapsed, cpu = read_sets(recognizer, name, sets, reader)
             count = sum(n for n, _ in results)
-            sequence = sum(n * r["sequence_accuracy"] for n, r in results) / count
-            per_rune = sum(n * r["rune_accuracy"] for n, r in results) / count
+            sequence, per_rune = weighted(results, "sequence_accuracy"), weighted(results, "rune_accuracy")
             times[reader] = float(np.median(elapsed)) * 1000
             cpu_ms = float(np.median(cpu)) * 1000
             ratio = times[reader] / times.get("rules", times[reader])

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests")]
 
-from bench_inscription import TOUCHING, _font_score, font_lines, load
-from test_inscription import compose_inscriptions, score
+from bench_inscription import TOUCHING, font_lines, load, read_sets, weighted
+from test_inscription import compose_inscriptions
 
 from runes import Recognizer
 from runes.line_reader import READ_WIDTHS
@@ -51,22 +50,13 @@ BEGIN, END = "<!-- measure_widths.py -->", "<!-- /measure_widths.py -->"
 
 def measure(recognizer: Recognizer, widths: tuple[float, ...], real: dict, font: list) -> dict[str, float]:
     """Sequence accuracy of each set read at `widths`, and CPU ms per line over all of them."""
-    reader = recognizer.line_reader()
-    reader.widths = widths
-    result, cpu, count = {}, 0.0, 0
+    recognizer.line_reader().widths = widths  # checked as LineReader's constructor checks them
+    result, cpu = {}, []
     for name in SETS:
-        sets = font if name == "font" else [(None, real[name])]
-        right = total = 0.0
-        for row, lines in sets:
-            start = time.process_time()
-            readings = [recognizer.read(line.image, row, reader="learned") for line in lines]
-            cpu += time.process_time() - start
-            count += len(lines)
-            scored = _font_score(readings, lines) if name == "font" else score(recognizer, lines, readings)
-            right += scored["sequence_accuracy"] * len(lines)
-            total += len(lines)
-        result[name] = right / total
-    result["cpu_ms"] = 1000 * cpu / count
+        results, _, seconds = read_sets(recognizer, name, font if name == "font" else [(None, real[name])], "learned")
+        result[name] = weighted(results, "sequence_accuracy")
+        cpu += seconds
+    result["cpu_ms"] = 1000 * sum(cpu) / len(cpu)
     return result
 
 

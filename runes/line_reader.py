@@ -34,7 +34,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from PIL import Image
@@ -73,6 +73,7 @@ __all__ = [
     "SEPARATOR_LABEL",
     "LONE_STROKE_LABELS",
     "LinePlacement",
+    "LineTokens",
     "LineReader",
     "line_input",
     "stretched_input",
@@ -112,6 +113,14 @@ class LinePlacement:
     def ink_column(self, column: float) -> float:
         """The ink map's column for an input column."""
         return self.box[1] + (column - PAD) / self.scale
+
+
+class LineTokens(NamedTuple):
+    """What `LineReader.tokens` reads in a line."""
+
+    tokens: list[Token]  # the labels read, each with the first network's columns at the line's own width
+    probabilities: list[np.ndarray]  # each network's per-column probabilities at the line's own width
+    placement: LinePlacement  # where `line_input` put the ink at the line's own width
 
 
 def line_input(image: np.ndarray | Image.Image, stretch: float = 1.0) -> tuple[np.ndarray, LinePlacement]:
@@ -186,16 +195,25 @@ class LineReader:
         `second`: another network over the same labels, trained apart: the line is read as the sequence likeliest
         by both (`runes.ctc.combined_decode`); columns, boxes and confidences come from the first. `widths`: the
         stretches of the line it is read at (READ_WIDTHS), the first 1 (its columns give the boxes)."""
+        unknown = [label for label in labels if label not in (*SHAPE_IDS, SEPARATOR_LABEL, *LONE_STROKE_LABELS)]
+        if unknown:
+            raise ValueError(f"{source}: the line reader's labels {unknown} are not shapes, separators or strokes")
+        self.forward, self.labels, self.source, self.fire_offset = forward, list(labels), source, fire_offset
+        self.second, self.widths = second, widths
+
+    @property
+    def widths(self) -> tuple[float, ...]:
+        """The stretches of the line it is read at: 1.0 (the line's own width) first, then other positive ones."""
+        return self._widths
+
+    @widths.setter
+    def widths(self, widths: tuple[float, ...]) -> None:
         finite = all(isinstance(w, (int, float)) and math.isfinite(w) and w > 0 for w in widths)
         if not widths or widths[0] != 1.0 or not finite or len(set(widths)) < len(widths):
             raise ValueError(
                 f"read widths must start at 1.0 (the line's own) and be other positive numbers, not {widths}"
             )
-        unknown = [label for label in labels if label not in (*SHAPE_IDS, SEPARATOR_LABEL, *LONE_STROKE_LABELS)]
-        if unknown:
-            raise ValueError(f"{source}: the line reader's labels {unknown} are not shapes, separators or strokes")
-        self.forward, self.labels, self.source, self.fire_offset = forward, list(labels), source, fire_offset
-        self.second, self.widths = second, tuple(widths)
+        self._widths = tuple(widths)
 
     @classmethod
     def load(cls, folder: Path) -> LineReader:
@@ -233,32 +251,31 @@ class LineReader:
             outputs.append(softmax(self.second(tensor[None])[0, 0], allowed))
         return outputs
 
-    def tokens(
-        self, image: np.ndarray | Image.Image, allowed: np.ndarray | None = None
-    ) -> tuple[list[Token], list[np.ndarray], LinePlacement]:
+    def tokens(self, image: np.ndarray | Image.Image, allowed: np.ndarray | None = None) -> LineTokens:
         """The labels read in a line (`runes.ctc.decode` of every network's probabilities over the `allowed` outputs,
         at each of `self.widths`), the networks' probabilities at the line's own width, and where `line_input` put
         its ink. No labels and no probabilities when the ink is only specks or noise (as the rule reader says)."""
         tensor, placement = line_input(image)
         if nothing_to_read(placement.mask):
-            return [], [], placement
+            return LineTokens([], [], placement)
         views, scales = [self.probabilities(tensor, allowed)], {placement.scale}
         for stretch in self.widths[1:]:
             stretched, placed = stretched_input(placement, stretch)
             if placed.scale not in scales:  # a line at MAX_LINE_WIDTH already cannot be stretched further
                 views.append(self.probabilities(stretched, allowed))
                 scales.add(placed.scale)
-        return decode(views), views[0], placement
+        return LineTokens(decode(views), views[0], placement)
 
     def read(self, image: np.ndarray | Image.Image, row: str, runes: Recognizer | None = None) -> Inscription:
         """Read a line of runes of `row` (a row id, already checked) written left to right. Given `runes` (the
         rune CNN of the same folder), a rune that stands alone in the line is read by both networks."""
         the_row = get_row(row)
         known = (*the_row.shapes, SEPARATOR_LABEL, *LONE_STROKE_LABELS)
-        tokens, outputs, placement = self.tokens(image, np.array([False] + [label in known for label in self.labels]))
-        if not outputs:
+        read = self.tokens(image, np.array([False] + [label in known for label in self.labels]))
+        if not read.probabilities:
             return inscription([])
-        probabilities = outputs[0]  # the first network's: columns, boxes and confidences
+        tokens, placement = read.tokens, read.placement
+        probabilities = read.probabilities[0]  # the first network's: columns, boxes and confidences
         width = placement.mask.shape[1]
         centres = [
             min(max(placement.ink_column(fired_column(first, last) - self.fire_offset), 0.0), width - 1.0)

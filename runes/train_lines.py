@@ -57,7 +57,9 @@ class LinesConfig:
     batch_size: int = 32
     learning_rate: float = 1.5e-3  # at the start; it falls to 2% of this along a cosine
     head: int = 128  # width of the convolutions along the line after the rune CNN's layers
-    rune_model: str = ""  # the rune CNN (model.keras) whose layers the network starts from: "" the bundled one
+    rune_model: str = (
+        ""  # the rune CNN (model.keras) the network starts from: "" the out folder's, else the bundled one
+    )
     patience: int = 10  # epochs without val_loss improvement before early stopping
     seed: int = 4321  # seeds the sketches, the lines, weight initialisation and shuffling
     second_seed: int = 2222  # a second network, trained the same way from this seed, read with the first (0: none)
@@ -112,13 +114,22 @@ def build_line_model(rune_model=None, outputs: int = len(LABELS) + 1, head: int 
     return model
 
 
-def _rune_model(path: str):
+def rune_model_path(config: LinesConfig) -> Path:
+    """The rune CNN the line networks start from: `config.rune_model`, else the model.keras of the folder they are
+    written to (the rune CNN `python -m runes.train --out` just wrote there), else the bundled one."""
+    from runes.folder import BUNDLED_MODEL_DIR, MODEL_FILENAME
+
+    if config.rune_model:
+        return Path(config.rune_model)
+    beside = Path(config.out) / MODEL_FILENAME
+    return beside if beside.is_file() else BUNDLED_MODEL_DIR / MODEL_FILENAME
+
+
+def _rune_model(path: Path):
     """The trained rune CNN the line network starts from (safe mode)."""
     import keras
 
-    from runes.folder import BUNDLED_MODEL_DIR, MODEL_FILENAME
-
-    return keras.saving.load_model(path or BUNDLED_MODEL_DIR / MODEL_FILENAME, compile=False, safe_mode=True)
+    return keras.saving.load_model(path, compile=False, safe_mode=True)
 
 
 def save_line_model(model, path: Path) -> None:
@@ -248,7 +259,7 @@ def _train_network(config: LinesConfig, seed: int, path: Path, verbose: int) -> 
     if config.init:
         model = keras.saving.load_model(config.init, compile=False, safe_mode=True)
     else:
-        model = build_line_model(_rune_model(config.rune_model), head=config.head)
+        model = build_line_model(_rune_model(rune_model_path(config)), head=config.head)
     steps = config.epochs * -(-config.lines // config.batch_size)  # the learning rate falls to 2% over all epochs
     schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.02)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss=_ctc)
@@ -293,12 +304,13 @@ def _measure(reader: LineReader, lines: list[Line]) -> tuple[float, float]:
     right, offsets = 0, []
     separator = LABELS.index(SEPARATOR_LABEL) + 1
     for line in lines:
-        tokens, _, placement = reader.tokens(line.image)
-        right += tuple(output for output, _, _, _ in tokens) == line.labels
-        fired = [fired_column(first, last) for output, first, last, _ in tokens if output != separator]
+        read = reader.tokens(line.image)
+        right += tuple(output for output, _, _, _ in read.tokens) == line.labels
+        fired = [fired_column(first, last) for output, first, last, _ in read.tokens if output != separator]
         if len(fired) == len(line.boxes):
             centres = [
-                PAD + ((left + right) / 2 - placement.box[1]) * placement.scale for _, left, _, right in line.boxes
+                PAD + ((left + right) / 2 - read.placement.box[1]) * read.placement.scale
+                for _, left, _, right in line.boxes
             ]
             offsets += [a - b for a, b in zip(fired, centres, strict=True)]
     return right / max(1, len(lines)), round(float(np.median(offsets)) if offsets else 0.0, 2)

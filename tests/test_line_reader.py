@@ -151,6 +151,12 @@ def test_a_line_is_read_at_each_width_and_kept_where_likeliest():
     for widths in [(), (1.2, 1.0), (1.0, 0.0), (1.0, float("nan")), (1.0, float("inf")), (1.0, 1.2, 1.2)]:
         with pytest.raises(ValueError, match="read widths must start at 1.0"):
             LineReader(network, list(LABELS), widths=widths)  # type: ignore[arg-type]
+    reader = LineReader(network, list(LABELS), widths=(1.0,))  # type: ignore[arg-type]
+    reader.widths = (1.0, 1.3)  # as benchmarks/measure_widths.py tries each candidate: checked the same
+    assert [r.rune for r in reader.read(image, "younger").runes] == ["tyr"]
+    with pytest.raises(ValueError, match="read widths must start at 1.0"):
+        reader.widths = (1.3, 1.0)
+    assert reader.widths == (1.0, 1.3)
 
 
 def test_stretching_resamples_the_same_whichever_way_the_ink_grows():
@@ -341,6 +347,19 @@ def test_numpy_network_and_decoder_match_keras(tiny_folder, pool):
             for labels in found
         ]
         assert losses[0] <= losses[1] + 1e-4, (found, losses)
+
+
+def test_the_line_networks_start_from_the_rune_cnn_beside_them(tmp_path):
+    """`python -m runes.train --out DIR` then `python -m runes.train_lines --out DIR` retrains the whole model: the
+    line networks start from DIR's new rune CNN, not the bundled one; the bundled one for a folder without one."""
+    from runes.train_lines import LinesConfig, rune_model_path
+
+    bundled = BUNDLED_MODEL_DIR / "model.keras"
+    assert rune_model_path(LinesConfig(out=str(tmp_path))) == bundled
+    (tmp_path / "model.keras").write_bytes(bundled.read_bytes())
+    assert rune_model_path(LinesConfig(out=str(tmp_path))) == tmp_path / "model.keras"
+    assert rune_model_path(LinesConfig(out=str(tmp_path), rune_model=str(bundled))) == bundled
+    assert rune_model_path(LinesConfig()).resolve() == bundled.resolve()  # out="models", run here: the bundled one
 
 
 def test_the_line_network_is_the_rune_cnn_slid_along_the_line():
