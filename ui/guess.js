@@ -63,17 +63,6 @@ document.addEventListener('stroke-pad-drawing', (event) => {
   drawing = event.detail;
   show();
 });
-// The card announces each answer (ui/live.py); while a stroke is drawn on the pad it is busy, so a screen
-// reader waits for the pen to lift instead of reading every answer on the way. (On the card's block, which
-// Gradio leaves alone: the live region inside is patched to its template at every answer.)
-function cardBusy(busy) {
-  const card = document.getElementById('card');
-  if (card) card.setAttribute('aria-busy', String(busy));
-}
-document.addEventListener('pointerdown', (event) => {
-  if (event.target.closest && event.target.closest('#pad canvas')) cardBusy(true);
-}, true);
-['pointerup', 'pointercancel'].forEach((type) => document.addEventListener(type, () => cardBusy(false), true));
 document.addEventListener('change', (event) => {
   if (event.target.closest && event.target.closest('#row')) show();
 });

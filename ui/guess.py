@@ -23,6 +23,7 @@ from ui.answers import page_data
 
 HERE = Path(__file__).resolve().parent
 GUESS_JS = (HERE / "guess.js").read_text(encoding="utf-8")
+BUSY_JS = (HERE / "busy.js").read_text(encoding="utf-8")  # in the page's head: the card busy while a stroke is drawn
 VENDOR = HERE / "vendor"
 SCRIPTS = (  # loaded in this order
     VENDOR / "tfjs-core" / "tf-core.es2017.min.js",
@@ -47,11 +48,11 @@ ANSWERS_ID = "rune-reader-answers"
 
 
 def page_head(recognizer: Recognizer) -> str:
-    """For demo.launch(head=...): what answer.js reads (`ui.answers.page_data`), once per page load. Not a prop
-    of the line: Gradio copies every component's props into each new session, and 69 kB there cost every API
-    call ~30% more server time (benchmarks/bench_load.py)."""
+    """For demo.launch(head=...): what answer.js reads (`ui.answers.page_data`), once per page load, and busy.js.
+    Not a prop of the line: Gradio copies every component's props into each new session, and 69 kB there cost
+    every API call ~30% more server time (benchmarks/bench_load.py)."""
     data = json.dumps(page_data(recognizer), ensure_ascii=False).replace("</", "<\\/")
-    return f'<script type="application/json" id="{ANSWERS_ID}">{data}</script>'
+    return f'<script type="application/json" id="{ANSWERS_ID}">{data}</script><script>{BUSY_JS}</script>'
 
 
 def file_url(path: Path) -> str:
