@@ -45,6 +45,7 @@ __all__ = [
     "read_metrics",
     "read_lines_config",
     "load_keras_model",
+    "load_keras_file",
     "read_stored_model",
 ]
 
@@ -214,9 +215,15 @@ def read_lines_config(folder: Path) -> dict | None:
 
 def load_keras_model(folder: Path):
     """The folder's model.keras, loaded in Keras' safe mode (no arbitrary code). Raises ModelLoadError."""
-    model_path = folder / MODEL_FILENAME
-    if not model_path.is_file():
+    if not (folder / MODEL_FILENAME).is_file():
         raise ModelLoadError(f"{folder} has no {MODEL_FILENAME}.")
+    return load_keras_file(folder / MODEL_FILENAME)
+
+
+def load_keras_file(model_path: Path):
+    """A .keras file loaded in Keras' safe mode (no arbitrary code). Raises ModelLoadError."""
+    if not model_path.is_file():
+        raise ModelLoadError(f"There is no file {model_path}.")
     import keras
 
     try:

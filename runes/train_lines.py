@@ -29,7 +29,7 @@ import numpy as np
 
 from runes import __version__
 from runes.card import write_card
-from runes.folder import CARD_FILENAME, CONFIG_FILENAME, ModelLoadError
+from runes.folder import CARD_FILENAME, CONFIG_FILENAME, ModelLoadError, load_keras_file
 from runes.line_data import LABELS, Line, compose_line, line_batch, sketch_pool
 from runes.line_reader import (
     LINE_HEIGHT,
@@ -126,10 +126,13 @@ def rune_model_path(config: LinesConfig) -> Path:
 
 
 def _rune_model(path: Path):
-    """The trained rune CNN the line network starts from (safe mode)."""
-    import keras
-
-    return keras.saving.load_model(path, compile=False, safe_mode=True)
+    """The trained rune CNN the line network starts from (safe mode). Raises ModelLoadError."""
+    try:
+        return load_keras_file(path)
+    except ModelLoadError as error:
+        raise ModelLoadError(
+            f"{error} The line networks start from a trained rune CNN: pass one with --rune-model."
+        ) from None
 
 
 def save_line_model(model, path: Path) -> None:
@@ -257,7 +260,7 @@ def _train_network(config: LinesConfig, seed: int, path: Path, verbose: int) -> 
     if verbose:
         print(f"drew {config.per_shape} sketches of each shape and composed {len(val_set)} lines in {made:.0f} s")
     if config.init:
-        model = keras.saving.load_model(config.init, compile=False, safe_mode=True)
+        model = load_keras_file(Path(config.init))
     else:
         model = build_line_model(_rune_model(rune_model_path(config)), head=config.head)
     steps = config.epochs * -(-config.lines // config.batch_size)  # the learning rate falls to 2% over all epochs
@@ -335,7 +338,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.lines < 1 or args.val_lines < 1 or args.per_shape < 1 or args.epochs < 1:
         print("error: --lines, --val-lines, --per-shape and --epochs must be at least 1", file=sys.stderr)
         return 2
-    train_lines(LinesConfig(**vars(args)))
+    try:
+        train_lines(LinesConfig(**vars(args)))
+    except ModelLoadError as error:  # the rune CNN to start from (or --init) cannot be read
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

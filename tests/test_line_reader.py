@@ -437,3 +437,16 @@ def test_cli_refuses_nonsense_in_plain_words():
         [sys.executable, "-m", "runes.train_lines", "--lines", "0"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 2 and "must be at least 1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_says_plainly_when_the_rune_cnn_to_start_from_cannot_be_read(tmp_path):
+    (tmp_path / "model.keras").write_bytes(b"not a keras file")  # the out folder's own rune CNN, corrupt
+    command = [sys.executable, "-m", "runes.train_lines", "--out", str(tmp_path), "--lines", "4", "--val-lines", "2"]
+    command += ["--per-shape", "1", "--epochs", "1", "--head", "8", "--second-seed", "0"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"Could not load {tmp_path / 'model.keras'}" in result.stderr and "--rune-model" in result.stderr
+    missing = tmp_path / "none.keras"
+    result = subprocess.run([*command, "--rune-model", str(missing)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2 and f"There is no file {missing}." in result.stderr
+    assert not (tmp_path / "lines.keras").exists()
