@@ -193,7 +193,7 @@ _ASPECT_RANGES: dict[str, tuple[float, float]] = {
     "nauthr-short": (0.29, 0.71),
     "ar-short": (0.32, 0.71),
     "tyr-short": (0.25, 0.67),
-    "bjork-short": (0.25, 0.73),
+    "bjork-short": (0.22, 0.7),
     "mathr-short": (0.17, 0.49),
     "ansuz": (0.38, 0.87),
     "kaunan": (0.35, 1.03),

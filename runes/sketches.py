@@ -135,9 +135,33 @@ def _hand_stroke(stroke: np.ndarray, rng: np.random.Generator, style: SketchStyl
     return points
 
 
+# Look-alike forms told apart by one trait the hand must keep: how far below the top of the stem (the first stroke)
+# the highest branch ends, as a fraction of the glyph's height (negative: above it). ᚠ's branches reach the top of
+# the stem, ᛓ's twigs stop well short of it; a jittered sketch outside its range is drawn again.
+TOP_GAPS: dict[str, tuple[float, float]] = {"fe": (-math.inf, 0.02), "bjork-short": (0.1, math.inf)}
+TRAIT_TRIES = 20  # draws of one sketch's strokes before the last is kept as it is
+_TOP_GAP_OF_TEMPLATE = {template: gap for shape, gap in TOP_GAPS.items() for template in get_shape(shape).templates}
+
+
+def top_gap(strokes: Sequence[np.ndarray]) -> float:
+    """How far below the top of the first stroke (the stem) the highest later stroke ends (glyph units, y down)."""
+    return float(min(stroke[:, 1].min() for stroke in strokes[1:]) - strokes[0][:, 1].min())
+
+
 def hand_strokes(template: Template, rng: np.random.Generator, style: SketchStyle = SketchStyle()) -> list[np.ndarray]:
     """One template as a hand draws it: its strokes as (N, 2) point arrays in glyph units, centred on 0 (jittered,
-    branches turned, wobbled, then aspect, slant and rotation). `render_template` draws them on a canvas."""
+    branches turned, wobbled, then aspect, slant and rotation). `render_template` draws them on a canvas.
+    A form with a trait in TOP_GAPS is drawn again (up to TRAIT_TRIES times) until its strokes keep it."""
+    gap = _TOP_GAP_OF_TEMPLATE.get(template)
+    for _ in range(TRAIT_TRIES):
+        strokes = _jittered_strokes(template, rng, style)
+        if gap is None or gap[0] <= top_gap(strokes) <= gap[1]:
+            break
+    return _placed(strokes, rng, style)
+
+
+def _jittered_strokes(template: Template, rng: np.random.Generator, style: SketchStyle) -> list[np.ndarray]:
+    """The template's strokes as a hand draws them, before the sketch's aspect, slant and rotation."""
     strokes = [np.array(stroke, dtype=np.float64) for stroke in template]
     # Jitter template points: one shared offset per distinct point, so joins stay joined.
     unique = {tuple(p) for stroke in strokes for p in stroke}
@@ -150,17 +174,18 @@ def hand_strokes(template: Template, rng: np.random.Generator, style: SketchStyl
             direction = (stroke[1] - stroke[0]) * rng.uniform(*style.branch_stretch)
             rotation = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]])
             strokes[index] = np.stack([stroke[0], stroke[0] + rotation @ direction])
-    strokes = [_hand_stroke(stroke, rng, style) for stroke in strokes]
+    return [_hand_stroke(stroke, rng, style) for stroke in strokes]
 
+
+def _placed(strokes: list[np.ndarray], rng: np.random.Generator, style: SketchStyle) -> list[np.ndarray]:
+    """The sketch's aspect, slant and rotation applied to its strokes, centred on 0."""
     # Global shape: aspect, slant, rotation (never a mirror).
     aspect = rng.uniform(*style.aspect_range)
     slant = rng.uniform(-style.max_slant, style.max_slant)
     angle = math.radians(rng.uniform(-style.max_rotation_deg, style.max_rotation_deg))
     cos, sin = math.cos(angle), math.sin(angle)
     transform = np.array([[cos, -sin], [sin, cos]]) @ np.array([[aspect, slant], [0.0, 1.0]])
-    strokes = [(stroke - 0.5) @ transform.T for stroke in strokes]
-
-    return strokes
+    return [(stroke - 0.5) @ transform.T for stroke in strokes]
 
 
 def render_template(template: Template, rng: np.random.Generator, style: SketchStyle = SketchStyle()) -> np.ndarray:

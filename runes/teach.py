@@ -60,7 +60,7 @@ SAMPLES_PER_SYMBOL = 100  # training samples per new symbol: its drawings and au
 KEEP_PER_LABEL = 40  # generated sketches per old rune (per "other": 3x, per "bluetooth": 1x) to keep them alive
 VAL_PER_LABEL = 25  # generated validation sketches per old rune for recalibrating rune_threshold
 _RATIOS = {NOT_A_RUNE: 3.0, BLUETOOTH: 1.0}  # sketches of the extra labels per rune sketch
-_SEED_OFFSET = 7919  # keeps teach's generated sketches apart from runes.train's (seed 1234 by default)
+_SEED_OFFSET = 7919  # keeps teach's generated sketches apart from runes.train's (seed 2 by default)
 
 
 class TeachError(ValueError):

@@ -20,8 +20,21 @@ import pytest
 
 from runes.alphabet import RUNE_IDS, get_rune
 from runes.preprocess import preprocess
-from runes.rows import ELDER_RUNES, ELDER_TEMPLATES, ROWS, SHARED_SHAPES
-from runes.sketches import STEADY_HAND, draw_sketch, draw_templates, forms_grid, main, preview_grid, render_template
+from runes.rows import ELDER_RUNES, ELDER_TEMPLATES, ROWS, SHAPES, SHARED_SHAPES
+from runes.sketches import (
+    STEADY_HAND,
+    TOP_GAPS,
+    SketchStyle,
+    _jittered_strokes,
+    draw_sketch,
+    draw_templates,
+    forms_grid,
+    hand_strokes,
+    main,
+    preview_grid,
+    render_template,
+    top_gap,
+)
 from runes.writing import render_runes
 
 ELDER = {rune.id: rune for rune in ELDER_RUNES}
@@ -120,6 +133,26 @@ def test_drawing_a_younger_rune_by_id_is_unchanged():
             assert np.array_equal(draw_sketch(rune, seed), before)
     with pytest.raises(KeyError, match="expected one of"):
         draw_sketch("gebo", 1)  # ids are Younger ids; pass the Rune for other rows
+
+
+def test_the_hand_keeps_what_tells_fe_from_short_twig_bjarkan():
+    """ᚠ's branches reach the top of its stem and ᛓ's twigs stop short of it (sketches.TOP_GAPS): a jittered sketch
+    that lost its trait is drawn again, so no generated ᚠ looks like ᛓ or the reverse. Checked on the strokes of a
+    hand that does not turn, slant or widen the sketch, where the gap is measured as the template's."""
+    upright = dataclasses.replace(SketchStyle(), max_rotation_deg=0, max_slant=0, aspect_range=(1, 1))
+    assert set(TOP_GAPS) == {"fe", "bjork-short"}
+    for shape, (low, high) in TOP_GAPS.items():
+        templates = SHAPES[shape].templates
+        gaps = [
+            top_gap(hand_strokes(templates[seed % len(templates)], np.random.default_rng(seed), upright))
+            for seed in range(400)
+        ]
+        assert low <= min(gaps) and max(gaps) <= high, (shape, min(gaps), max(gaps))
+    # The plain jitter does lose it: a ᚠ whose branch ends level with the stem's top often ends below it.
+    fe_level = SHAPES["fe"].templates[0]
+    assert top_gap([np.array(stroke) for stroke in fe_level]) == 0
+    plain = [top_gap(_jittered_strokes(fe_level, np.random.default_rng(seed), upright)) for seed in range(100)]
+    assert sum(gap > TOP_GAPS["fe"][1] for gap in plain) >= 20
 
 
 def test_elder_preview(tmp_path):
