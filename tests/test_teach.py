@@ -17,7 +17,7 @@ from runes.teach import MAX_SYMBOLS, TeachError, main, teach
 
 REAL_RUNES = Path(__file__).resolve().parents[2] / "shared" / "real-runes" / "dev"
 SHAPES = ("circle", "square", "star")
-QUICK = {"epochs": 8, "fine_tune_epochs": 1, "samples_per_symbol": 40, "keep_per_label": 20}  # a few seconds
+QUICK = {"epochs": 16, "fine_tune_epochs": 1, "samples_per_symbol": 60, "keep_per_label": 20}  # a few seconds
 
 
 def draw_shape(kind: str, seed: int, size: int = 128) -> np.ndarray:
