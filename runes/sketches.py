@@ -38,6 +38,8 @@ __all__ = [
     "draw_templates",
     "render_template",
     "hand_strokes",
+    "TOP_GAPS",
+    "top_gap",
     "sketch_drawing",
     "generate_shape_sketches",
     "render_glyph",
