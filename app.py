@@ -181,6 +181,8 @@ with gr.Blocks(title="Rune Reader") as demo:
         api_name="predict_strokes",
         validator=predict_strokes.validator,  # as for read_strokes below: the older drawings waiting are skipped
         **LIVE,
+    ).then(  # an answer for an older drawing, landing after the page's guesser came in, gives way to the page's
+        None, [pad, row, top5, card], [top5, card], js=guess.PAGE_ANSWER, api_name=False, show_progress="hidden"
     )
     seeing_feed.change(
         explain_strokes, [pad, looking, row], seeing_html, api_name=False, validator=explain_strokes.validator, **LIVE

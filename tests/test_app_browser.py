@@ -238,6 +238,46 @@ def test_without_the_browser_model_the_server_still_answers(browser, app_url: st
     context.close()
 
 
+def test_a_late_server_answer_does_not_replace_the_page_s_answer(browser, app_url: str):
+    """On a slow link the page's own guesser can finish loading mid-drawing: the strokes drawn before were sent to the
+    server, and its answers (for the drawing as it was then) may land after the page has answered the whole rune.
+    Held here: the model export until two strokes of ᚼ are drawn, and the server's events until the page answered."""
+    context = browser.new_context(viewport=DESKTOP)
+    held_export, held_events = [], []
+    context.route("**/web/model.json", lambda route: held_export.append(route))
+    context.route("**/gradio_api/queue/join*", lambda route: held_events.append(route))
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    with page.expect_request("**/web/model.json"):
+        page.goto(app_url)
+    page.locator("#pad canvas").wait_for(state="visible")
+    strokes = rune_strokes(pad_box(page), "hagall")
+    with page.expect_request("**/gradio_api/queue/join*"):
+        mouse_strokes(page, strokes[:2])  # ᚼ's stem and one of its two branches: the server is asked
+    for route in held_export:
+        route.continue_()
+    context.unroute("**/web/model.json")
+    wait_until_the_page_guesses(page)
+    mouse_strokes(page, strokes[2:])  # the whole rune, answered by the page
+    expect_guess(page, get_rune("hagall").label)
+    page.evaluate(WATCH_TOP5, get_rune("hagall").label)
+    for route in held_events:  # the server's answers, for the drawing of two strokes, land last
+        route.continue_()
+    context.unroute("**/gradio_api/queue/join*")
+    page.wait_for_function("() => window.otherAnswers > 0")  # a late answer landed: the top 5 read another rune
+    expect(top_label(page)).to_have_text(get_rune("hagall").label)
+    expect(page.locator("#card")).to_contain_text(get_rune("hagall").meaning)
+    context.close()
+
+
+# Counts the times the top 5 comes to read another label than the one given, from now on.
+WATCH_TOP5 = """(label) => { window.otherAnswers = 0;
+    new MutationObserver(() => {
+        const shown = document.querySelector('#top5 h2.output-class');
+        if (shown && shown.innerText.trim() !== label) window.otherAnswers += 1;
+    }).observe(document.querySelector('#top5'), {childList: true, subtree: true, characterData: true}); }"""
+
+
 def test_the_page_still_guesses_with_the_network_cut(browser, app_url: str):
     """Once the page is loaded, its own guess needs no network: offline (CDP), the pad is still answered (line,
     top 5, card), and a note in sight says what waits for the connection, until it is back."""

@@ -66,8 +66,9 @@ def static_paths(export: Path | None) -> list[Path]:
     return [*SCRIPTS, *WASM_FILES, *([export / MANIFEST_FILENAME, export / WEIGHTS_FILENAME] if export else [])]
 
 
-# app.py's event on the pad and the row choice: the page's answer as the top 5 and the card, or (while the page
-# cannot answer) both left as they are for the server's answer.
+# app.py's event on the pad and the row choice, and after each server answer: the page's answer as the top 5 and the
+# card, or (while the page cannot answer) both left as they are for the server's answer. After a server answer it
+# puts the page's answer back when the page's guesser came in while the server read an older drawing.
 PAGE_ANSWER = """(drawing, row, top5, card) => {
   const page = window.runeReaderPage;
   if (!page || !page.ready()) return [top5, card];
