@@ -238,6 +238,14 @@ def test_without_the_browser_model_the_server_still_answers(browser, app_url: st
     context.close()
 
 
+# Counts the times the top 5 comes to read another label than the one given, from now on.
+WATCH_TOP5 = """(label) => { window.otherAnswers = 0;
+    new MutationObserver(() => {
+        const shown = document.querySelector('#top5 h2.output-class');
+        if (shown && shown.innerText.trim() !== label) window.otherAnswers += 1;
+    }).observe(document.querySelector('#top5'), {childList: true, subtree: true, characterData: true}); }"""
+
+
 def test_a_late_server_answer_does_not_replace_the_page_s_answer(browser, app_url: str):
     """On a slow link the page's own guesser can finish loading mid-drawing: the strokes drawn before were sent to the
     server, and its answers (for the drawing as it was then) may land after the page has answered the whole rune.
@@ -268,14 +276,6 @@ def test_a_late_server_answer_does_not_replace_the_page_s_answer(browser, app_ur
     expect(top_label(page)).to_have_text(get_rune("hagall").label)
     expect(page.locator("#card")).to_contain_text(get_rune("hagall").meaning)
     context.close()
-
-
-# Counts the times the top 5 comes to read another label than the one given, from now on.
-WATCH_TOP5 = """(label) => { window.otherAnswers = 0;
-    new MutationObserver(() => {
-        const shown = document.querySelector('#top5 h2.output-class');
-        if (shown && shown.innerText.trim() !== label) window.otherAnswers += 1;
-    }).observe(document.querySelector('#top5'), {childList: true, subtree: true, characterData: true}); }"""
 
 
 def test_the_page_still_guesses_with_the_network_cut(browser, app_url: str):
