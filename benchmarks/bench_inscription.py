@@ -1,7 +1,7 @@
-"""Reading inscriptions: both readers (the rules and the learned line reader) on the same lines, side by side.
+"""Reading inscriptions: the learned line reader (`Recognizer.read`) on lines of real drawings and of the font.
 
     python benchmarks/bench_inscription.py [--lines 300] [--seed 7 2024 99] [--row long-branch]
-        [--readers rules learned] [--sets mixed spaced touching font] [--model FOLDER]
+        [--sets mixed spaced touching font] [--model FOLDER]
 
 Sets (each seed composes its own --lines lines; 900 by default):
 - mixed: lines of 2-6 drawings from ../shared/real-runes/dev (random gaps, separators; 35% of the
@@ -10,12 +10,13 @@ Sets (each seed composes its own --lines lines; 900 by default):
 - font: lines typed in the bundled font (Noto Sans Runic), 2-6 runes of the row in words split by ᛫ or ᛬,
   in every row (--lines lines per row, for the first seed only).
 
-For each reader and set: sequence accuracy (every rune and word split right), per-rune accuracy, the share of
-boxes that overlap the true box by IoU >= 0.5 (on lines read with the right number of runes), and the
-median time per line (wall clock, and this process's CPU time: the machine may be shared); the wall time is also
-given as a ratio to the rule reader's in the same run (and the rule
-reader's to predicting the same runes one by one, as before). The "learned" reader needs lines.keras in the
-model folder (`python -m runes.train_lines`).
+For each set: sequence accuracy (every rune and word split right), per-rune accuracy, the share of boxes that
+overlap the true box by IoU >= 0.5 (on lines read with the right number of runes), and the median time per line
+(wall clock, and this process's CPU time: the machine may be shared). The baseline, measured in the same run: the
+rune CNN predicting the same drawings one by one (`Recognizer.predict`), the work a reader of the runes alone would
+do; the ratio is the line's time over that. The model folder needs its line reader (lines.keras,
+`python -m runes.train_lines`). The rule reader the learned one replaced was measured beside it in
+docs/line-reader.md before it was deleted.
 """
 
 from __future__ import annotations
@@ -105,18 +106,16 @@ def box_agreement(lines, readings) -> float:
     return good / max(total, 1)
 
 
-def read_sets(
-    recognizer, name: str, sets: list, reader: str
-) -> tuple[list[tuple[int, dict]], list[float], list[float]]:
-    """Read the lines of set `name` (`sets`: (row, lines) pairs) with `reader`: each pair's line count and scores,
-    and the wall and CPU seconds of each line."""
+def read_sets(recognizer, name: str, sets: list) -> tuple[list[tuple[int, dict]], list[float], list[float]]:
+    """Read the lines of set `name` (`sets`: (row, lines) pairs): each pair's line count and scores, and the wall
+    and CPU seconds of each line."""
     results, elapsed, cpu = [], [], []
     for row, lines in sets:
-        recognizer.read(lines[0].image, row, reader=reader)  # warm
+        recognizer.read(lines[0].image, row)  # warm
         readings = []
         for line in lines:
             start, cpu_start = time.perf_counter(), time.process_time()
-            readings.append(recognizer.read(line.image, row, reader=reader))
+            readings.append(recognizer.read(line.image, row))
             elapsed.append(time.perf_counter() - start)
             cpu.append(time.process_time() - cpu_start)
         if name == "font":
@@ -141,20 +140,32 @@ def load(model: str | None):
     return recognizer, load_drawings()
 
 
+def one_by_one(recognizer, lines, row: str | None) -> float:
+    """The median wall time over `lines` of predicting each line's drawings one by one (the baseline)."""
+    times = []
+    for line in lines:
+        drawings = [np.asarray(Image.open(source)) for source in line.sources]
+        start = time.perf_counter()
+        for drawing in drawings:
+            recognizer.predict(drawing, row)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=300)
     parser.add_argument("--seed", type=int, nargs="+", default=[7, 2024, 99], help="one or more seeds")
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
     parser.add_argument("--row", default=None, help="rune row to read the real lines in (default: younger)")
-    parser.add_argument("--readers", nargs="+", default=["rules", "learned"], choices=["rules", "learned"])
     parser.add_argument("--sets", nargs="+", default=["mixed", "spaced", "touching", "font"])
     args = parser.parse_args()
     recognizer, drawings = load(args.model)
+    baseline = one_by_one(recognizer, compose_inscriptions(100, args.seed[0], drawings), args.row) * 1000
     print(f"model {recognizer.source}; {args.lines} lines per seed, seeds {' '.join(map(str, args.seed))}")
+    print(f"baseline: the runes of 100 mixed lines predicted one by one, {baseline:.2f} ms a line (median)")
     print(
-        f"{'set':<10} {'reader':<11} {'lines':>6} {'sequence':>9} {'per rune':>9} {'boxes':>7} {'ms/line':>8} "
-        f"{'ratio':>6} {'cpu ms':>7}"
+        f"{'set':<10} {'lines':>6} {'sequence':>9} {'per rune':>9} {'boxes':>7} {'ms/line':>8} {'ratio':>6} {'cpu ms':>7}"
     )
     for name in args.sets:
         if name == "font":
@@ -164,39 +175,23 @@ def main() -> int:
                 line for seed in args.seed for line in compose_inscriptions(args.lines, seed, drawings, TOUCHING[name])
             ]
             sets = [(args.row, lines)]
-        times: dict[str, float] = {}
-        for reader in args.readers:
-            results, elapsed, cpu = read_sets(recognizer, name, sets, reader)
-            count = sum(n for n, _ in results)
-            sequence, per_rune = weighted(results, "sequence_accuracy"), weighted(results, "rune_accuracy")
-            times[reader] = float(np.median(elapsed)) * 1000
-            cpu_ms = float(np.median(cpu)) * 1000
-            ratio = times[reader] / times.get("rules", times[reader])
-            label = name if name != "touching" else "touch 40%"
-            boxes = f"{results[0][1]['boxes']:.4f}" if name != "font" else "-"
+        results, elapsed, cpu = read_sets(recognizer, name, sets)
+        count = sum(n for n, _ in results)
+        sequence, per_rune = weighted(results, "sequence_accuracy"), weighted(results, "rune_accuracy")
+        wall_ms, cpu_ms = float(np.median(elapsed)) * 1000, float(np.median(cpu)) * 1000
+        label = name if name != "touching" else "touch 40%"
+        boxes = f"{results[0][1]['boxes']:.4f}" if name != "font" else "-"
+        print(
+            f"{label:<10} {count:>6} {sequence:>9.4f} {per_rune:>9.4f} {boxes:>7} "
+            f"{wall_ms:>8.2f} {wall_ms / baseline:>6.2f} {cpu_ms:>7.2f}"
+        )
+        if name == "font":
             print(
-                f"{label:<10} {reader:<11} {count:>6} {sequence:>9.4f} {per_rune:>9.4f} {boxes:>7} "
-                f"{times[reader]:>8.2f} {ratio:>6.2f} {cpu_ms:>7.2f}"
-            )
-            if name == "font":
-                print(
-                    "           by row: "
-                    + ", ".join(
-                        f"{row} {r['sequence_accuracy']:.4f}" for (row, _), (_, r) in zip(sets, results, strict=True)
-                    )
+                "           by row: "
+                + ", ".join(
+                    f"{row} {r['sequence_accuracy']:.4f}" for (row, _), (_, r) in zip(sets, results, strict=True)
                 )
-    if "rules" in args.readers and "mixed" in args.sets:
-        lines = compose_inscriptions(min(args.lines, 100), args.seed[0], drawings)
-        ours, baseline = [], []
-        for line in lines:
-            start = time.perf_counter()
-            recognizer.read(line.image, args.row)
-            ours.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            for source in line.sources:
-                recognizer.predict(np.asarray(Image.open(source)))
-            baseline.append(time.perf_counter() - start)
-        print(f"rule reader / predicting its runes one by one: {np.median(ours) / np.median(baseline):.2f} (median)")
+            )
     return 0
 
 

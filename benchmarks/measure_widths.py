@@ -5,7 +5,7 @@
 Each candidate is the line's own width and stretches of it along the line (`line_input(image, stretch)`); the
 reader keeps the label sequence likeliest by its networks at the width where it is likeliest
 (`runes.ctc.combined_decode`). For each candidate the model folder's learned reader (both networks, and the rune
-CNN's second reading, as `Recognizer.read(..., reader="learned")` reads) reads the lines of
+CNN's second reading, as `Recognizer.read` reads) reads the lines of
 `benchmarks/bench_inscription.py`: the real drawings of ../shared/real-runes/dev composed into lines (mixed,
 spaced, 40% touching; --lines per seed) and lines typed in the bundled font (--lines per row, the first seed).
 It prints the sequence accuracy of each set and the CPU time per line, and chooses the candidate with the highest
@@ -45,7 +45,16 @@ CANDIDATES = [
 ]
 SETS = ("mixed", "spaced", "touching", "font")
 DOC = ROOT / "docs" / "line-reader.md"
-BEGIN, END = "<!-- measure_widths.py -->", "<!-- /measure_widths.py -->"
+
+
+def put_table(text: str, script: str) -> None:
+    """Put `text` in docs/line-reader.md between the markers <!-- script --> and <!-- /script -->."""
+    begin, end = f"<!-- {script} -->", f"<!-- /{script} -->"
+    doc = DOC.read_text(encoding="utf-8")
+    if begin not in doc or end not in doc:
+        sys.exit(f"{DOC} has no {begin} ... {end} markers")
+    before, rest = doc.split(begin, 1)
+    DOC.write_text(before + begin + "\n" + text + end + rest.split(end, 1)[1], encoding="utf-8")
 
 
 def measure(recognizer: Recognizer, widths: tuple[float, ...], real: dict, font: list) -> dict[str, float]:
@@ -53,7 +62,7 @@ def measure(recognizer: Recognizer, widths: tuple[float, ...], real: dict, font:
     recognizer.line_reader().widths = widths  # checked as LineReader's constructor checks them
     result, cpu = {}, []
     for name in SETS:
-        results, _, seconds = read_sets(recognizer, name, font if name == "font" else [(None, real[name])], "learned")
+        results, _, seconds = read_sets(recognizer, name, font if name == "font" else [(None, real[name])])
         result[name] = weighted(results, "sequence_accuracy")
         cpu += seconds
     result["cpu_ms"] = 1000 * sum(cpu) / len(cpu)
@@ -104,11 +113,7 @@ def main() -> int:
         f"chosen: READ_WIDTHS = {chosen}" + ("" if chosen == READ_WIDTHS else f" (runes/line_reader.py: {READ_WIDTHS})")
     )
     if args.write:
-        doc = DOC.read_text(encoding="utf-8")
-        if BEGIN not in doc or END not in doc:
-            sys.exit(f"{DOC} has no {BEGIN} ... {END} markers")
-        before, rest = doc.split(BEGIN, 1)
-        DOC.write_text(before + BEGIN + "\n" + text + END + rest.split(END, 1)[1], encoding="utf-8")
+        put_table(text, "measure_widths.py")
     return 0
 
 

@@ -29,6 +29,7 @@ from runes.folder import (
     CARD_FILENAME,
     CONFIG_FILENAME,
     LINE_FILES,
+    LINE_READER_FILES,
     METRICS_FILENAME,
     MODEL_FILENAME,
     MODEL_FILES,
@@ -302,7 +303,7 @@ def _lines_section(lines: dict | None) -> str:
         )
     intro = textwrap.fill(
         f"`{LINE_FILES[0]}` and `{LINE_FILES[1]}`: a CNN with CTC that reads a whole line of runes without cutting "
-        'it into runes (`recognizer.read(image, reader="learned")`, runes.line_reader; served in numpy). It scores '
+        "it into runes (`recognizer.read(image)`, runes.line_reader; served in numpy). It scores "
         f"{len(labels)} labels and the CTC blank along the line: every glyph shape, the word separator (᛫, : or a "
         "wide gap) and a short lone stroke high or low. Trained with `python -m runes.train_lines` (package version "
         f"{lines.get('package_version', '?')}) on lines composed from generated sketches only.",
@@ -388,12 +389,20 @@ labels = json.load(open(f"{{folder}}/{CONFIG_FILENAME}"))["labels"]
     )
 
 
-def write_model_folder(out: str | os.PathLike, model: Any, config: dict, metrics: dict) -> Path:
+def write_model_folder(
+    out: str | os.PathLike, model: Any, config: dict, metrics: dict, lines_from: Path | None = None
+) -> Path:
     """Write a model folder: the Keras model, config.json, metrics.json, the model card and web/; returns it.
+    `lines_from`: a model folder whose line reader (LINE_READER_FILES, those it has) is copied in too.
 
-    The one writer of model folders: `runes.train` writes what it trained, `runes.teach` a taught model."""
+    The one writer of model folders: `runes.train` writes what it trained, `runes.teach` a taught model (with the
+    line reader of the model it was taught from)."""
     out = Path(out).expanduser()
     out.mkdir(parents=True, exist_ok=True)
+    if lines_from is not None and Path(lines_from).resolve() != out.resolve():
+        for name in LINE_READER_FILES:
+            if (Path(lines_from) / name).is_file():
+                shutil.copyfile(Path(lines_from) / name, out / name)
     model.save(out / MODEL_FILENAME)
     for name, data in ((CONFIG_FILENAME, config), (METRICS_FILENAME, metrics)):
         (out / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

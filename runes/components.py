@@ -1,21 +1,37 @@
 """The ink of a line as connected components: their boxes, the line's height, and whether anything rune-like is there.
 
 `components(mask)` labels the 8-connected components of an ink mask; `line_height(boxes)` is the median height of the
-tall ones and tells ink that is only specks or noise; `nothing_to_read(mask)` is that question alone, asked by both
-inscription readers before they read.
+tall ones and tells ink that is only specks or noise; `nothing_to_read(mask)` is that question alone; `stray_ink(mask)`
+is the ink that is no part of a line of runes (a tap of the pen, a blob, dust far above or below). The line reader
+leaves stray ink out and asks `nothing_to_read` before it reads.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["DOT_SIZE", "MIN_LINE_HEIGHT", "NOISE_SPECKS", "components", "line_height", "nothing_to_read", "run_lengths"]
+__all__ = [
+    "DOT_SIZE",
+    "MIN_LINE_HEIGHT",
+    "NOISE_SPECKS",
+    "STROKE_LENGTH",
+    "BLOT_PEN",
+    "components",
+    "line_height",
+    "nothing_to_read",
+    "run_lengths",
+    "stray_ink",
+]
 
 DOT_SIZE = 0.3  # a separator dot: both sides at most this many line heights
 MIN_LINE_HEIGHT = 6  # pixels (of the ink map): components all shorter than this are specks, not runes
 # More specks (components no bigger than a separator dot) than this per tall component is noise: the 900
 # composed lines of benchmarks/bench_inscription.py have at most 1.3, uniform or salt-and-pepper noise 48+.
 NOISE_SPECKS = 20
+# Ink drawn with strokes is at least this many pen widths tall (see `stray_ink`; tests/test_inscription.py measures it:
+# the real drawings at least 5.3, runes drawn on the pads at least 10.3, a tap of the pen or a filled blob 1.2-1.7).
+STROKE_LENGTH = 2.5
+BLOT_PEN = 2.0  # ...and a blot beside other strokes has at least this many times their pen (measured there too)
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -93,5 +109,54 @@ def line_height(spans: np.ndarray) -> tuple[float, np.ndarray, bool]:
 
 
 def nothing_to_read(mask: np.ndarray) -> bool:
-    """Whether an ink mask holds nothing rune-like: only specks under MIN_LINE_HEIGHT, or noise (NOISE_SPECKS)."""
-    return line_height(components(mask)[1])[2]
+    """Whether an ink mask holds nothing rune-like: no ink, only specks under MIN_LINE_HEIGHT, or noise
+    (NOISE_SPECKS)."""
+    return not mask.any() or line_height(components(mask)[1])[2]
+
+
+def pen_widths(mask: np.ndarray) -> np.ndarray:
+    """For every ink pixel, the shorter of the horizontal and vertical runs of ink through it (0 elsewhere)."""
+    return np.minimum(run_lengths(mask), run_lengths(mask.T).T)
+
+
+def stray_ink(mask: np.ndarray) -> np.ndarray:
+    """The ink pixels (and the pixels around them) that are not part of a line of runes:
+
+    - blots: ink not drawn with strokes, under STROKE_LENGTH times as tall as its pen is wide (its pen: the median
+      over its ink of `pen_widths`), and beside other strokes its pen BLOT_PEN times theirs (the median of theirs)
+      or more: a tap of the pen alone, a filled blob, a bar as thick as it is tall (a small rune printed with a
+      thick pen has the pen of the runes beside it). Only the line's tall components and those that stand apart
+      are judged: a small stroke over at least half its width inside a tall one's columns (a twig drawn apart from
+      its stem) goes with that one;
+    - dust: a dot-sized component (both sides at most DOT_SIZE line heights) above or below every larger one (a
+      separator dot sits within the line's rows).
+    """
+    parts, spans = components(mask)
+    out = np.zeros(mask.shape, bool)
+    if not parts:
+        return out
+    line, is_tall, _ = line_height(spans)
+    tall = spans[is_tall]
+    dot_sized = np.maximum(spans[:, 2] - spans[:, 0], spans[:, 3] - spans[:, 1]) <= DOT_SIZE * line
+    larger = spans[~dot_sized]
+    widths = pen_widths(mask)
+    pens = np.array([float(np.median(widths[rows, cols])) for rows, cols in parts])
+    for index, ((rows, cols), (top, left, bottom, right)) in enumerate(zip(parts, spans.tolist(), strict=True)):
+        if dot_sized[index] and not is_tall[index]:
+            stray = not ((larger[:, 0] < bottom) & (larger[:, 2] > top)).any()  # dust, unless beside a stroke
+        elif not is_tall[index] and (np.minimum(right, tall[:, 3]) - np.maximum(left, tall[:, 1])).max() >= 0.5 * (
+            right - left
+        ):
+            stray = False  # part of a tall one
+        else:
+            others = pens[~dot_sized & (np.arange(len(parts)) != index)]
+            thick = not len(others) or pens[index] >= BLOT_PEN * float(np.median(others))
+            stray = bottom - top < STROKE_LENGTH * pens[index] and thick  # a blot
+        out[rows, cols] = stray
+    grown = out.copy()  # and one pixel around: the faint edge of its ink goes with it
+    grown[1:] |= out[:-1]
+    grown[:-1] |= out[1:]
+    around = grown.copy()
+    around[:, 1:] |= grown[:, :-1]
+    around[:, :-1] |= grown[:, 1:]
+    return around

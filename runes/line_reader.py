@@ -2,10 +2,12 @@
 
 `LineReader.load(folder)` reads `lines.keras` and `lines.json` from a model folder (written by
 `python -m runes.train_lines`), and `lines-2.keras` when there is one (a second network trained apart), without
-Keras or TensorFlow, and `reader.read(image, row)` returns the same `runes.reading.Inscription` as the rule
-reader. How it reads:
+Keras or TensorFlow, and `reader.read(image, row)` returns a `runes.inscription.Inscription` (`Recognizer.read` is
+this reader). How it reads:
 
-1. Ink that is only specks or noise reads as no runes (`runes.components.nothing_to_read`, as the rule reader).
+1. Ink that is no part of a line of runes (a tap of the pen, a blob, dust far above or below:
+   `runes.components.stray_ink`) is left out, and ink that is only specks or noise reads as no runes
+   (`runes.components.nothing_to_read`).
    `line_input`: the ink is cropped to its box and scaled so the line is LINE_INK pixels tall in an input
    LINE_HEIGHT pixels tall (any width, at most MAX_LINE_WIDTH), with PAD blank columns before it and TAIL after;
    the line is read at its own width and stretched along the line by each of READ_WIDTHS.
@@ -39,9 +41,10 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from PIL import Image
 
-from runes.components import nothing_to_read
+from runes.components import nothing_to_read, stray_ink
 from runes.ctc import Token, decode, softmax
 from runes.folder import LINE_FILES, SECOND_LINES_FILENAME, ModelLoadError
+from runes.inscription import Box, Inscription, RuneReading, inscription
 from runes.kerasfile import read_keras_file
 from runes.line_inference import LineForward
 from runes.preprocess import (
@@ -55,7 +58,6 @@ from runes.preprocess import (
     scale_ink,
     to_ink,
 )
-from runes.reading import Box, Inscription, RuneReading, inscription
 from runes.rows import SHAPE_IDS, get_row
 
 if TYPE_CHECKING:
@@ -76,6 +78,7 @@ __all__ = [
     "LineTokens",
     "LineReader",
     "line_input",
+    "reading_input",
     "stretched_input",
     "fired_column",
 ]
@@ -86,7 +89,10 @@ WINDOW = INPUT_SIZE  # each output column reads this many input columns (the run
 STRIDE = 4  # ...and the next output column reads from this many columns further on
 PAD = WINDOW // 2  # blank columns before the ink (the first window is centred on the ink's start)...
 TAIL = 2 * WINDOW  # ...and after it: a label fires after its rune (fire_offset), the last one too
-MAX_LINE_WIDTH = 4096  # columns of the input at most: a longer line is scaled down to fit (bounds the work)
+# Columns of the input at most: a longer line is read scaled down to fit, which bounds the work of one request (the
+# worst line 0.12-0.15 s of CPU, 5.5-6.5 times a line of six runes) and still reads 40 runes as at 4096 columns (more than the
+# Inscription pad holds at a legible size). Measured by `python benchmarks/measure_line_cap.py`.
+MAX_LINE_WIDTH = 1024
 # The widths a line is read at, as stretches along the line of its own (the first, where boxes come from): real
 # hands draw runes narrower than the generated sketches the networks learned from, and the reading kept is the one
 # likeliest at the width where it is likeliest. Measured by `python benchmarks/measure_widths.py`.
@@ -120,7 +126,7 @@ class LineTokens(NamedTuple):
 
     tokens: list[Token]  # the labels read, each with the first network's columns at the line's own width
     probabilities: list[np.ndarray]  # each network's per-column probabilities at the line's own width
-    placement: LinePlacement  # where `line_input` put the ink at the line's own width
+    placement: LinePlacement | None  # where `reading_input` put the ink at the line's own width (None: no runes)
 
 
 def line_input(image: np.ndarray | Image.Image, stretch: float = 1.0) -> tuple[np.ndarray, LinePlacement]:
@@ -134,6 +140,24 @@ def line_input(image: np.ndarray | Image.Image, stretch: float = 1.0) -> tuple[n
     box = mask_box(mask)
     assert box is not None, "ink_mask found ink"
     return _placed(ink, mask, box, (shape[0], shape[1]), stretch)
+
+
+def reading_input(image: np.ndarray | Image.Image) -> tuple[np.ndarray, LinePlacement] | None:
+    """`line_input` of the ink of the line (`runes.components.stray_ink` left out), or None when nothing rune-like
+    is there (`runes.components.nothing_to_read`). Raises EmptySketchError when nothing is drawn."""
+    shape = image.size[::-1] if isinstance(image, Image.Image) else np.shape(image)[:2]
+    ink = to_ink(image)
+    mask = ink_mask(ink)
+    if nothing_to_read(mask):
+        return None
+    stray = stray_ink(mask)
+    if stray.any():
+        ink, mask = np.where(stray, 0.0, ink).astype(ink.dtype), mask & ~stray
+        if nothing_to_read(mask):
+            return None
+    box = mask_box(mask)
+    assert box is not None, "nothing_to_read found ink"
+    return _placed(ink, mask, box, (shape[0], shape[1]), 1.0)
 
 
 def stretched_input(placement: LinePlacement, stretch: float) -> tuple[np.ndarray, LinePlacement]:
@@ -253,11 +277,12 @@ class LineReader:
 
     def tokens(self, image: np.ndarray | Image.Image, allowed: np.ndarray | None = None) -> LineTokens:
         """The labels read in a line (`runes.ctc.decode` of every network's probabilities over the `allowed` outputs,
-        at each of `self.widths`), the networks' probabilities at the line's own width, and where `line_input` put
-        its ink. No labels and no probabilities when the ink is only specks or noise (as the rule reader says)."""
-        tensor, placement = line_input(image)
-        if nothing_to_read(placement.mask):
-            return LineTokens([], [], placement)
+        at each of `self.widths`), the networks' probabilities at the line's own width, and where `reading_input` put
+        its ink. No labels, no probabilities and no placement when nothing rune-like is there (`reading_input`)."""
+        read = reading_input(image)
+        if read is None:
+            return LineTokens([], [], None)
+        tensor, placement = read
         views, scales = [self.probabilities(tensor, allowed)], {placement.scale}
         for stretch in self.widths[1:]:
             stretched, placed = stretched_input(placement, stretch)
@@ -272,7 +297,7 @@ class LineReader:
         the_row = get_row(row)
         known = (*the_row.shapes, SEPARATOR_LABEL, *LONE_STROKE_LABELS)
         read = self.tokens(image, np.array([False] + [label in known for label in self.labels]))
-        if not read.probabilities:
+        if read.placement is None:
             return inscription([])
         tokens, placement = read.tokens, read.placement
         probabilities = read.probabilities[0]  # the first network's: columns, boxes and confidences

@@ -15,6 +15,7 @@ loaded with Keras at once, as before.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -126,6 +127,7 @@ class Recognizer:
         self._graph: Any = None  # a traced tf.function of the Keras model for big batches, made on first use
         self._blocks: Any = None  # a Keras model that outputs every conv block's activations, made on first use
         self._line_reader: Any = None  # the folder's learned line reader, read on first use (`line_reader`)
+        self._reads_lines_with: Recognizer | None = None  # whose line reader it uses, when not its own
 
     @property
     def model(self):
@@ -243,35 +245,46 @@ class Recognizer:
         tensor, placement = place(image)
         return self.outputs.prediction(self.predict_tensors(tensor[None])[0], row, lone_stroke_place(placement, row))
 
-    def read(self, image, row: str | None = None, reader: str = "rules"):
+    def read(self, image, row: str | None = None):
         """Read an inscription in `row`: several runes written left to right, words split at dots or gaps.
 
-        `reader` is "rules" (`runes.inscription`: cut into runes, each read by the CNN) or "learned" (the line
-        reader of the model folder, `runes.line_reader`: a CNN with CTC over the whole line). Returns a
-        `runes.inscription.Inscription` (runes with boxes, runic text, transliteration).
+        The learned line reader of the model folder reads it (`runes.line_reader`: a CNN with CTC over the whole
+        line, no segmentation rules). Returns a `runes.inscription.Inscription` (runes with boxes, runic text,
+        transliteration). Raises EmptySketchError if nothing is drawn, ValueError for a row the model does not
+        read, ModelLoadError when the model folder has no line reader.
         """
-        if reader == "learned":
-            return self.line_reader().read(image, self.check_row(row), self)
-        if reader != "rules":
-            raise ValueError(f"There is no {reader!r} reader: use 'rules' or 'learned'.")
-        from runes.inscription import read_inscription
-
-        return read_inscription(self, image, row)  # it checks the row
+        row = self.check_row(row)
+        return self.line_reader().read(image, row, self)
 
     def line_reader(self):
-        """The learned line reader of the model folder (`runes.line_reader.LineReader`, read once, in numpy).
+        """The learned line reader (`runes.line_reader.LineReader`, read once, in numpy) of `lines_folder`.
 
-        Raises ModelLoadError when the folder has none (lines.keras and lines.json, `python -m runes.train_lines`)."""
+        Raises ModelLoadError when there is none (lines.keras and lines.json, `python -m runes.train_lines`)."""
+        if self._reads_lines_with is not None:
+            return self._reads_lines_with.line_reader()
         if self._line_reader is None:
             from runes.line_reader import LINE_FILES, LineReader
 
-            if self.folder is None or not all((self.folder / name).is_file() for name in LINE_FILES):
+            folder = self.lines_folder
+            if folder is None or not all((folder / name).is_file() for name in LINE_FILES):
+                where = "it was built in memory" if folder is None else f"{folder} has no {' or '.join(LINE_FILES)}"
                 raise ModelLoadError(
-                    f"The {self.source} has no line reader ({' and '.join(LINE_FILES)}): train one with "
-                    "`python -m runes.train_lines --out MODEL_FOLDER`, or read with reader='rules'."
+                    f"The {self.source} cannot read inscriptions: {where}. Train its line reader with "
+                    "`python -m runes.train_lines --out MODEL_FOLDER`, or read inscriptions with the bundled model."
                 )
-            self._line_reader = LineReader.load(self.folder)
+            self._line_reader = LineReader.load(folder)
         return self._line_reader
+
+    @property
+    def lines_folder(self) -> Path | None:
+        """The model folder whose line reader `read` uses: the one it was loaded from, or for a taught model the
+        one its base was loaded from (the line reader reads rune shapes only, which teaching leaves alone)."""
+        return self.folder if self._reads_lines_with is None else self._reads_lines_with.lines_folder
+
+    def share_line_reader(self, other: Recognizer) -> None:
+        """Read inscriptions with `other`'s line reader, the one object (a taught model, with that of the model it was
+        taught from)."""
+        self._reads_lines_with = other
 
     def explain(self, image, row: str | None = None):
         """What the network saw and which ink mattered: a `runes.explain.Explanation` (input, feature maps per
@@ -311,8 +324,11 @@ class Recognizer:
         return [self.outputs.prediction(output, row) for output in self.predict_tensors(np.stack(list(tensors)))]
 
     def warm_up(self) -> None:
-        """Run the forward paths in use once (tracing the graph, when the Keras model runs) so the first real
-        sketch is fast. A recognizer read without Keras stays without it."""
+        """Run the forward paths in use once (tracing the graph, when the Keras model runs) and read the line reader
+        when there is one, so the first real sketch and inscription are fast. A recognizer read without Keras stays
+        without it."""
         self.predict_tensors(np.zeros((1, INPUT_SIZE, INPUT_SIZE, 1), np.float32))
+        with contextlib.suppress(ModelLoadError):  # a model without a line reader still reads runes one by one
+            self.line_reader()
         if self._numpy_forward is None or self._model is not None:
             self._traced()(np.zeros((NUMPY_MAX_BATCH + 1, INPUT_SIZE, INPUT_SIZE, 1), np.float32))

@@ -320,6 +320,7 @@ def _teach(
         }
     )
     taught = Recognizer(model, labels, source=f"{recognizer.source} taught {', '.join(names)}", config=config)
+    taught.share_line_reader(recognizer)  # teaching leaves the rune shapes, all the line reader reads, alone
     return taught, metrics
 
 
@@ -450,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         from runes.evaluate import evaluate_folder
 
         metrics["real_drawings"] = evaluate_folder(args.eval_dir, recognizer).metrics(args.eval_dir)
-    write_model_folder(args.out, recognizer.model, recognizer.config, metrics)
+    write_model_folder(args.out, recognizer.model, recognizer.config, metrics, lines_from=recognizer.lines_folder)
     drawings = ", ".join(f"{name} ({count})" for name, count in metrics["taught"].items())
     print(
         f"taught {drawings} in {metrics['teach_seconds']:.1f} s; runes and extras on generated sketches: "

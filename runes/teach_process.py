@@ -185,6 +185,7 @@ class TeachWorker:
                 raise TeachError(str(answer["refused"]))
             taught = Recognizer.load(Path(folder) / _MODEL_DIR)
         taught.folder = None  # deleted: the taught model lives in memory only
+        taught.share_line_reader(self.base)  # it reads inscriptions as its base does
         taught.source = f"{self.base.source} taught {', '.join(names)}"
         return taught
 

@@ -310,7 +310,7 @@ def _measure(reader: LineReader, lines: list[Line]) -> tuple[float, float]:
         read = reader.tokens(line.image)
         right += tuple(output for output, _, _, _ in read.tokens) == line.labels
         fired = [fired_column(first, last) for output, first, last, _ in read.tokens if output != separator]
-        if len(fired) == len(line.boxes):
+        if len(fired) == len(line.boxes) and read.placement is not None:
             centres = [
                 PAD + ((left + right) / 2 - read.placement.box[1]) * read.placement.scale
                 for _, left, _, right in line.boxes

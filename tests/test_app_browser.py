@@ -448,11 +448,12 @@ def test_inscription_by_touch_on_a_phone(browser, app_url: str):
         page.get_by_role("tab", name="Inscription").tap()
         box = pad_box(page, "#inscription-pad")
         size = 0.8 * box["height"]
+        step = 0.55 * size  # glyphs 0.8 * size tall: ᛁ 0.34 line heights after ᚼ, one word (a word gap is 0.7 and up)
         for index, rune_id in enumerate(("hagall", "isa")):
             touch_strokes(
                 page,
                 strokes_in_box(
-                    rune_id, box["x"] + 0.3 * box["width"] + index * 0.8 * size, box["y"] + 0.1 * box["height"], size
+                    rune_id, box["x"] + 0.3 * box["width"] + index * step, box["y"] + 0.1 * box["height"], size
                 ),
             )
         expect(page.locator("#inscription-text .inscription")).to_have_attribute("data-transliteration", "hi")

@@ -766,7 +766,7 @@ def test_bundled_card_is_generated_from_its_config_and_metrics():
     card = (BUNDLED_MODEL_DIR / "README.md").read_text(encoding="utf-8")
     assert card == model_card(config, metrics, lines=lines), "run python -m runes.card models"
     # The bundled folder has a line reader: the card says what it is and what it measured.
-    assert "## Line reader" in card and 'reader="learned"' in card
+    assert "## Line reader" in card and "`recognizer.read(image)`" in card
     assert f"read exactly: {lines['metrics']['val_sequence_accuracy']:.4f} (n=400)" in card
     second = lines["metrics"]["second"]  # and its second network, read with the first
     assert (BUNDLED_MODEL_DIR / "lines-2.keras").is_file() and second["seed"] == lines["train_config"]["second_seed"]

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import functools
-import time
+import itertools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +17,13 @@ from PIL import Image
 
 from runes import EmptySketchError, Recognizer
 from runes.alphabet import RUNE_IDS
-from runes.inscription import WORD_SEPARATOR, Inscription, read_inscription
-from runes.rows import SHAPE_IDS
+from runes.components import STROKE_LENGTH, pen_widths, stray_ink
+from runes.inscription import WORD_SEPARATOR, Inscription
+from runes.preprocess import ink_mask, to_ink
+from runes.rows import ROWS, SHAPES
+from runes.sketches import sketch_drawing
+from runes.strokes import render_strokes
+from runes.writing import render_runes
 
 REAL_RUNES = Path(__file__).resolve().parents[2] / "shared" / "real-runes" / "dev"
 needs_real_runes = pytest.mark.skipif(not REAL_RUNES.is_dir(), reason="needs ../shared/real-runes/dev beside the repo")
@@ -218,7 +223,7 @@ def _ids(reading: Inscription) -> list[list[str]]:
 
 @needs_real_runes
 def test_clean_gaps_read_runic_text_and_transliteration(recognizer, drawings):
-    reading = read_inscription(recognizer, _line(drawings, [("thurs", 0), ("ur", 0), ("reith", 2)], [4, 4]))
+    reading = recognizer.read(_line(drawings, [("thurs", 0), ("ur", 0), ("reith", 2)], [4, 4]))
     assert _ids(reading) == [["thurs", "ur", "reith"]]
     assert reading.text == "ᚦᚢᚱ" and reading.transliteration == "þur"
     assert [r.glyph for r in reading.runes] == ["ᚦ", "ᚢ", "ᚱ"] and all(0 < r.confidence <= 1 for r in reading.runes)
@@ -227,7 +232,7 @@ def test_clean_gaps_read_runic_text_and_transliteration(recognizer, drawings):
 @needs_real_runes
 def test_touching_runes_are_split(recognizer, drawings):
     image = _line(drawings, [("kaun", 0), ("ar", 1), ("mathr", 0)], [-2, -1])
-    assert _ids(read_inscription(recognizer, image)) == [["kaun", "ar", "mathr"]]
+    assert _ids(recognizer.read(image)) == [["kaun", "ar", "mathr"]]
 
 
 @needs_real_runes
@@ -238,7 +243,7 @@ def test_separators_split_words(recognizer, drawings, separator):
         image = _line(drawings, picks, [3, 20, 3, 3])
     else:
         image = _line(drawings, picks, [3, 3, 3, 3], separators={2: separator})
-    reading = read_inscription(recognizer, image)
+    reading = recognizer.read(image)
     assert _ids(reading) == [["thurs", "ur"], ["kaun", "ur", "nauthr"]]
     assert reading.text == f"ᚦᚢ{WORD_SEPARATOR}ᚴᚢᚾ" and reading.transliteration == "þu kun"
 
@@ -247,17 +252,17 @@ def test_separators_split_words(recognizer, drawings, separator):
 def test_single_rune_and_dark_ink_on_white(recognizer, drawings):
     path, _ = drawings["hagall"][0]
     single = np.asarray(Image.open(path))
-    assert _ids(read_inscription(recognizer, single)) == [["hagall"]]
+    assert _ids(recognizer.read(single)) == [["hagall"]]
     line = _line(drawings, [("fe", 1), ("ur", 0), ("thurs", 0)], [5, 2])
     inverted = Image.fromarray(255 - line).convert("RGB")
-    assert read_inscription(recognizer, inverted).transliteration == "fuþ"
+    assert recognizer.read(inverted).transliteration == "fuþ"
 
 
 @needs_real_runes
 def test_boxes_are_inside_the_image_and_left_to_right(recognizer):
     line = compose_inscriptions(1, seed=5)[0]
     big = np.kron(line.image, np.ones((3, 3), np.uint8))  # boxes are in the input's pixels
-    reading = read_inscription(recognizer, big)
+    reading = recognizer.read(big)
     height, width = big.shape
     lefts = [r.box[1] for r in reading.runes]
     assert lefts == sorted(lefts)
@@ -273,7 +278,7 @@ def test_short_stroke_is_short_twig_sol_or_yr(recognizer):
     image[5:35, 8:10] = 255  # ísa: full height
     image[5:16, 25:27] = 255  # short stroke, upper half: ᛌ
     image[24:35, 42:44] = 255  # short stroke, lower half: ᛧ
-    reading = read_inscription(recognizer, image)
+    reading = recognizer.read(image)
     assert [r.glyph for r in reading.runes] == ["ᛁ", "ᛌ", "ᛧ"]
     assert reading.transliteration == "isʀ"
 
@@ -281,14 +286,14 @@ def test_short_stroke_is_short_twig_sol_or_yr(recognizer):
 @pytest.mark.parametrize("image", [np.zeros((30, 90), np.uint8), np.full((30, 90, 3), 255, np.uint8)])
 def test_empty_image_raises(recognizer, image):
     with pytest.raises(EmptySketchError):
-        read_inscription(recognizer, image)
+        recognizer.read(image)
 
 
 def _read_quietly(recognizer, image) -> Inscription:
-    """read_inscription with every warning (numpy's "Mean of empty slice" ...) turned into an error."""
+    """recognizer.read with every warning (numpy's "Mean of empty slice" ...) turned into an error."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        return read_inscription(recognizer, image)
+        return recognizer.read(image)
 
 
 def _white_canvas(height: int = 300, width: int = 960) -> np.ndarray:
@@ -349,11 +354,17 @@ def test_uniform_images_are_empty_canvases(recognizer, image):
         _read_quietly(recognizer, image)
 
 
-def test_noise_is_rejected_quickly(recognizer):
-    noise = (np.random.default_rng(3).random((1024, 1024)) * 255).astype(np.uint8)  # 20 000 specks
-    start = time.perf_counter()
+def test_noise_is_told_before_any_network_reads_it(recognizer, monkeypatch):
+    """20,000 specks: labelled in one vectorised pass and answered as no runes; no network is run on noise."""
+    noise = (np.random.default_rng(3).random((1024, 1024)) * 255).astype(np.uint8)
+    reader = recognizer.line_reader()
+
+    def refuse(*args):
+        raise AssertionError("a network read the noise")
+
+    monkeypatch.setattr(reader, "forward", refuse)
+    monkeypatch.setattr(recognizer, "predict_tensors", refuse)
     assert _read_quietly(recognizer, noise).runes == ()
-    assert time.perf_counter() - start < 2.0  # labelling is vectorised; no piece of noise is classified
 
 
 def test_a_long_vertical_line_is_still_isa(recognizer):
@@ -379,87 +390,54 @@ def test_real_lines_read_the_same_with_dust_far_away_or_a_dot_beside_them(recogn
     assert [r.rune for r in reading.runes] == expected and reading.text == "ᚦᚢᚱ"
 
 
-def test_labels_that_are_not_runes_are_skipped(recognizer):
-    class WithOther:  # a model with a 17th label, "other", that always wins
-        def __init__(self):
-            self.labels = [*recognizer.labels, "other"]
-
-        def check_row(self, row):
-            return recognizer.check_row(row)
-
-        def predict_tensors(self, batch):
-            probabilities = recognizer.predict_tensors(batch) * 0.4
-            return np.concatenate([probabilities, np.full((len(batch), 1), 0.6, np.float32)], axis=1)
-
-    image = np.zeros((40, 30), np.uint8)
-    image[5:35, 12:15] = 255
-    reading = read_inscription(WithOther(), image)
-    assert [r.rune for r in reading.runes] == ["isa"] and reading.runes[0].confidence == pytest.approx(0.4, abs=0.01)
-
-
 @needs_real_runes
 def test_sequence_accuracy_on_composed_inscriptions(recognizer):
-    """80 seeded lines of 2-6 real drawings. The floors below guard against regressions; the issue's target
-    (sequence accuracy >= 0.95) is not met yet and is reported as an expected failure until it is: the
-    raw figure carries the classifier's own errors (~1-3% of drawings), and lines whose drawings are
-    all read right one by one still lose ~3-5% to segmentation (a missed or extra cut) and to pieces of
-    overlapping runes that read as another rune, e.g. ᛅ as ᚴ, ᛋ as ᛅ (see the benchmark)."""
+    """80 seeded lines of 2-6 real drawings, 35% of neighbours touching: at least issue #6's target of 0.95 whole
+    lines read right (benchmarks/bench_inscription.py measures 900 lines per set)."""
     lines = compose_inscriptions(80, seed=2024)
-    result = score(recognizer, lines, [read_inscription(recognizer, line.image) for line in lines])
+    result = score(recognizer, lines, [recognizer.read(line.image) for line in lines])
     print(result)
-    assert result["segmentation_accuracy"] >= 0.9, result
-    assert result["rune_accuracy"] >= 0.92, result
-    assert result["readable_accuracy"] >= 0.8, result
-    assert result["sequence_accuracy"] >= 0.75, result
-    if result["sequence_accuracy"] < 0.95:
-        pytest.xfail(
-            f"issue #6 target not met: sequence accuracy {result['sequence_accuracy']:.3f} (lines the "
-            f"classifier reads right one by one: {result['readable_accuracy']:.3f}), per rune "
-            f"{result['rune_accuracy']:.3f}; drawings right on their own {result['isolated_accuracy']:.3f}"
-        )
+    assert result["segmentation_accuracy"] >= 0.95, result
+    assert result["rune_accuracy"] >= 0.98, result
+    assert result["sequence_accuracy"] >= 0.95, result
 
 
-# --------------------------------------------------------------------------- the measured width table
+def _pen_widths_tall(image: np.ndarray) -> float:
+    """How many pen widths tall the ink of an image is (its box's height over the median of `pen_widths`)."""
+    mask = ink_mask(to_ink(image))
+    rows = np.flatnonzero(mask.any(axis=1))
+    return (rows[-1] + 1 - rows[0]) / float(np.median(pen_widths(mask)[mask]))
 
 
-@pytest.fixture(scope="module")
-def measure_aspect():
-    """benchmarks/measure_aspect.py as a module (the script that regenerates _ASPECT_RANGES)."""
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "measure_aspect.py"
-    spec = importlib.util.spec_from_file_location("measure_aspect", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_aspect_table_is_what_the_script_measures(measure_aspect):
-    """The committed table equals a fresh measurement (all 150 sketches per shape, ~7 s): a change to the
-    templates or the sketch style shows up here until `python benchmarks/measure_aspect.py --write` is run."""
-    from runes import inscription
-
-    measured = measure_aspect.measure()
-    assert list(measured) == list(SHAPE_IDS)
-    differing = {
-        r: (inscription._ASPECT_RANGES.get(r), measured[r])
-        for r in SHAPE_IDS
-        if inscription._ASPECT_RANGES.get(r) != measured[r]
-    }
-    assert not differing, f"(committed, measured) differ: {differing}; run python benchmarks/measure_aspect.py --write"
-    np.testing.assert_array_equal(inscription._ASPECT, [measured[r] for r in SHAPE_IDS])
-    source = Path(inscription.__file__).read_text(encoding="utf-8")
-    assert measure_aspect.rewrite(source, measured) == source  # the file holds the script's own text
-    assert all(0 < low < high for low, high in measured.values())
-    assert measured["isa"][1] < 0.5 < measured["yr"][0]  # a lone stroke is narrow, ᛦ is wide
-
-
-def test_aspect_script_rewrites_only_the_table(measure_aspect):
-    from runes import inscription
-
-    source = Path(inscription.__file__).read_text(encoding="utf-8")
-    changed = measure_aspect.rewrite(source, {**inscription._ASPECT_RANGES, "fe": (0.01, 9.5)})
-    assert '"fe": (0.01, 9.5),' in changed and changed.count("\n") == source.count("\n")
-    assert changed.replace('"fe": (0.01, 9.5)', '"fe": ({}, {})'.format(*inscription._ASPECT_RANGES["fe"])) == source
-    with pytest.raises(ValueError, match="--write"):
-        measure_aspect.rewrite(source.replace("_ASPECT_RANGES: dict", "_RANGES: dict"), inscription._ASPECT_RANGES)
+def test_stroke_length_keeps_every_drawn_rune_and_leaves_out_taps_and_blobs(drawings):
+    """STROKE_LENGTH measured: every real drawing, and every template of every shape drawn on the pads as a visitor
+    draws it (`sketch_drawing`, the pad's pen, the rune pad and the Inscription pad, 3 each), is far more pen widths
+    tall than it, and the reader leaves none of its ink out; a tap of the pen, a filled blob and a thick bar are
+    under it and left out entirely. (The training hand's fattest pens on its smallest canvases draw blobs of 1.7
+    pen widths: it is no measure of what people draw.) The bundled font prints ᚲ ᛃ ᛜ and ᛌ small with a thick pen,
+    under STROKE_LENGTH pens tall: BLOT_PEN keeps them, as their pen is at most 1.7 times their neighbours'."""
+    pads = [
+        render_strokes(drawing["strokes"], drawing["width"], drawing["height"])
+        for shape in SHAPES.values()
+        for template in shape.templates
+        for seed, (width, height) in itertools.product(range(3), [(384, 384), (960, 300)])
+        for drawing in [sketch_drawing(template, seed, width, height)]
+    ]
+    real = [np.asarray(Image.open(path)) for pictures in drawings.values() for path, _ in pictures]
+    for name, images in (("real drawings", real), ("pad drawings", pads)):
+        ratios = [_pen_widths_tall(image) for image in images]
+        print(f"{name}: at least {min(ratios):.1f} pen widths tall ({len(ratios)})")
+        assert min(ratios) >= 1.5 * STROKE_LENGTH, name
+        assert not any(stray_ink(ink_mask(to_ink(image))).any() for image in images), name
+    for row in ROWS.values():
+        glyphs = [row.glyph(rune.id) for rune in row.runes] + [str(r.short_twig_glyph) for r in row.runes]
+        text = "᛫".join("".join(glyphs[start : start + 6]) for start in range(0, len(glyphs), 6)).replace("None", "")
+        for size in (32, 48, 72, 96):
+            printed = render_runes(text, font_size=size, margin=12)
+            assert not stray_ink(ink_mask(to_ink(printed))).any(), (row.id, size)
+    not_drawn = {name: _nothing_rune_like()[name] for name in ("single tap of the pen", "thick horizontal bar")}
+    not_drawn["blob"] = _with_disk(_with_disk(_white_canvas(), (150, 470), 20), (150, 490), 20)
+    for name, image in not_drawn.items():
+        mask = ink_mask(to_ink(image))
+        assert _pen_widths_tall(image) < STROKE_LENGTH, name
+        assert (stray_ink(mask) >= mask).all(), name

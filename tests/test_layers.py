@@ -57,7 +57,7 @@ def test_serving_a_model_imports_neither_tensorflow_nor_keras():
         "assert len(recognizer.explain(sketch).feature_maps) == 3\n"
         "assert len(recognizer.predict_batch([sketch] * 40)) == 40\n"
         "line = np.zeros((40, 120), np.uint8); line[5:35, 10:13] = 255; line[5:35, 60:63] = 255\n"
-        "assert [r.rune for r in recognizer.read(line, reader='learned').runes] == ['isa', 'isa']"
+        "assert [r.rune for r in recognizer.read(line).runes] == ['isa', 'isa']"
     )
     assert "runes.model" in loaded and "h5py" in loaded and "runes.line_reader" in loaded
     assert not {name.split(".")[0] for name in loaded} & {"tensorflow", "keras"}

@@ -245,7 +245,7 @@ def test_a_faint_rune_as_tall_as_the_largest_ink_map_is_read_by_both_networks():
     diagonal = np.arange(1023)
     image[diagonal, diagonal + 1] = image[diagonal, 1022 - diagonal] = 0.2
     image[500:524] = 0
-    reading = Recognizer.load().read(image, "elder", reader="learned")
+    reading = Recognizer.load().read(image, "elder")
     assert len(reading.runes) == 1 and reading.runes[0].box[2] - reading.runes[0].box[0] > 1000
 
 
@@ -313,7 +313,7 @@ def test_cli_writes_a_line_reader_that_loads_in_safe_mode_and_reads(tiny_folder)
     assert Recognizer.load(tiny_folder).line_reader().second is not None
     image = np.zeros((40, 120), np.uint8)
     image[5:35, 10:13] = image[5:35, 40:43] = 255
-    reading = Recognizer.load(tiny_folder).read(image, reader="learned")
+    reading = Recognizer.load(tiny_folder).read(image)
     assert isinstance(reading, Inscription)
     for rune in reading.runes:
         top, left, bottom, right = rune.box
@@ -393,17 +393,17 @@ def test_the_line_network_is_the_rune_cnn_slid_along_the_line():
     assert line_model(np.zeros((1, LINE_HEIGHT, WINDOW + 5 * STRIDE, 1), np.float32)).shape[2] == 6
 
 
-def test_reader_choice_and_a_folder_without_a_line_reader(tmp_path):
+def test_a_folder_without_a_line_reader_says_how_to_train_one(tmp_path):
     image = np.zeros((40, 60), np.uint8)
     image[5:35, 10:13] = 255
     for name in MODEL_FILES:
         shutil.copyfile(BUNDLED_MODEL_DIR / name, tmp_path / name)
     recognizer = Recognizer.load(tmp_path)
-    with pytest.raises(ModelLoadError, match="no line reader.*runes.train_lines"):
-        recognizer.read(image, reader="learned")
-    with pytest.raises(ValueError, match="no 'neural' reader"):
-        recognizer.read(image, reader="neural")
-    assert [r.rune for r in recognizer.read(image).runes] == ["isa"]
+    assert recognizer.predict(image).rune == "isa"  # it reads runes one by one all the same
+    with pytest.raises(ModelLoadError, match=f"cannot read inscriptions: {tmp_path} has no lines.keras.*train_lines"):
+        recognizer.read(image)
+    with pytest.raises(ValueError, match="no rune row 'runic'"):
+        recognizer.read(image, "runic")  # the row is checked first, as `predict` checks it
 
 
 def test_training_one_network_removes_an_earlier_second_one(tiny_folder, tmp_path):

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from runes import RUNE_IDS, Recognizer
 from runes.evaluate import evaluate_folder
-from runes.folder import ModelLoadError, read_config
+from runes.folder import LINE_FILES, ModelLoadError, read_config
 from runes.rows import SHAPE_IDS
 from runes.sketches import draw_sketch
 from runes.teach import MAX_SYMBOLS, TeachError, main, teach
@@ -97,6 +97,20 @@ def test_taught_recognizer_still_reads_real_runes(taught):
     assert report.total == 138 and report.accuracy >= 0.95 and report.acceptance >= 0.95
 
 
+def _line_of(*runes: str) -> np.ndarray:
+    """Sketches of these runes side by side (dark ink on white, 64 pixels tall), a gap between them: a line to read."""
+    sketches = [np.asarray(Image.fromarray(draw_sketch(rune, seed=5)).resize((64, 64))) for rune in runes]
+    gap = np.full((64, 16), 255, np.uint8)
+    return np.concatenate([part for sketch in sketches for part in (sketch, gap)], axis=1)
+
+
+def test_a_taught_recognizer_reads_inscriptions_with_its_base_s_line_reader(base, taught):
+    recognizer, *_ = taught
+    line = _line_of("fe", "ur", "thurs", "tyr")
+    assert recognizer.lines_folder == base.folder and recognizer.line_reader() is base.line_reader()
+    assert [r.rune for r in recognizer.read(line).runes] == [r.rune for r in base.read(line).runes]
+
+
 def test_teaching_leaves_the_given_recognizer_unchanged(base, taught):
     recognizer, weights, sketch, before = taught
     assert recognizer is not base and recognizer.model is not base.model
@@ -141,6 +155,11 @@ def test_cli_writes_a_model_folder_that_loads(tmp_path, capsys):
     assert loaded.predict(draw_shape("star", 150)).symbol == "star"
     assert loaded.predict(draw_sketch("tyr", seed=4)).rune == "tyr"
     assert evaluate_folder(REAL_RUNES, loaded).accuracy == metrics["real_drawings"]["accuracy"]
+    bundled = Recognizer.load()  # the folder carries the line reader of the model it was taught from
+    assert all((out / name).read_bytes() == (bundled.folder / name).read_bytes() for name in LINE_FILES)
+    assert "## Line reader" in card and loaded.lines_folder == out
+    line = _line_of("fe", "ur", "thurs", "tyr")
+    assert [r.rune for r in loaded.read(line).runes] == [r.rune for r in bundled.read(line).runes]
 
 
 def test_cli_errors_name_the_folder_or_file(tmp_path, capsys):

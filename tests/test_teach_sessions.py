@@ -47,6 +47,7 @@ class Teacher(TeachWorker):
         self.started.set()
         assert self.go.wait(timeout=120), "the test never let the teach go on"
         taught = super().teach(examples)
+        assert taught.lines_folder == self.base.folder  # it reads inscriptions with its base's line reader
         self.taught += [weakref.ref(taught), weakref.ref(taught._numpy_forward)]
         return taught
 

@@ -115,3 +115,23 @@ def test_a_large_drawing_is_shown_scaled_down_with_its_boxes():
     small, scaled = reading.shown(big, [((100, 200, 301, 501), "ᛏ t")])
     assert small.shape == (512, 512) and small.dtype == np.uint8 and (small == 255).all()
     assert small.size <= reading.SHOWN_PIXELS and scaled == [((50, 100, 150, 250), "ᛏ t")]
+
+
+def test_a_model_without_a_line_reader_says_so_in_the_inscription_tab(tmp_path):
+    import html as html_text
+    import shutil
+
+    from runes import Recognizer
+    from runes.folder import BUNDLED_MODEL_DIR, MODEL_FILES
+    from ui.inputs import never_raises
+
+    for name in MODEL_FILES:
+        shutil.copyfile(BUNDLED_MODEL_DIR / name, tmp_path / name)
+    single_runes_only = Recognizer.load(tmp_path)
+    line = np.zeros((60, 120), np.uint8)
+    line[10:50, 20:24] = line[10:50, 80:84] = 255
+    answer = never_raises(cards.empty_reading, cards.failed_reading)(reading.read)
+    html, boxes = answer(single_runes_only, line, "younger")
+    assert html_text.escape(reading.NO_LINE_READER) in html and boxes is None and "Error" not in html
+    html, (_, shown_boxes) = answer(Recognizer.load(), line, "younger")  # the bundled model reads it
+    assert [label for _, label in shown_boxes] == ["ᛁ i", "ᛁ i"] and "⚠️" not in html

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from runes import Recognizer
+from runes import ModelLoadError, Recognizer
 from runes.rows import ROW_IDS
 from runes.writing import render_runes, transliterate
 from ui import cards, rows, seeing
@@ -20,6 +20,7 @@ from ui.inputs import never_raises, shrunk_by
 # A drawing larger than twice the Inscription pad (960x300) is shown scaled down: gr.AnnotatedImage makes and saves
 # full-size masks for every box (4096x4096 drawn, 1024x1024 read, 40 boxes: seconds; benchmarks/bench_abuse.py).
 SHOWN_PIXELS = 2 * 960 * 300
+NO_LINE_READER = "This app's model reads single runes only: it has no line reader to read a line of runes with."
 
 
 def recognise(
@@ -37,7 +38,11 @@ def read(recognizer: Recognizer, image: np.ndarray | None, row: str | None):
     if image is None:
         recognizer.check_row(row)
         return cards.empty_reading()
-    text, (_, boxes) = cards.reading(recognizer.read(image, row), image)
+    try:
+        inscription = recognizer.read(image, row)
+    except ModelLoadError:  # the app's model has no line reader (lines.keras): say so, as a bad input is answered
+        raise ValueError(NO_LINE_READER) from None
+    text, (_, boxes) = cards.reading(inscription, image)
     return text, shown(image, boxes)
 
 
