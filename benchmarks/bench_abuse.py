@@ -4,8 +4,8 @@ Starts the real app (`python app.py`, from this checkout or `--repo` another one
 bounds) and measures, in one run:
 
 - per endpoint, the worst request the app accepts (the most strokes and points on the largest canvas it reads, the
-  largest drawing as an image, yesterday's worst: 4096x4096, 500 strokes x 40 points; the longest runic text read and
-  one far over it) and a 50 MB JSON body: the
+  largest drawing as an image, an image of 32,768 separate strokes, yesterday's worst: 4096x4096, 500 strokes x 40
+  points; the longest runic text read and one far over it) and a 50 MB JSON body: the
   answer (or refusal), the time it took and the app process's peak RSS above its RSS before;
 - a normal visitor's p95 on /predict_strokes (one rune, 384x384) with nothing else running, and the same while
   heavy /read_strokes requests run back to back: the ratio of the two.
@@ -231,12 +231,20 @@ def main() -> int:
             wide = grid(4096, INSCRIPTION.max_strokes, INSCRIPTION.max_points // INSCRIPTION.max_strokes)
             Image.fromarray(render_strokes(check_strokes(wide["strokes"], 4096, 4096), 4096, 4096)).save(big_image)
             sketch = {"background": None, "layers": [], "composite": handle_file(str(big_image))}
+            staves = np.full((1024, 1024), 255, np.uint8)  # 13,000 separate strokes: the most groups of ink to judge
+            for top in range(0, 1024, 8):
+                for left in range(0, 1024, 4):
+                    staves[top : top + 7, left : left + 2] = 0
+            staves_image = Path(folder) / "staves.png"
+            Image.fromarray(staves).save(staves_image)
+            many = {"background": None, "layers": [], "composite": handle_file(str(staves_image))}
             cases = [
                 ("/predict_strokes", "caps: rune", [grid(RUNE.max_side, RUNE.max_strokes, 50), "younger"]),
                 ("/read_strokes", "caps: inscription", [wide, "younger"]),
                 ("/read_strokes", "yesterday's worst 4096², 500x40", [grid(4096, 500, 40), "younger"]),
                 ("/predict", "4096² PNG", [sketch, "younger"]),
                 ("/read", "4096² PNG", [sketch, "younger"]),
+                ("/read", "1024² PNG of 32,768 strokes", [many, "younger"]),
                 ("/read_text", "caps: 3,000 characters of runes", [("ᚴᚢᚱᛘᛦ ᛬ " * 500)[:MAX_CHARACTERS], "younger"]),
                 ("/read_text", "100,000 characters", ["ᚠ" * 100_000, "younger"]),
             ]

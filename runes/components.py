@@ -119,6 +119,42 @@ def pen_widths(mask: np.ndarray) -> np.ndarray:
     return np.minimum(run_lengths(mask), run_lengths(mask.T).T)
 
 
+def _medians(values: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """The median of `values` over each component's pixels (as np.median), in one sort."""
+    sizes = np.array([len(rows) for rows, _ in parts])
+    taken = values[np.concatenate([rows for rows, _ in parts]), np.concatenate([cols for _, cols in parts])]
+    owner = np.repeat(np.arange(len(parts)), sizes)
+    ordered = taken[np.lexsort((taken, owner))].astype(np.float64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    return (ordered[starts + (sizes - 1) // 2] + ordered[starts + sizes // 2]) / 2
+
+
+def _medians_of_the_others(values: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each value, the median (as np.median) of the values `among` other than itself, and whether there are any."""
+    pool = np.sort(values[among])
+    count = len(pool)
+    rank = np.full(len(values), count)  # a value not among them leaves the whole pool
+    rank[among] = np.argsort(np.argsort(values[among], kind="stable"), kind="stable")
+    left = count - (rank < count)  # how many others
+    if not count:
+        return np.zeros(len(values)), np.zeros(len(values), bool)
+    low, high = np.maximum(left - 1, 0) // 2, left // 2
+
+    def at(position: np.ndarray) -> np.ndarray:  # the position among the others, in the pool
+        return pool[np.minimum(position + (position >= rank), count - 1)]
+
+    return (at(low) + at(high)) / 2, left > 0
+
+
+def _covered(intervals: np.ndarray, spans: np.ndarray, length: int) -> np.ndarray:
+    """For each span [start, end), how many of its positions lie in the union of `intervals` ([start, end) rows)."""
+    steps = np.zeros(length + 1, np.int64)
+    np.add.at(steps, intervals[:, 0], 1)
+    np.add.at(steps, intervals[:, 1], -1)
+    inside = np.concatenate([[0], np.cumsum(np.cumsum(steps)[:-1] > 0)])
+    return inside[spans[:, 1]] - inside[spans[:, 0]]
+
+
 def stray_ink(mask: np.ndarray) -> np.ndarray:
     """The ink pixels (and the pixels around them) that are not part of a line of runes:
 
@@ -126,33 +162,33 @@ def stray_ink(mask: np.ndarray) -> np.ndarray:
       over its ink of `pen_widths`), and beside other strokes its pen BLOT_PEN times theirs (the median of theirs)
       or more: a tap of the pen alone, a filled blob, a bar as thick as it is tall (a small rune printed with a
       thick pen has the pen of the runes beside it). Only the line's tall components and those that stand apart
-      are judged: a small stroke over at least half its width inside a tall one's columns (a twig drawn apart from
-      its stem) goes with that one;
+      are judged: a small stroke with at least half its width in the tall ones' columns (a twig drawn apart from
+      its stem) goes with them;
     - dust: a dot-sized component (both sides at most DOT_SIZE line heights) above or below every larger one (a
       separator dot sits within the line's rows).
+
+    Vectorised over the components (as `components` is), so a drawing of thousands of strokes is judged in
+    milliseconds.
     """
     parts, spans = components(mask)
     out = np.zeros(mask.shape, bool)
     if not parts:
         return out
     line, is_tall, _ = line_height(spans)
-    tall = spans[is_tall]
-    dot_sized = np.maximum(spans[:, 2] - spans[:, 0], spans[:, 3] - spans[:, 1]) <= DOT_SIZE * line
-    larger = spans[~dot_sized]
-    widths = pen_widths(mask)
-    pens = np.array([float(np.median(widths[rows, cols])) for rows, cols in parts])
-    for index, ((rows, cols), (top, left, bottom, right)) in enumerate(zip(parts, spans.tolist(), strict=True)):
-        if dot_sized[index] and not is_tall[index]:
-            stray = not ((larger[:, 0] < bottom) & (larger[:, 2] > top)).any()  # dust, unless beside a stroke
-        elif not is_tall[index] and (np.minimum(right, tall[:, 3]) - np.maximum(left, tall[:, 1])).max() >= 0.5 * (
-            right - left
-        ):
-            stray = False  # part of a tall one
-        else:
-            others = pens[~dot_sized & (np.arange(len(parts)) != index)]
-            thick = not len(others) or pens[index] >= BLOT_PEN * float(np.median(others))
-            stray = bottom - top < STROKE_LENGTH * pens[index] and thick  # a blot
-        out[rows, cols] = stray
+    heights, widths = spans[:, 2] - spans[:, 0], spans[:, 3] - spans[:, 1]
+    dot_sized = np.maximum(heights, widths) <= DOT_SIZE * line
+    pens = _medians(pen_widths(mask), parts)
+    # In a tall one's columns (at least half its own width), beside a larger one's rows (any of its own).
+    inside = _covered(spans[is_tall][:, [1, 3]], spans[:, [1, 3]], mask.shape[1]) >= 0.5 * widths
+    beside = _covered(spans[~dot_sized][:, [0, 2]], spans[:, [0, 2]], mask.shape[0]) > 0
+    small = ~is_tall & dot_sized
+    dust = small & ~beside
+    judged = ~small & ~(~is_tall & inside)
+    others, has_others = _medians_of_the_others(pens, ~dot_sized)
+    thick = ~has_others | (pens >= BLOT_PEN * others)
+    blots = judged & (heights < STROKE_LENGTH * pens) & thick
+    for index in np.flatnonzero(dust | blots):
+        out[parts[index]] = True
     grown = out.copy()  # and one pixel around: the faint edge of its ink goes with it
     grown[1:] |= out[:-1]
     grown[:-1] |= out[1:]
