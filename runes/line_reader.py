@@ -23,7 +23,7 @@ this reader). How it reads:
    lone stroke is ᛌ sól (high) or ᛧ yr (low) in a row that writes them, ᛁ íss elsewhere.
 4. A light pass for the boxes: a label fires about `fire_offset` input columns after its rune's centre (measured
    in training). Each label read is given a group of ink (ink between blank columns) in order, the closest to where
-   it fired, so that no group is left without one (`_groups_of`; a separator read in a gap gets none); a rune
+   it fired, so that no group is left without one (`runes.line_boxes`; a separator read in a gap gets none); a rune
    alone in its group gets the group, runes that share one (they touch) split it halfway between their centres;
    each box is cropped to its ink.
 5. Given the rune CNN of the same folder (`Recognizer.read` passes it), a rune with blank columns either side (no
@@ -48,6 +48,7 @@ from runes.ctc import Token, decode, softmax
 from runes.folder import LINE_FILES, SECOND_LINES_FILENAME, ModelLoadError
 from runes.inscription import Box, Inscription, RuneReading, inscription
 from runes.kerasfile import read_keras_file
+from runes.line_boxes import rune_bounds
 from runes.line_inference import LineForward
 from runes.preprocess import (
     FAINT_INK,
@@ -190,84 +191,6 @@ def fired_column(first: int, last: int) -> float:
     return STRIDE * (first + last) / 2 + WINDOW / 2
 
 
-def _ink_groups(mask: np.ndarray) -> np.ndarray:
-    """The column ranges of the ink between blank columns: (groups, 2) of [start, end)."""
-    inked = np.concatenate([[False], mask.any(axis=0), [False]])
-    edges = np.flatnonzero(np.diff(inked.astype(np.int8)))
-    return edges.reshape(-1, 2)
-
-
-def _groups_of(centres: list[float], is_rune: list[bool], groups: np.ndarray) -> list[int]:
-    """Which group of ink (`_ink_groups`) each label read belongs to, -1 for a separator read in a gap: the order-kept
-    assignment closest to where the labels fired (the summed distance, in columns, of each label's column to its
-    group's), plus, for each group of ink no label is read in, twice its width (a rune's ink is hardly left without
-    its label; a speck broken off a stroke may be). A rune always has a group; runes may share one (they touch), a
-    separator does not."""
-    count = len(groups)
-    skipped = np.concatenate([[0.0], np.cumsum(2.0 * (groups[:, 1] - groups[:, 0]))])  # groups 0..k-1 left out
-    columns = np.arange(count)
-    # best[j]: the least cost so far with the last label placed in group j (inf: not possible)
-    best = np.full(count, np.inf)
-    choices: list[tuple[np.ndarray, np.ndarray]] = []  # per label: (its group or -1 per last group, previous last)
-    for index, (centre, rune) in enumerate(zip(centres, is_rune, strict=True)):
-        distance = np.maximum(groups[:, 0] - centre, 0) + np.maximum(centre - (groups[:, 1] - 1), 0)
-        if index == 0:
-            before, came = skipped[:-1].copy(), np.full(count, -1)  # the groups before the first are left out
-        else:  # from the best last group j' < j, the groups between left out; or from j itself (runes that touch)
-            shifted = best - skipped[1:]
-            prefix = np.minimum.accumulate(np.concatenate([[np.inf], shifted[:-1]]))
-            where = np.maximum.accumulate(np.where(shifted == np.minimum.accumulate(shifted), columns, -1))
-            earlier = np.concatenate([[-1], where[:-1]])
-            before = prefix + skipped[:-1]
-            came = earlier.copy()
-            if rune:
-                same = best < before
-                before, came = np.where(same, best, before), np.where(same, columns, came)
-        placed = before + distance
-        group, last = columns.copy(), came
-        if not rune and index > 0:  # a separator in a gap: no group, the last group stays
-            gap = best < placed
-            placed, group, last = np.where(gap, best, placed), np.where(gap, -1, group), np.where(gap, columns, last)
-        best = placed
-        choices.append((group, last))
-    end = int(np.argmin(best + skipped[-1] - skipped[1:]))
-    assigned, state = [], end
-    for group, came in reversed(choices):
-        assigned.append(int(group[state]))
-        state = int(came[state])
-    return assigned[::-1]
-
-
-def _bounds(mask: np.ndarray, centres: list[float], is_rune: list[bool]) -> list[int]:
-    """The columns where each label's part of the line starts and ends (len(centres) + 1 bounds). Between runes that
-    share a group of ink (they touch): halfway between where they fired, kept inside the group. Otherwise in the
-    middle of a blank gap between their groups: the gap closest to halfway between where they fired, so a group no
-    label was given goes with the nearer label (ᛃ as the Elder font prints it is two groups of ink, one label).
-    (Halfway splits touching runes better than the column with the least ink between them did: 1 box in 1142
-    overlapping its truth less than half, against 44, on 300 lines at 40% touching.)"""
-    groups = _ink_groups(mask)
-    assigned = np.array(_groups_of(centres, is_rune, groups))
-    count = len(groups)
-    gaps = (groups[:-1, 1] + groups[1:, 0]) // 2  # the middle of the blank columns after each group but the last
-    placed = np.flatnonzero(assigned >= 0)
-    inner = []
-    for index in range(len(centres) - 1):
-        here, there = assigned[index], assigned[index + 1]
-        halfway = (centres[index] + centres[index + 1]) / 2
-        if here >= 0 and here == there:
-            start, end = groups[here]
-            a = min(max(centres[index], start), end - 1)
-            b = min(max(centres[index + 1], a), end - 1)
-            inner.append(round((a + b) / 2))
-            continue
-        before, after = placed[placed <= index], placed[placed > index]
-        low = int(assigned[before[-1]]) if len(before) else 0  # the last group given to a label up to here...
-        high = int(assigned[after[0]]) if len(after) else count - 1  # ...and the first one after
-        candidates = gaps[low:high]
-        inner.append(int(candidates[np.argmin(np.abs(candidates - halfway))]) if len(candidates) else round(halfway))
-    return [int(bound) for bound in np.maximum.accumulate([0, *inner, mask.shape[1]])]
-
-
 class LineReader:
     """A loaded line reader: `LineReader.load(folder).read(image, row)`."""
 
@@ -373,7 +296,7 @@ class LineReader:
             for _, first, last, _ in tokens
         ]  # a label that fires in the blank columns after the ink: its rune ends the ink
         is_rune = [self.labels[output - 1] != SEPARATOR_LABEL for output, _, _, _ in tokens]
-        bounds = _bounds(placement.mask, centres, is_rune) if tokens else [0, width]
+        bounds = rune_bounds(placement.mask, centres, is_rune) if tokens else [0, width]
         found: list[Found | None] = []  # each rune; None at a separator
         peaks: list[np.ndarray] = []  # each label's probabilities (all outputs) in the column where it is likeliest
         for index, (output, first, last, _) in enumerate(tokens):

@@ -466,16 +466,16 @@ def _columns_of_ink(width: int, *ranges: tuple[int, int]) -> np.ndarray:
 
 
 def test_each_label_gets_a_group_of_ink_and_touching_runes_split_halfway():
-    from runes.line_reader import _bounds
+    from runes.line_boxes import rune_bounds
 
     # a rune, two touching runes, a rune, and a speck broken off a stroke; labels fired off their runes' centres
     mask = _columns_of_ink(60, (2, 10), (14, 30), (40, 50), (54, 55))
     runes = [True] * 4
-    assert _bounds(mask, [5.0, 17.0, 27.0, 48.0], runes) == [0, 12, 22, 35, 60]
+    assert rune_bounds(mask, [5.0, 17.0, 27.0, 48.0], runes) == [0, 12, 22, 35, 60]
     # one fired in the blank columns before its rune: it still gets the group left without a label
-    assert _bounds(mask, [5.0, 12.0, 27.0, 48.0], runes) == [0, 12, 20, 35, 60]
+    assert rune_bounds(mask, [5.0, 12.0, 27.0, 48.0], runes) == [0, 12, 20, 35, 60]
     # a separator that is a dot gets its group; one read in a gap gets none, and the runes keep theirs
     dotted = _columns_of_ink(40, (2, 10), (13, 15), (18, 30))
-    assert _bounds(dotted, [6.0, 14.0, 24.0], [True, False, True]) == [0, 11, 16, 40]
+    assert rune_bounds(dotted, [6.0, 14.0, 24.0], [True, False, True]) == [0, 11, 16, 40]
     spaced = _columns_of_ink(50, (2, 10), (30, 40))
-    assert _bounds(spaced, [6.0, 20.0, 35.0], [True, False, True]) == [0, 20, 20, 50]
+    assert rune_bounds(spaced, [6.0, 20.0, 35.0], [True, False, True]) == [0, 20, 20, 50]
