@@ -1,9 +1,9 @@
 """The ink of a line as connected components: their boxes, the line's height, and whether anything rune-like is there.
 
 `components(mask)` labels the 8-connected components of an ink mask; `line_height(boxes)` is the median height of the
-tall ones and tells ink that is only specks or noise; `nothing_to_read(mask)` is that question alone; `stray_ink(mask)`
-is the ink that is no part of a line of runes (a tap of the pen, a blob, dust far above or below). The line reader
-leaves stray ink out and asks `nothing_to_read` before it reads.
+tall ones and tells ink that is only specks or noise; `stray_ink(mask)` is the ink that is no part of a line of runes
+(a tap of the pen, a blob, dust far above or below); `line_ink_left_out(mask)` is what the line reader leaves out
+before it reads, or None when nothing rune-like is there, before or after.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ __all__ = [
     "BLOT_PEN",
     "components",
     "line_height",
-    "nothing_to_read",
+    "line_ink_left_out",
     "run_lengths",
     "stray_ink",
 ]
@@ -108,12 +108,6 @@ def line_height(spans: np.ndarray) -> tuple[float, np.ndarray, bool]:
     return line, is_tall, line < MIN_LINE_HEIGHT or specks > NOISE_SPECKS * int(is_tall.sum())
 
 
-def nothing_to_read(mask: np.ndarray) -> bool:
-    """Whether an ink mask holds nothing rune-like: no ink, only specks under MIN_LINE_HEIGHT, or noise
-    (NOISE_SPECKS)."""
-    return not mask.any() or line_height(components(mask)[1])[2]
-
-
 def pen_widths(mask: np.ndarray) -> np.ndarray:
     """For every ink pixel, the shorter of the horizontal and vertical runs of ink through it (0 elsewhere)."""
     return np.minimum(run_lengths(mask), run_lengths(mask.T).T)
@@ -171,9 +165,25 @@ def stray_ink(mask: np.ndarray) -> np.ndarray:
     milliseconds.
     """
     parts, spans = components(mask)
-    out = np.zeros(mask.shape, bool)
     if not parts:
-        return out
+        return np.zeros(mask.shape, bool)
+    return _around(mask.shape, parts, _strays(mask, parts, spans))
+
+
+def line_ink_left_out(mask: np.ndarray) -> np.ndarray | None:
+    """`stray_ink(mask)`, or None when nothing rune-like is there before or after it is left out: no ink, only
+    specks under MIN_LINE_HEIGHT, or noise (NOISE_SPECKS; `line_height`). From one labelling of the components."""
+    parts, spans = components(mask)
+    if not parts or line_height(spans)[2]:
+        return None
+    strays = _strays(mask, parts, spans)
+    if strays.all() or line_height(spans[~strays])[2]:  # what is left: the same components, strays aside
+        return None
+    return _around(mask.shape, parts, strays)
+
+
+def _strays(mask: np.ndarray, parts: list[tuple[np.ndarray, np.ndarray]], spans: np.ndarray) -> np.ndarray:
+    """Which components are stray ink (see `stray_ink`)."""
     line, is_tall, _ = line_height(spans)
     heights, widths = spans[:, 2] - spans[:, 0], spans[:, 3] - spans[:, 1]
     dot_sized = np.maximum(heights, widths) <= DOT_SIZE * line
@@ -187,7 +197,13 @@ def stray_ink(mask: np.ndarray) -> np.ndarray:
     others, has_others = _medians_of_the_others(pens, ~dot_sized)
     thick = ~has_others | (pens >= BLOT_PEN * others)
     blots = judged & (heights < STROKE_LENGTH * pens) & thick
-    for index in np.flatnonzero(dust | blots):
+    return dust | blots
+
+
+def _around(shape: tuple[int, ...], parts: list[tuple[np.ndarray, np.ndarray]], chosen: np.ndarray) -> np.ndarray:
+    """The pixels of the chosen components and those around them."""
+    out = np.zeros(shape, bool)
+    for index in np.flatnonzero(chosen):
         out[parts[index]] = True
     grown = out.copy()  # and one pixel around: the faint edge of its ink goes with it
     grown[1:] |= out[:-1]

@@ -7,7 +7,7 @@ this reader). How it reads:
 
 1. Ink that is no part of a line of runes (a tap of the pen, a blob, dust far above or below:
    `runes.components.stray_ink`) is left out, and ink that is only specks or noise reads as no runes
-   (`runes.components.nothing_to_read`).
+   (`runes.components.line_ink_left_out`).
    `line_input`: the ink is cropped to its box and scaled so the line is LINE_INK pixels tall in an input
    LINE_HEIGHT pixels tall (any width, at most MAX_LINE_WIDTH), with PAD blank columns before it and TAIL after;
    the line is read at its own width and stretched along the line by each of READ_WIDTHS.
@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from PIL import Image
 
-from runes.components import nothing_to_read, stray_ink
+from runes.components import line_ink_left_out
 from runes.ctc import Token, decode, softmax
 from runes.folder import LINE_FILES, SECOND_LINES_FILENAME, ModelLoadError
 from runes.inscription import Box, Inscription, RuneReading, inscription
@@ -137,30 +137,32 @@ def line_input(image: np.ndarray | Image.Image, stretch: float = 1.0) -> tuple[n
     ink `stretch` times as wide as its height makes it (within MAX_LINE_WIDTH).
 
     Raises EmptySketchError when nothing is drawn."""
-    shape = image.size[::-1] if isinstance(image, Image.Image) else np.shape(image)[:2]
-    ink = to_ink(image)
-    mask = ink_mask(ink)
+    shape, ink, mask = _ink_of(image)
     box = mask_box(mask)
     assert box is not None, "ink_mask found ink"
-    return _placed(ink, mask, box, (shape[0], shape[1]), stretch)
+    return _placed(ink, mask, box, shape, stretch)
 
 
 def reading_input(image: np.ndarray | Image.Image) -> tuple[np.ndarray, LinePlacement] | None:
-    """`line_input` of the ink of the line (`runes.components.stray_ink` left out), or None when nothing rune-like
-    is there (`runes.components.nothing_to_read`). Raises EmptySketchError when nothing is drawn."""
-    shape = image.size[::-1] if isinstance(image, Image.Image) else np.shape(image)[:2]
-    ink = to_ink(image)
-    mask = ink_mask(ink)
-    if nothing_to_read(mask):
+    """`line_input` of the ink of the line (stray ink left out: `runes.components.line_ink_left_out`), or None when
+    nothing rune-like is there. Raises EmptySketchError when nothing is drawn."""
+    shape, ink, mask = _ink_of(image)
+    stray = line_ink_left_out(mask)
+    if stray is None:
         return None
-    stray = stray_ink(mask)
     if stray.any():
         ink, mask = np.where(stray, 0.0, ink).astype(ink.dtype), mask & ~stray
-        if nothing_to_read(mask):
-            return None
     box = mask_box(mask)
-    assert box is not None, "nothing_to_read found ink"
-    return _placed(ink, mask, box, (shape[0], shape[1]), 1.0)
+    assert box is not None, "line_ink_left_out found ink"
+    return _placed(ink, mask, box, shape, 1.0)
+
+
+def _ink_of(image: np.ndarray | Image.Image) -> tuple[tuple[int, int], np.ndarray, np.ndarray]:
+    """The image's (height, width), its ink (`to_ink`) and the ink's mask. Raises EmptySketchError when nothing is
+    drawn."""
+    shape = image.size[::-1] if isinstance(image, Image.Image) else np.shape(image)[:2]
+    ink = to_ink(image)
+    return (shape[0], shape[1]), ink, ink_mask(ink)
 
 
 def stretched_input(placement: LinePlacement, stretch: float) -> tuple[np.ndarray, LinePlacement]:
