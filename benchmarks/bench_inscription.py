@@ -10,13 +10,13 @@ Sets (each seed composes its own --lines lines; 900 by default):
 - font: lines typed in the bundled font (Noto Sans Runic), 2-6 runes of the row in words split by ᛫ or ᛬,
   in every row (--lines lines per row, for the first seed only).
 
-For each set: sequence accuracy (every rune and word split right), per-rune accuracy, the share of boxes that
-overlap the true box by IoU >= 0.5 (on lines read with the right number of runes), and the median time per line
-(wall clock, and this process's CPU time: the machine may be shared). The baseline, measured in the same run: the
-rune CNN predicting the same drawings one by one (`Recognizer.predict`), the work a reader of the runes alone would
-do; the ratio is the line's time over that. The model folder needs its line reader (lines.keras,
-`python -m runes.train_lines`). The rule reader the learned one replaced was measured beside it in
-docs/line-reader.md before it was deleted.
+For each set: sequence accuracy (every rune and word split right), per-rune accuracy (the runes read in the right
+order, a longest common subsequence, the same on every set), the share of boxes that overlap the true box by IoU >=
+0.5 (on lines read with the right number of runes), and the median time per line (wall clock, and this process's CPU
+time: the machine may be shared). The baseline, measured in the same run: the rune CNN predicting the same drawings
+one by one (`Recognizer.predict`), the work a reader of the runes alone would do; the ratio is the line's time over
+that. The model folder needs its line reader (lines.keras, `python -m runes.train_lines`). The rule reader the
+learned one replaced was measured beside it in docs/line-reader.md before it was deleted.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import numpy as np
 from PIL import Image
-from test_inscription import REAL_RUNES, compose_inscriptions, load_drawings, score
+from test_inscription import REAL_RUNES, _matched, compose_inscriptions, load_drawings, score
 
 from runes import Recognizer
 from runes.rows import ROW_IDS, WORD_SEPARATOR, get_row
@@ -82,9 +82,7 @@ def _font_score(readings, lines: list[FontLine]) -> dict[str, float]:
         right += truth == read
         flat_truth, flat_read = sum(truth, []), sum(read, [])
         runes += len(flat_truth)
-        matched += (
-            sum(a == b for a, b in zip(flat_truth, flat_read, strict=False)) if len(flat_read) == len(flat_truth) else 0
-        )
+        matched += _matched(flat_truth, flat_read)
     return {"sequence_accuracy": right / len(lines), "rune_accuracy": matched / runes}
 
 

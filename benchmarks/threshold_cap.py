@@ -7,11 +7,13 @@ a cap of 0.5. For each cap this reads the real drawings (../shared/real-runes/de
 it reads) and the Omniglot non-runes (../shared/nonrunes/dev) in every row of a model, and prints the share of
 real drawings accepted and of non-runes rejected:
 
-    python benchmarks/threshold_cap.py [--model DIR]
+    python benchmarks/threshold_cap.py [--model DIR] [--write]
 
 The cap chosen is the highest at which the Younger row (the default, which reads all 138 real drawings) accepts at
-least 0.99 of them while the long-branch row still rejects at least 0.95 of the non-runes (issue 11). About a
-minute.
+least 0.99 of them while the long-branch row still rejects at least 0.95 of the non-runes (issue 11); no cap
+above 0.5 is tried (the row's shapes must hold half the probability to be called a rune, no more). `--write`
+recalibrates the model folder with that cap (`runes.train.recalibrate`: config.json, metrics.json, the card);
+`TrainConfig.max_threshold` is its value for the bundled model. About a minute, and half a minute to write.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from runes import Recognizer
 from runes.evaluate import evaluate_folder, evaluate_nonrunes
 from runes.folder import BUNDLED_MODEL_DIR, read_metrics
+from runes.train import recalibrate
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CAPS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
@@ -35,6 +38,7 @@ CAPS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
+    parser.add_argument("--write", action="store_true", help="recalibrate the model folder with the cap chosen")
     args = parser.parse_args(argv)
     base = Recognizer.load(args.model)
     quantiles = {
@@ -58,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         if ok and chosen is None:
             chosen = cap
     print(f"highest cap meeting both: {chosen}")
+    if args.write and chosen is not None:
+        folder = Path(args.model or BUNDLED_MODEL_DIR)
+        calibration = recalibrate(folder, chosen)
+        rows = ", ".join(f"{row} {values['rune_threshold']:.2f}" for row, values in calibration["rows"].items())
+        print(f"wrote {folder}: rune_threshold {calibration['rune_threshold']:.2f}; by row: {rows}")
     return 0
 
 

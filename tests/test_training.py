@@ -10,7 +10,7 @@ from PIL import Image
 
 from runes import Recognizer
 from runes.sketches import draw_sketch
-from runes.train import TrainConfig, load_labelled_folder, train
+from runes.train import TrainConfig, load_labelled_folder, recalibrate, train
 from runes.web import WEB_DIRNAME, WEB_FILES, export
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +45,21 @@ def test_tiny_training_run_learns_and_round_trips(tmp_path):
     recognizer = Recognizer.load(folder)
     probabilities = recognizer.predict(draw_sketch("ur", seed=9)).probabilities
     assert abs(sum(probabilities.values()) - 1) < 1e-5
+    # Calibrating again with the same cap gives what training wrote; another cap moves only the thresholds.
+    network = (folder / "model.keras").read_bytes()
+    assert recalibrate(folder, config.max_threshold, workers=1) == metrics["calibration"]
+    calibration = recalibrate(folder, 0.05, workers=1)
+    written = json.loads((folder / "config.json").read_text())
+    assert written["row_thresholds"] == {
+        row: min(0.05, values["quantile"]) for row, values in metrics["calibration"]["rows"].items()
+    }
+    assert written["train_config"]["max_threshold"] == 0.05 and calibration["rune_threshold"] <= 0.05
+    assert json.loads((folder / "metrics.json").read_text())["calibration"] == calibration
+    assert "rune_threshold 0.050" in (folder / "README.md").read_text()
+    assert (folder / "model.keras").read_bytes() == network
+    page = json.loads((folder / WEB_DIRNAME / "model.json").read_text())["reading"]["rows"]
+    assert {row: values["threshold"] for row, values in page.items()} == written["row_thresholds"]
+    assert Recognizer.load(folder).outputs.threshold("younger") == written["row_thresholds"]["younger"]
 
 
 def test_load_labelled_folder_skips_bad_files(tmp_path):
