@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import multiprocessing
 import os
@@ -202,6 +203,8 @@ def train_lines(config: LinesConfig, verbose: int = 1) -> dict[str, Any]:
         "package_version": __version__,
         "architecture": "line_cnn_ctc",
         "train_config": dataclasses.asdict(config),
+        # the rune CNN the networks started from: how well they read real lines depends on it (docs/line-reader.md)
+        "rune_model_sha256": None if config.init else hashlib.sha256(rune_model_path(config).read_bytes()).hexdigest(),
     }
     if second:
         metrics["second"] = {**second[0][0], "seed": config.second_seed}

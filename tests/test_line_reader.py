@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -301,6 +302,8 @@ def test_cli_writes_a_line_reader_that_loads_in_safe_mode_and_reads(tiny_folder)
     assert config["labels"] == list(LABELS) and config["train_config"]["lines"] == 24
     assert config["metrics"]["epochs_run"] == 1 and 0 <= config["metrics"]["val_sequence_accuracy"] <= 1
     assert isinstance(config["fire_offset"], float)  # measured on the validation lines
+    started_from = hashlib.sha256((tiny_folder / "model.keras").read_bytes()).hexdigest()  # the folder's own CNN
+    assert config["rune_model_sha256"] == started_from
     second = config["metrics"]["second"]  # the second network, trained the same way from its own seed
     assert second["seed"] == config["train_config"]["second_seed"] == 2222 and second["epochs_run"] == 1
     assert config["metrics"]["train_seconds"] >= second["train_seconds"] > 0
